@@ -1,0 +1,201 @@
+/* A host: Ethernet demultiplexing, the transmit queue, timers and the
+ * drop counters.  Everything below the socket API enters here. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/host.h"
+#include "stack/stack_int.h"
+#include "util/sha256.h"
+#include "wire/bytes.h"
+
+static const struct {
+    const char *name;
+    uint8_t mac[ETH_ALEN];
+    uint32_t addr;
+} lab_hosts[2] = {
+    {"romeo", {0x02, 0x00, 0x0a, 0x0a, 0x01, 0x64}, 0x0a0a0164},   /* 10.10.1.100 */
+    {"juliet", {0x02, 0x00, 0x0a, 0x0a, 0x02, 0x64}, 0x0a0a0264},  /* 10.10.2.100 */
+};
+
+void host_config_default(struct host_config *c, int index, uint64_t seed)
+{
+    memset(c, 0, sizeof *c);
+    index = index ? 1 : 0;
+    strcpy(c->name, lab_hosts[index].name);
+    memcpy(c->mac, lab_hosts[index].mac, ETH_ALEN);
+    c->addr = lab_hosts[index].addr;
+    c->prefix_len = 16;
+    c->seed = seed * 2 + (uint64_t)index;
+    c->sndbuf = 65536;
+    c->rcvbuf = 65536;
+    c->msl = 30 * TL_SEC;
+    c->fin_timeout = 60 * TL_SEC;
+    c->arp_ttl = 60 * TL_SEC;
+    c->rto_initial = 1 * TL_SEC;
+    c->rto_min = 200 * TL_MS;
+    c->syn_retries = 6;
+    c->data_retries = 15;
+    c->trace_cap = 1024;
+}
+
+struct host *host_new(const struct host_config *cfg)
+{
+    struct host *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->cfg = *cfg;
+    if (trace_init(&h->trace, cfg->trace_cap ? cfg->trace_cap : 1024) < 0) {
+        free(h);
+        return NULL;
+    }
+    rng_seed(&h->rng, cfg->seed);
+    for (int i = 0; i < 4; i++) {
+        uint64_t v = rng_next(&h->rng);
+        memcpy(h->iss_secret + 8 * i, &v, 8);
+    }
+    h->ip_id = (uint16_t)rng_next(&h->rng);
+    h->next_sock_id = 1;
+    return h;
+}
+
+void host_free(struct host *h)
+{
+    if (!h)
+        return;
+    while (h->socks)
+        sock_release(h, h->socks);
+    arp_flush(h);
+    struct frame *f;
+    while ((f = host_tx_pop(h)))
+        free(f);
+    while ((f = h->loopback)) {
+        h->loopback = f->next;
+        free(f);
+    }
+    trace_free(&h->trace);
+    free(h);
+}
+
+bool host_is_local(const struct host *h, uint32_t addr)
+{
+    return addr == h->cfg.addr;
+}
+
+bool host_on_link(const struct host *h, uint32_t addr)
+{
+    uint32_t mask = h->cfg.prefix_len ? ~0u << (32 - h->cfg.prefix_len) : 0;
+    return (addr & mask) == (h->cfg.addr & mask);
+}
+
+static void trace_frame(struct host *h, enum trace_kind k, const uint8_t *frame, size_t len,
+                        tl_time now)
+{
+    struct trace_ev *e = trace_add(&h->trace, k, now);
+    if (len > sizeof e->frame)
+        len = sizeof e->frame;
+    e->len = (uint16_t)len;
+    memcpy(e->frame, frame, len);
+}
+
+void host_drop(struct host *h, enum drop_reason r, const uint8_t *frame, size_t len, tl_time now)
+{
+    h->drops[r]++;
+    struct trace_ev *e = trace_add(&h->trace, TRACE_DROP, now);
+    e->drop = r;
+    e->len = 0;
+    if (frame && len) {
+        if (len > sizeof e->frame)
+            len = sizeof e->frame;
+        e->len = (uint16_t)len;
+        memcpy(e->frame, frame, len);
+    }
+}
+
+void host_queue_frame(struct host *h, struct frame *f, tl_time now)
+{
+    f->next = NULL;
+    if (h->tx_tail)
+        h->tx_tail->next = f;
+    else
+        h->tx_head = f;
+    h->tx_tail = f;
+    h->tx_count++;
+    h->tx_frames++;
+    trace_frame(h, TRACE_TX, f->data, f->len, now);
+}
+
+struct frame *host_tx_pop(struct host *h)
+{
+    struct frame *f = h->tx_head;
+    if (!f)
+        return NULL;
+    h->tx_head = f->next;
+    if (!h->tx_head)
+        h->tx_tail = NULL;
+    h->tx_count--;
+    f->next = NULL;
+    return f;
+}
+
+void host_input(struct host *h, const uint8_t *frame, size_t len, tl_time now)
+{
+    struct eth_hdr eh;
+    h->rx_frames++;
+    trace_frame(h, TRACE_RX, frame, len, now);
+    enum drop_reason r = eth_parse(frame, len, &eh);
+    if (r != DROP_NONE) {
+        host_drop(h, r, frame, len, now);
+        return;
+    }
+    if (memcmp(eh.dst, h->cfg.mac, ETH_ALEN) != 0 &&
+        memcmp(eh.dst, eth_broadcast, ETH_ALEN) != 0) {
+        host_drop(h, DROP_ETH_NOT_FOR_US, frame, len, now);
+        return;
+    }
+    switch (eh.type) {
+    case ETHERTYPE_ARP:
+        arp_input(h, frame, len, now);
+        break;
+    case ETHERTYPE_IPV4:
+        ip_input(h, frame, len, now);
+        break;
+    default:
+        host_drop(h, DROP_ETH_UNKNOWN_TYPE, frame, len, now);
+        break;
+    }
+    sock_reap(h);
+}
+
+void host_poll(struct host *h, tl_time now)
+{
+    struct frame *lo = h->loopback;
+    h->loopback = NULL;
+    while (lo) {
+        struct frame *n = lo->next;
+        host_input(h, lo->data, lo->len, now);
+        free(lo);
+        lo = n;
+    }
+    arp_poll(h, now);
+    for (struct sock *s = h->socks; s; s = s->next)
+        if (s->type == SOCKT_TCP)
+            tcp_timers(h, s, now);
+    sock_reap(h);
+}
+
+tl_time host_next_deadline(const struct host *h)
+{
+    if (h->loopback)
+        return 0;
+    tl_time t = arp_next_deadline(h);
+    for (const struct sock *s = h->socks; s; s = s->next)
+        if (s->type == SOCKT_TCP)
+            t = tl_min(t, tcp_next_deadline(s));
+    return t;
+}
+
+void host_force_iss(struct host *h, uint32_t iss)
+{
+    h->iss_forced = true;
+    h->iss_next = iss;
+}

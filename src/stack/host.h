@@ -1,0 +1,119 @@
+/* One host of tcplab's own TCP/IP stack.
+ *
+ * Sans-IO: no function here reads a clock, sleeps or touches a file
+ * descriptor.  Frames come in through host_input(), leave through the
+ * host's transmit queue (host_tx_pop), and time advances only through the
+ * `now` arguments; host_next_deadline() says when host_poll() has work. */
+#ifndef TCPLAB_HOST_H
+#define TCPLAB_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stack/sock.h"
+#include "stack/trace.h"
+#include "util/rng.h"
+#include "util/tltime.h"
+#include "wire/drop.h"
+#include "wire/eth.h"
+
+#define HOST_MAX_FD     1024
+#define HOST_FD_FIRST   3          /* 0-2 are taken, as in a process */
+#define ARP_CACHE_SIZE  64
+#define ARP_QUEUE_MAX   16         /* frames waiting for one resolution */
+
+struct host_config {
+    char name[16];
+    uint8_t mac[ETH_ALEN];
+    uint32_t addr;
+    uint8_t prefix_len;
+    uint64_t seed;
+    uint32_t sndbuf, rcvbuf;   /* default socket buffer sizes, bytes */
+    tl_time msl;               /* TIME-WAIT lasts 2*msl */
+    tl_time fin_timeout;       /* orphaned FIN-WAIT-2 lifetime (Linux tcp_fin_timeout) */
+    tl_time arp_ttl;           /* ARP cache entry lifetime */
+    tl_time rto_initial;       /* RFC 6298 (2.1): 1 s */
+    tl_time rto_min;           /* 200 ms as on Linux */
+    int syn_retries, data_retries;
+    size_t trace_cap;          /* events kept in the trace ring */
+};
+
+struct frame {
+    struct frame *next;
+    size_t len;
+    uint8_t data[ETH_FRAME_MAX];
+};
+
+struct arp_entry {
+    uint32_t ip;
+    uint8_t mac[ETH_ALEN];
+    bool resolved;
+    bool used;
+    tl_time expires;           /* resolved: end of life; pending: next retry */
+    int tries;
+    struct frame *waiting;     /* frames queued until the reply comes */
+    int nwaiting;
+};
+
+struct ping_reply {
+    uint32_t from;
+    uint16_t id, seq;
+    uint16_t len;              /* ICMP payload bytes */
+    uint8_t ttl;
+    tl_time at;
+};
+
+struct host {
+    struct host_config cfg;
+    struct rng rng;
+    uint8_t iss_secret[32];    /* RFC 6528 secret key */
+    uint16_t ip_id;
+    bool iss_forced;           /* test hook: next ISS is iss_next */
+    uint32_t iss_next;
+
+    struct arp_entry arp[ARP_CACHE_SIZE];
+    struct sock *socks;        /* every socket, orphans and embryos included */
+    struct sock *fds[HOST_MAX_FD];
+    int next_sock_id;
+
+    struct frame *tx_head, *tx_tail;
+    struct frame *loopback;    /* packets to our own address, for host_poll */
+    size_t tx_count;
+
+    struct trace trace;
+    uint64_t drops[DROP__COUNT];
+    uint64_t rx_frames, tx_frames;
+
+    struct ping_reply pings[16];
+    uint64_t npings;           /* replies received (ring index = n % 16) */
+};
+
+/* Defaults for romeo (index 0) or juliet (index 1) as design.md gives them. */
+void host_config_default(struct host_config *c, int index, uint64_t seed);
+
+struct host *host_new(const struct host_config *cfg);
+void host_free(struct host *h);
+
+/* A frame from the link (Ethernet header first, no FCS). */
+void host_input(struct host *h, const uint8_t *frame, size_t len, tl_time now);
+/* Run the timers that are due. */
+void host_poll(struct host *h, tl_time now);
+/* Earliest time host_poll has something to do, or TL_NEVER. */
+tl_time host_next_deadline(const struct host *h);
+/* Take the next frame to transmit; NULL when none.  Caller frees it. */
+struct frame *host_tx_pop(struct host *h);
+
+/* Test hook: the next connection this host opens uses this ISS. */
+void host_force_iss(struct host *h, uint32_t iss);
+
+/* Send an ICMP echo request. */
+int host_ping(struct host *h, uint32_t dst, uint16_t id, uint16_t seq, size_t len, tl_time now);
+
+/* Internal, shared by the stack's files. */
+void host_drop(struct host *h, enum drop_reason r, const uint8_t *frame, size_t len, tl_time now);
+void host_queue_frame(struct host *h, struct frame *f, tl_time now);
+bool host_is_local(const struct host *h, uint32_t addr);
+bool host_on_link(const struct host *h, uint32_t addr);
+
+#endif

@@ -1,0 +1,514 @@
+/* TCP input: segment arrival, RFC 9293 §3.10.7, one function per state
+ * group (CLOSED, LISTEN, SYN-SENT, the rest), with RST and SYN handled as
+ * RFC 5961 asks.  Segments come parsed from tcp_parse(); replies go out
+ * through tcp_out.c. */
+#include <errno.h>
+#include <string.h>
+
+#include "stack/stack_int.h"
+#include "stack/tcp.h"
+#include "wire/seq.h"
+
+struct seg_ctx {
+    struct host *h;
+    const struct ipv4_hdr *ip;
+    struct tcp_seg seg;
+    const uint8_t *frame;
+    size_t flen;
+    tl_time now;
+};
+
+static void drop(struct seg_ctx *c, enum drop_reason r)
+{
+    host_drop(c->h, r, c->frame, c->flen, c->now);
+}
+
+static struct sock *tcp_lookup(struct host *h, const struct ipv4_hdr *ip, const struct tcp_seg *g)
+{
+    struct sock *listener = NULL;
+    for (struct sock *s = h->socks; s; s = s->next) {
+        if (s->type != SOCKT_TCP || s->lport != g->dport || s->dead)
+            continue;
+        if (s->tcb.state == TCP_LISTEN) {
+            if (!listener)
+                listener = s;
+        } else if (s->tcb.state != TCP_CLOSED && s->rport == g->sport && s->raddr == ip->src) {
+            return s;
+        }
+    }
+    return listener;
+}
+
+static void take_mss(struct tcb *t, const struct tcp_seg *g)
+{
+    /* RFC 9293 §3.7.1: send no more than the peer's MSS (536 if absent). */
+    uint16_t mss = g->opt.has_mss ? g->opt.mss : 536;
+    if (mss > ETH_MTU - 40)
+        mss = ETH_MTU - 40;
+    if (mss < 64)
+        mss = 64;
+    t->snd_mss = mss;
+}
+
+static void update_window(struct tcb *t, const struct tcp_seg *g)
+{
+    t->snd_wnd = g->wnd;
+    t->snd_wl1 = g->seq;
+    t->snd_wl2 = g->ack;
+    if (t->snd_wnd > t->max_snd_wnd)
+        t->max_snd_wnd = t->snd_wnd;
+}
+
+/* §3.10.7.1 CLOSED (no TCB): RST unless the segment is an RST. */
+static void closed_input(struct seg_ctx *c)
+{
+    tcp_send_reset_for(c->h, c->ip->src, c->ip->dst, &c->seg, c->now);
+    drop(c, DROP_TCP_NO_SOCKET);
+}
+
+/* §3.10.7.2 LISTEN: a SYN makes a new connection in SYN-RECEIVED and the
+ * SYN,ACK leaves at once, before any accept(). */
+static void listen_input(struct seg_ctx *c, struct sock *l)
+{
+    struct tcp_seg *g = &c->seg;
+    struct host *h = c->h;
+    if (g->flags & TH_RST) {
+        drop(c, DROP_TCP_LISTEN_BAD);          /* first: ignore an RST */
+        return;
+    }
+    if (g->flags & TH_ACK) {                   /* second: <SEQ=SEG.ACK><CTL=RST> */
+        tcp_send_reset_for(h, c->ip->src, c->ip->dst, g, c->now);
+        drop(c, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    if (!(g->flags & TH_SYN)) {                /* fourth: anything else */
+        drop(c, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* Linux drops the SYN while the accept queue is full; the client's
+     * retransmission tries again. */
+    if (l->accept_queued > l->backlog || l->syn_queued >= (l->backlog > 256 ? l->backlog : 256)) {
+        drop(c, DROP_TCP_SYN_QUEUE_FULL);
+        return;
+    }
+    struct sock *s = sock_alloc(h, SOCKT_TCP);
+    if (!s)
+        return;
+    s->parent = l;
+    l->syn_queued++;
+    s->laddr = c->ip->dst;
+    s->lport = l->lport;
+    s->raddr = c->ip->src;
+    s->rport = g->sport;
+    s->bound = true;
+    s->reuseaddr = l->reuseaddr;
+    bytering_set_limit(&s->sndq, l->sndq.limit);
+    bytering_set_limit(&s->rcvq, l->rcvq.limit);
+    struct tcb *t = &s->tcb;
+    t->state = TCP_LISTEN;                     /* born from the listener */
+    t->passive = true;
+    t->irs = g->seq;
+    t->rcv_nxt = g->seq + 1;
+    t->rcv_up = t->rcv_nxt;
+    t->iss = tcp_new_iss(h, s->laddr, s->lport, s->raddr, s->rport, c->now);
+    t->snd_una = t->iss;
+    t->snd_nxt = t->iss + 1;
+    t->snd_up = t->iss;
+    t->rcv_mss = ETH_MTU - 40;
+    take_mss(t, g);
+    update_window(t, g);
+    tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv SYN", c->now);
+    tcp_send_segment(h, s, t->iss, TH_SYN | TH_ACK, NULL, 0, c->now);
+    tcp_arm_rto(h, s, c->now);
+}
+
+/* §3.10.7.3 SYN-SENT. */
+static void syn_sent_input(struct seg_ctx *c, struct sock *s)
+{
+    struct tcp_seg *g = &c->seg;
+    struct tcb *t = &s->tcb;
+    struct host *h = c->h;
+    bool ack_ok = false;
+    if (g->flags & TH_ACK) {                   /* first: check the ACK */
+        if (seq_le(g->ack, t->iss) || seq_gt(g->ack, t->snd_nxt)) {
+            if (!(g->flags & TH_RST))
+                tcp_send_reset_for(h, c->ip->src, c->ip->dst, g, c->now);
+            drop(c, DROP_TCP_BAD_ACK);
+            return;
+        }
+        ack_ok = seq_le(t->snd_una, g->ack);
+    }
+    if (g->flags & TH_RST) {                   /* second: RST */
+        if (ack_ok) {
+            tcp_drop_conn(h, s, ECONNREFUSED, "rcv RST", c->now);
+        } else {
+            drop(c, DROP_TCP_RST_INVALID);
+        }
+        return;
+    }
+    if (!(g->flags & TH_SYN)) {                /* fifth: neither SYN nor RST */
+        drop(c, DROP_TCP_NO_ACK);
+        return;
+    }
+    /* fourth: SYN */
+    t->irs = g->seq;
+    t->rcv_nxt = g->seq + 1;
+    t->rcv_up = t->rcv_nxt;
+    take_mss(t, g);
+    if (ack_ok) {
+        t->snd_una = g->ack;
+        t->retries = 0;
+        t->rto_at = TL_NEVER;
+        update_window(t, g);
+        tcp_set_state(h, s, TCP_ESTABLISHED, "rcv SYN,ACK", c->now);
+        tcp_send_ack(h, s, c->now);            /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+        tcp_output(h, s, c->now);
+    } else {
+        /* Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+        update_window(t, g);
+        tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv SYN", c->now);
+        tcp_send_segment(h, s, t->iss, TH_SYN | TH_ACK, NULL, 0, c->now);
+    }
+}
+
+/* §3.10.7.4 first check: is the segment acceptable in the receive window? */
+static bool seq_acceptable(const struct tcb *t, uint32_t wnd, const struct tcp_seg *g)
+{
+    uint32_t len = tcp_seg_len(g);
+    if (len == 0)
+        return wnd == 0 ? g->seq == t->rcv_nxt : seq_in(g->seq, t->rcv_nxt, t->rcv_nxt + wnd);
+    if (wnd == 0)
+        return false;
+    return seq_in(g->seq, t->rcv_nxt, t->rcv_nxt + wnd) ||
+           seq_in(g->seq + len - 1, t->rcv_nxt, t->rcv_nxt + wnd);
+}
+
+/* Cut what lies before RCV.NXT or beyond the window (§3.10.7.4, "trim"). */
+static void trim_to_window(struct tcb *t, uint32_t wnd, struct tcp_seg *g)
+{
+    if (seq_lt(g->seq, t->rcv_nxt)) {
+        uint32_t cut = t->rcv_nxt - g->seq;
+        if (g->flags & TH_SYN) {
+            g->flags &= (uint8_t)~TH_SYN;
+            cut--;
+            g->seq++;
+        }
+        if (cut > g->len)
+            cut = (uint32_t)g->len;
+        g->data += cut;
+        g->len -= cut;
+        g->seq += cut;
+    }
+    uint32_t right = t->rcv_nxt + wnd;
+    if (seq_gt(g->seq + (uint32_t)g->len, right)) {
+        g->len = seq_gt(right, g->seq) ? right - g->seq : 0;
+        g->flags &= (uint8_t)~TH_FIN;
+    }
+}
+
+/* RFC 5961 §3.2 and §4.2: answer a suspicious RST or SYN with an ACK the
+ * true peer can act on. */
+static void challenge_ack(struct seg_ctx *c, struct sock *s, enum drop_reason r)
+{
+    tcp_send_ack(c->h, s, c->now);
+    drop(c, r);
+}
+
+static void rst_input(struct seg_ctx *c, struct sock *s)
+{
+    struct tcb *t = &s->tcb;
+    if (c->seg.seq != t->rcv_nxt) {            /* in window but not exact */
+        challenge_ack(c, s, DROP_TCP_RST_CHALLENGE);
+        return;
+    }
+    switch (t->state) {
+    case TCP_SYN_RECEIVED:
+        /* Passive: back to LISTEN (the embryo goes); active: refused. */
+        tcp_drop_conn(c->h, s, t->passive ? 0 : ECONNREFUSED, "rcv RST", c->now);
+        break;
+    case TCP_ESTABLISHED:
+    case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
+        tcp_drop_conn(c->h, s, ECONNRESET, "rcv RST", c->now);
+        break;
+    case TCP_CLOSE_WAIT:
+        tcp_drop_conn(c->h, s, EPIPE, "rcv RST", c->now);
+        break;
+    default:                                   /* CLOSING, LAST-ACK, TIME-WAIT */
+        tcp_drop_conn(c->h, s, 0, "rcv RST", c->now);
+        break;
+    }
+    bytering_drop(&s->sndq, s->sndq.len);
+}
+
+/* Fifth check, ACK, in the synchronized states.  Returns false if the
+ * segment is to be dropped. */
+static bool ack_input(struct seg_ctx *c, struct sock *s)
+{
+    struct tcp_seg *g = &c->seg;
+    struct tcb *t = &s->tcb;
+    struct host *h = c->h;
+    /* RFC 5961 §5.2: acceptable if SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. */
+    if (seq_gt(g->ack, t->snd_nxt)) {
+        tcp_send_ack(h, s, c->now);
+        drop(c, DROP_TCP_BAD_ACK);
+        return false;
+    }
+    if (seq_lt(g->ack, t->snd_una - t->max_snd_wnd)) {
+        tcp_send_ack(h, s, c->now);
+        drop(c, DROP_TCP_OLD_ACK);
+        return false;
+    }
+    if (seq_gt(g->ack, t->snd_una)) {
+        uint32_t acked = g->ack - t->snd_una;
+        bool fin_acked = t->fin_sent && seq_gt(g->ack, t->fin_seq);
+        size_t data_acked = acked - (fin_acked ? 1 : 0);
+        if (data_acked > s->sndq.len)
+            data_acked = s->sndq.len;
+        bytering_drop(&s->sndq, data_acked);
+        t->snd_una = g->ack;
+        t->retries = 0;
+        t->rto = h->cfg.rto_initial;
+        t->rto_at = TL_NEVER;
+        tcp_arm_rto(h, s, c->now);
+    }
+    /* Window update (§3.10.7.4): only from a newer segment. */
+    if (seq_le(t->snd_una, g->ack) &&
+        (seq_lt(t->snd_wl1, g->seq) || (t->snd_wl1 == g->seq && seq_le(t->snd_wl2, g->ack))))
+        update_window(t, g);
+
+    bool our_fin_acked = t->fin_sent && t->snd_una == t->fin_seq + 1;
+    switch (t->state) {
+    case TCP_FIN_WAIT_1:
+        if (our_fin_acked) {
+            tcp_set_state(h, s, TCP_FIN_WAIT_2, "rcv ACK of FIN", c->now);
+            if (s->fd < 0)
+                t->fw2_at = c->now + h->cfg.fin_timeout;
+        }
+        break;
+    case TCP_CLOSING:
+        if (our_fin_acked)
+            tcp_set_state(h, s, TCP_TIME_WAIT, "rcv ACK of FIN", c->now);
+        break;
+    case TCP_LAST_ACK:
+        if (our_fin_acked) {
+            tcp_set_state(h, s, TCP_CLOSED, "rcv ACK of FIN", c->now);
+            return false;
+        }
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+/* Seventh check: segment text, in order only (no reassembly queue yet). */
+static void text_input(struct seg_ctx *c, struct sock *s)
+{
+    struct tcp_seg *g = &c->seg;
+    struct tcb *t = &s->tcb;
+    if (g->len == 0)
+        return;
+    switch (t->state) {
+    case TCP_ESTABLISHED:
+    case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
+        break;
+    default:
+        drop(c, DROP_TCP_AFTER_FIN);
+        g->len = 0;
+        return;
+    }
+    t->ack_now = true;                         /* acknowledged on arrival, before recv */
+    if (g->seq != t->rcv_nxt) {
+        drop(c, DROP_TCP_OUT_OF_ORDER);
+        g->len = 0;
+        g->flags &= (uint8_t)~TH_FIN;
+        return;
+    }
+    size_t n = bytering_push(&s->rcvq, g->data, g->len);
+    t->rcv_nxt += (uint32_t)n;
+    if (n < g->len) {
+        drop(c, DROP_TCP_RCVBUF_FULL);
+        g->flags &= (uint8_t)~TH_FIN;          /* the FIN lies beyond what we took */
+    }
+}
+
+/* Eighth check: FIN. */
+static void fin_input(struct seg_ctx *c, struct sock *s)
+{
+    struct tcb *t = &s->tcb;
+    struct host *h = c->h;
+    if (!(c->seg.flags & TH_FIN))
+        return;
+    if (c->seg.seq + (uint32_t)c->seg.len != t->rcv_nxt && !t->fin_rcvd)
+        return;                                /* not in order */
+    if (!t->fin_rcvd) {
+        t->rcv_nxt++;
+        t->fin_rcvd = true;
+    }
+    t->ack_now = true;
+    switch (t->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+        tcp_set_state(h, s, TCP_CLOSE_WAIT, "rcv FIN", c->now);
+        break;
+    case TCP_FIN_WAIT_1:
+        if (t->fin_sent && t->snd_una == t->fin_seq + 1)
+            tcp_set_state(h, s, TCP_TIME_WAIT, "rcv FIN", c->now);
+        else
+            tcp_set_state(h, s, TCP_CLOSING, "rcv FIN", c->now);
+        break;
+    case TCP_FIN_WAIT_2:
+        tcp_set_state(h, s, TCP_TIME_WAIT, "rcv FIN", c->now);
+        break;
+    case TCP_TIME_WAIT:
+        t->tw_at = c->now + 2 * h->cfg.msl;    /* restart the 2 MSL timeout */
+        break;
+    default:                                   /* CLOSE-WAIT, CLOSING, LAST-ACK: stay */
+        break;
+    }
+}
+
+/* SYN-RECEIVED to ESTABLISHED: a passive connection joins its listener's
+ * accept queue. */
+static void established_from_syn_received(struct seg_ctx *c, struct sock *s)
+{
+    tcp_set_state(c->h, s, TCP_ESTABLISHED, "rcv ACK of SYN", c->now);
+    struct sock *l = s->parent;
+    if (l) {
+        l->syn_queued--;
+        l->accept_queued++;
+        struct sock **pp = &l->accept_head;
+        while (*pp)
+            pp = &(*pp)->accept_next;
+        *pp = s;
+    }
+}
+
+/* §3.10.7.4: SYN-RECEIVED and the synchronized states. */
+static void sync_input(struct seg_ctx *c, struct sock *s)
+{
+    struct tcp_seg *g = &c->seg;
+    struct tcb *t = &s->tcb;
+    struct host *h = c->h;
+    uint32_t wnd = tcp_rcv_window(s);
+
+    /* RFC 5961 §4.2 as Linux applies it: in an active SYN-RECEIVED (a
+     * simultaneous open) the peer's SYN,ACK completes the handshake. */
+    bool simopen_synack = t->state == TCP_SYN_RECEIVED && !t->passive &&
+                          (g->flags & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK) &&
+                          g->seq + 1 == t->rcv_nxt && g->ack == t->snd_nxt;
+    if (simopen_synack) {
+        g->flags &= (uint8_t)~TH_SYN;
+        g->seq++;
+    }
+
+    /* first: sequence number */
+    if (!seq_acceptable(t, wnd, g)) {
+        bool zero_window_data = wnd == 0 && g->len > 0 && g->seq == t->rcv_nxt;
+        if (!zero_window_data) {
+            if (!(g->flags & TH_RST))
+                tcp_send_ack(h, s, c->now);    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+            drop(c, (g->flags & TH_RST) ? DROP_TCP_RST_INVALID : DROP_TCP_UNACCEPTABLE);
+            return;
+        }
+        /* Zero window: keep the ACK, drop the text (§3.10.7.4 "special allowance"). */
+        drop(c, DROP_TCP_RCVBUF_FULL);
+        g->len = 0;
+        g->flags &= (uint8_t)~TH_FIN;
+        t->ack_now = true;
+    }
+    trim_to_window(t, wnd, g);
+
+    /* second: RST */
+    if (g->flags & TH_RST) {
+        rst_input(c, s);
+        return;
+    }
+    /* fourth: SYN in a synchronized state (RFC 5961 §4.2: challenge ACK) */
+    if (g->flags & TH_SYN) {
+        if (t->state == TCP_SYN_RECEIVED && t->passive) {
+            tcp_drop_conn(h, s, 0, "rcv SYN", c->now);   /* return to LISTEN */
+            drop(c, DROP_TCP_SYN_CHALLENGE);
+            return;
+        }
+        challenge_ack(c, s, DROP_TCP_SYN_CHALLENGE);
+        return;
+    }
+    /* fifth: ACK */
+    if (!(g->flags & TH_ACK)) {
+        drop(c, DROP_TCP_NO_ACK);
+        return;
+    }
+    if (t->state == TCP_SYN_RECEIVED) {
+        if (!seq_lt(t->snd_una, g->ack) || seq_gt(g->ack, t->snd_nxt)) {
+            tcp_send_reset_for(h, c->ip->src, c->ip->dst, g, c->now);  /* <SEQ=SEG.ACK><CTL=RST> */
+            drop(c, DROP_TCP_BAD_ACK);
+            return;
+        }
+        t->snd_una = g->ack;
+        t->retries = 0;
+        t->rto_at = TL_NEVER;
+        t->rto = h->cfg.rto_initial;
+        update_window(t, g);
+        established_from_syn_received(c, s);
+    }
+    if (!ack_input(c, s))
+        return;
+    /* sixth: URG — the urgent pointer is recorded, no urgent mode beyond that */
+    if ((g->flags & TH_URG) && tcp_state_synchronized(t->state) &&
+        seq_gt(g->seq + g->urp, t->rcv_up))
+        t->rcv_up = g->seq + g->urp;
+    /* seventh: segment text */
+    text_input(c, s);
+    /* eighth: FIN */
+    fin_input(c, s);
+    /* TIME-WAIT: a retransmitted FIN or anything else gets an ACK. */
+    if (t->state == TCP_TIME_WAIT && (g->flags & TH_FIN))
+        t->ack_now = true;
+}
+
+/* RFC 9293 §3.10.7.4 note / RFC 6191: a new SYN with a higher sequence number
+ * may reopen a connection in TIME-WAIT (Linux does this too). */
+static bool time_wait_reopen(struct seg_ctx *c, struct sock *s)
+{
+    const struct tcp_seg *g = &c->seg;
+    if (s->tcb.state != TCP_TIME_WAIT || s->fd >= 0 ||
+        (g->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN || !seq_gt(g->seq, s->tcb.rcv_nxt))
+        return false;
+    tcp_set_state(c->h, s, TCP_CLOSED, "rcv SYN in TIME_WAIT", c->now);   /* an orphan: freed */
+    return true;
+}
+
+void tcp_input(struct host *h, const struct ipv4_hdr *ip, const uint8_t *p, size_t len,
+               const uint8_t *frame, size_t flen, tl_time now)
+{
+    struct seg_ctx c = {.h = h, .ip = ip, .frame = frame, .flen = flen, .now = now};
+    enum drop_reason r = tcp_parse(p, len, ip->src, ip->dst, &c.seg);
+    if (r != DROP_NONE) {
+        drop(&c, r);
+        return;
+    }
+    struct sock *s = tcp_lookup(h, ip, &c.seg);
+    if (s && time_wait_reopen(&c, s))
+        s = tcp_lookup(h, ip, &c.seg);
+
+    if (!s) {
+        closed_input(&c);
+        return;
+    }
+    switch (s->tcb.state) {
+    case TCP_LISTEN:
+        listen_input(&c, s);
+        return;
+    case TCP_SYN_SENT:
+        syn_sent_input(&c, s);
+        return;
+    default:
+        sync_input(&c, s);
+        break;
+    }
+    if (s->tcb.state != TCP_CLOSED)
+        tcp_output(h, s, now);
+}

@@ -1,0 +1,179 @@
+/* TCP user calls (RFC 9293 §3.10.1 - §3.10.6) and the one place every
+ * state change goes through.  The socket layer (sock.c) calls in here. */
+#include <errno.h>
+#include <string.h>
+
+#include "stack/stack_int.h"
+#include "stack/tcp.h"
+#include "util/sha256.h"
+#include "wire/bytes.h"
+#include "wire/seq.h"
+
+static const char *const state_names[] = {
+#define TCP_STATE_NAME(name, text) text,
+    TCP_STATES(TCP_STATE_NAME)
+#undef TCP_STATE_NAME
+};
+
+const char *tcp_state_name(enum tcp_state s)
+{
+    return (unsigned)s < TCP__NSTATES ? state_names[s] : "?";
+}
+
+void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char *cause,
+                   tl_time now)
+{
+    enum tcp_state old = s->tcb.state;
+    if (old == st)
+        return;
+    struct trace_ev *e = trace_add(&h->trace, TRACE_STATE, now);
+    e->sock_id = s->id;
+    e->fd = s->fd;
+    e->old_state = (uint8_t)old;
+    e->new_state = (uint8_t)st;
+    e->cause = cause;
+    s->tcb.state = st;
+    if (st == TCP_ESTABLISHED)
+        s->ever_connected = true;
+    if (st == TCP_TIME_WAIT || st == TCP_CLOSED) {
+        s->tcb.rto_at = TL_NEVER;
+        s->tcb.fw2_at = TL_NEVER;
+    }
+    if (st == TCP_TIME_WAIT)
+        s->tcb.tw_at = now + 2 * h->cfg.msl;
+    if (st != TCP_CLOSED)
+        return;
+    s->tcb.tw_at = TL_NEVER;
+    if (s->parent && old == TCP_SYN_RECEIVED) {
+        /* An embryo leaving the SYN queue: back to LISTEN is its removal. */
+        s->parent->syn_queued--;
+        s->parent = NULL;
+    }
+    if (s->fd < 0 && !s->parent)
+        s->dead = true;
+}
+
+/* RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secret),
+ * M a 4-microsecond clock, F a keyed hash (here SHA-256). */
+uint32_t tcp_new_iss(struct host *h, uint32_t laddr, uint16_t lport, uint32_t raddr,
+                     uint16_t rport, tl_time now)
+{
+    if (h->iss_forced) {
+        h->iss_forced = false;
+        return h->iss_next;
+    }
+    uint8_t in[32 + 12], d[32];
+    memcpy(in, h->iss_secret, 32);
+    put_be32(in + 32, laddr);
+    put_be16(in + 36, lport);
+    put_be32(in + 38, raddr);
+    put_be16(in + 42, rport);
+    struct sha256 c;
+    sha256_init(&c);
+    sha256_update(&c, in, sizeof in);
+    sha256_final(&c, d);
+    return (uint32_t)(now / 4) + get_be32(d);
+}
+
+/* OPEN, active (RFC 9293 §3.10.1): choose the ISS, send <SYN>, SYN-SENT. */
+int tcp_open_active(struct host *h, struct sock *s, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    t->iss = tcp_new_iss(h, s->laddr, s->lport, s->raddr, s->rport, now);
+    t->snd_una = t->iss;
+    t->snd_nxt = t->iss + 1;
+    t->snd_up = t->iss;
+    t->snd_wnd = 0;
+    t->snd_wl1 = t->snd_wl2 = 0;
+    t->rcv_nxt = t->irs = t->rcv_up = 0;
+    t->rcv_mss = ETH_MTU - 40;
+    t->snd_mss = 536;                      /* RFC 9293 §3.7.1 default until told */
+    t->fin_queued = t->fin_sent = t->fin_rcvd = false;
+    t->passive = false;
+    t->retries = 0;
+    t->rto = h->cfg.rto_initial;
+    tcp_set_state(h, s, TCP_SYN_SENT, "connect", now);
+    tcp_send_segment(h, s, t->iss, TH_SYN, NULL, 0, now);
+    tcp_arm_rto(h, s, now);
+    return 0;
+}
+
+/* CLOSE (RFC 9293 §3.10.4): queue a FIN behind the data; ESTABLISHED goes
+ * to FIN-WAIT-1, CLOSE-WAIT to LAST-ACK; SYN-RECEIVED too to FIN-WAIT-1. */
+void tcp_close(struct host *h, struct sock *s, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    if (t->fin_queued)
+        return;
+    switch (t->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+        t->fin_queued = true;
+        tcp_set_state(h, s, TCP_FIN_WAIT_1, s->fd >= 0 && !s->shut_rd ? "shutdown" : "close", now);
+        break;
+    case TCP_CLOSE_WAIT:
+        t->fin_queued = true;
+        tcp_set_state(h, s, TCP_LAST_ACK, s->fd >= 0 && !s->shut_rd ? "shutdown" : "close", now);
+        break;
+    default:
+        return;
+    }
+    if (t->state != TCP_SYN_RECEIVED)
+        tcp_output(h, s, now);
+}
+
+void tcp_drop_conn(struct host *h, struct sock *s, int err, const char *cause, tl_time now)
+{
+    if (err)
+        s->err = err;
+    if (!s->user_bound && !s->ever_connected && s->fd >= 0) {
+        /* A failed connect gives its ephemeral port back (Linux). */
+        s->bound = false;
+        s->lport = 0;
+    }
+    tcp_set_state(h, s, TCP_CLOSED, cause, now);
+}
+
+/* ABORT (RFC 9293 §3.10.5): RST in the synchronized states and
+ * SYN-RECEIVED; then CLOSED. */
+void tcp_abort(struct host *h, struct sock *s, int err, const char *cause, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    switch (t->state) {
+    case TCP_SYN_RECEIVED:
+    case TCP_ESTABLISHED:
+    case TCP_FIN_WAIT_1:
+    case TCP_FIN_WAIT_2:
+    case TCP_CLOSE_WAIT:
+        tcp_send_segment(h, s, t->snd_nxt, TH_RST | TH_ACK, NULL, 0, now);
+        break;
+    default:
+        break;
+    }
+    bytering_drop(&s->sndq, s->sndq.len);
+    bytering_drop(&s->rcvq, s->rcvq.len);
+    tcp_drop_conn(h, s, err, cause, now);
+}
+
+/* The user took bytes from the receive queue.  Announce the window again
+ * when it has at least doubled (Linux tcp_cleanup_rbuf), so a sender
+ * stopped by a small or zero window learns it may go on. */
+void tcp_rcv_consumed(struct host *h, struct sock *s, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    if (!tcp_state_synchronized(t->state) || t->fin_rcvd)
+        return;
+    uint32_t open_now = seq_gt(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
+    uint32_t new_wnd = tcp_rcv_window(s);
+    uint32_t step = t->rcv_mss < s->rcvq.limit / 2 ? t->rcv_mss : (uint32_t)s->rcvq.limit / 2;
+    if (new_wnd > open_now && new_wnd >= 2 * open_now && new_wnd - open_now >= step)
+        tcp_send_ack(h, s, now);
+}
+
+void tcp_host_unreachable(struct host *h, uint32_t ip, tl_time now)
+{
+    for (struct sock *s = h->socks; s; s = s->next)
+        if (s->type == SOCKT_TCP && s->raddr == ip &&
+            (s->tcb.state == TCP_SYN_SENT || s->tcb.state == TCP_SYN_RECEIVED))
+            tcp_drop_conn(h, s, EHOSTUNREACH, "no ARP reply", now);
+}

@@ -1,0 +1,201 @@
+/* The socket lab of the course, end to end on the simulated wire: the
+ * observations a student is asked to make must hold on tcplab's stack. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simtest.h"
+
+static struct simtest T;
+
+static void setup(void) { st_init(&T, 1); }
+static void teardown(void) { st_free(&T); }
+
+static int listener(struct host *h, uint16_t port)
+{
+    int fd = sock_socket(h, SOCKT_TCP);
+    ck_assert_int_ge(fd, 3);
+    ck_assert_int_eq(sock_bind(h, fd, 0, port), 0);
+    ck_assert_int_eq(sock_listen(h, fd, 128, T.net->now), 0);
+    return fd;
+}
+
+START_TEST(test_socket_bind_listen_send_nothing)
+{
+    size_t m = st_mark(&T);
+    int fd = listener(T.juliet, 4000);
+    st_settle(&T);
+    ck_assert_uint_eq(T.nframes, m);
+    ck_assert_int_eq(st_state(T.juliet, fd), TCP_LISTEN);
+}
+END_TEST
+
+START_TEST(test_connect_to_closed_port_is_refused_by_rst)
+{
+    int fd = sock_socket(T.romeo, SOCKT_TCP);
+    size_t m = st_mark(&T);
+    ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4001), ECONNREFUSED);
+    ck_assert_uint_eq(st_count_tcp(&T, m), 2);
+    const struct cap_frame *syn = st_tcp(&T, m, 0), *rst = st_tcp(&T, m, 1);
+    ck_assert_int_eq(syn->seg.flags, TH_SYN);
+    ck_assert_int_eq(rst->from, 1);
+    ck_assert_int_eq(rst->seg.flags, TH_RST | TH_ACK);
+    ck_assert_uint_eq(rst->seg.seq, 0);
+    ck_assert_uint_eq(rst->seg.ack, syn->seg.seq + 1);
+    ck_assert_int_eq(st_state(T.romeo, fd), TCP_CLOSED);
+    /* The same socket may connect again (Linux). */
+    int lfd = listener(T.juliet, 4001);
+    ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4001), 0);
+    ck_assert_int_eq(st_state(T.romeo, fd), TCP_ESTABLISHED);
+    (void)lfd;
+}
+END_TEST
+
+START_TEST(test_handshake_synack_before_accept)
+{
+    int lfd = listener(T.juliet, 4000);
+    int fd = sock_socket(T.romeo, SOCKT_TCP);
+    size_t m = st_mark(&T);
+    ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4000), 0);
+    ck_assert_uint_eq(st_count_tcp(&T, m), 3);
+    ck_assert_int_eq(st_tcp(&T, m, 0)->seg.flags, TH_SYN);
+    ck_assert_int_eq(st_tcp(&T, m, 1)->seg.flags, TH_SYN | TH_ACK);
+    ck_assert_int_eq(st_tcp(&T, m, 2)->seg.flags, TH_ACK);
+    ck_assert(st_tcp(&T, m, 0)->seg.opt.has_mss);
+    ck_assert_int_eq(st_tcp(&T, m, 0)->seg.opt.mss, 1460);
+    struct sock *c = sock_by_fd(T.romeo, fd);
+    ck_assert_int_eq(st_transitions(T.romeo, c->id, TCP_CLOSED, TCP_SYN_SENT), 1);
+    ck_assert_int_eq(st_transitions(T.romeo, c->id, TCP_SYN_SENT, TCP_ESTABLISHED), 1);
+    /* The connection waits, established, in the accept queue. */
+    struct sock *l = sock_by_fd(T.juliet, lfd);
+    ck_assert_int_eq(l->accept_queued, 1);
+    m = st_mark(&T);
+    uint32_t a;
+    uint16_t p;
+    int cfd = sock_accept(T.juliet, lfd, &a, &p, T.net->now);
+    ck_assert_int_ge(cfd, 3);
+    ck_assert_uint_eq(a, ROMEO_IP);
+    ck_assert_uint_eq(p, c->lport);
+    st_settle(&T);
+    ck_assert_uint_eq(st_mark(&T), m);    /* accept sends nothing */
+    ck_assert_int_eq(st_state(T.juliet, cfd), TCP_ESTABLISHED);
+    ck_assert_int_eq(sock_accept(T.juliet, lfd, NULL, NULL, T.net->now), -EAGAIN);
+}
+END_TEST
+
+static void establish(int *cfd, int *sfd)
+{
+    int lfd = listener(T.juliet, 4000);
+    *cfd = sock_socket(T.romeo, SOCKT_TCP);
+    ck_assert_int_eq(st_connect(&T, T.romeo, *cfd, JULIET_IP, 4000), 0);
+    *sfd = sock_accept(T.juliet, lfd, NULL, NULL, T.net->now);
+    ck_assert_int_ge(*sfd, 3);
+}
+
+START_TEST(test_data_acked_before_recv_and_waits_in_queue)
+{
+    int cfd, sfd;
+    establish(&cfd, &sfd);
+    size_t m = st_mark(&T);
+    ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello juliet\n", 13, T.net->now), 13);
+    st_settle(&T);
+    ck_assert_uint_eq(st_count_tcp(&T, m), 2);
+    const struct cap_frame *d = st_tcp(&T, m, 0), *ack = st_tcp(&T, m, 1);
+    ck_assert_int_eq(d->seg.flags, TH_PSH | TH_ACK);
+    ck_assert_uint_eq(d->seg.len, 13);
+    ck_assert_int_eq(ack->from, 1);
+    ck_assert_uint_eq(ack->seg.ack, d->seg.seq + 13);
+    struct sock *s = sock_by_fd(T.juliet, sfd);
+    ck_assert_uint_eq(sock_recv_queue(s), 13);
+    ck_assert_uint_eq(ack->seg.wnd, 65536 - 13 > 65535 ? 65535 : 65536 - 13);
+    char buf[64];
+    m = st_mark(&T);
+    ck_assert_int_eq(sock_recv(T.juliet, sfd, buf, 5, T.net->now), 5);
+    ck_assert_int_eq(memcmp(buf, "Hello", 5), 0);
+    ck_assert_int_eq(sock_recv(T.juliet, sfd, buf, sizeof buf, T.net->now), 8);
+    ck_assert_uint_eq(sock_recv_queue(s), 0);
+    ck_assert_int_eq(sock_recv(T.juliet, sfd, buf, sizeof buf, T.net->now), -EAGAIN);
+    st_settle(&T);
+    ck_assert_uint_eq(st_count_tcp(&T, m), 0);
+    /* and back */
+    ck_assert_int_eq(sock_send(T.juliet, sfd, "Hi romeo", 8, T.net->now), 8);
+    st_settle(&T);
+    ck_assert_int_eq(sock_recv(T.romeo, cfd, buf, sizeof buf, T.net->now), 8);
+    struct sock *c = sock_by_fd(T.romeo, cfd);
+    ck_assert_uint_eq(c->tcb.snd_una, c->tcb.snd_nxt);
+    ck_assert_uint_eq(c->tcb.snd_nxt, s->tcb.rcv_nxt);
+    ck_assert_uint_eq(s->tcb.snd_nxt, c->tcb.rcv_nxt);
+}
+END_TEST
+
+START_TEST(test_client_closes_first_time_wait_then_closed)
+{
+    int cfd, sfd;
+    establish(&cfd, &sfd);
+    struct sock *c = sock_by_fd(T.romeo, cfd);
+    int cid = c->id;
+    size_t m = st_mark(&T);
+    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
+    st_settle(&T);
+    /* FIN from romeo, ACK from juliet: FIN-WAIT-2 and CLOSE-WAIT. */
+    ck_assert_uint_eq(st_count_tcp(&T, m), 2);
+    ck_assert_int_eq(st_tcp(&T, m, 0)->seg.flags, TH_FIN | TH_ACK);
+    ck_assert_int_eq(st_state(T.juliet, sfd), TCP_CLOSE_WAIT);
+    ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2), 1);
+    char buf[8];
+    ck_assert_int_eq(sock_recv(T.juliet, sfd, buf, sizeof buf, T.net->now), 0);   /* EOF */
+    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
+    st_settle(&T);
+    ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_FIN_WAIT_2, TCP_TIME_WAIT), 1);
+    const struct sock *tw = sock_by_id(T.romeo, cid);
+    ck_assert_ptr_nonnull(tw);
+    ck_assert_int_eq(tw->tcb.state, TCP_TIME_WAIT);
+    simnet_sleep(T.net, 59 * TL_SEC);
+    ck_assert_ptr_nonnull(sock_by_id(T.romeo, cid));
+    simnet_sleep(T.net, 2 * TL_SEC);
+    ck_assert_ptr_null(sock_by_id(T.romeo, cid));
+    ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_TIME_WAIT, TCP_CLOSED), 1);
+}
+END_TEST
+
+START_TEST(test_server_closes_first)
+{
+    int cfd, sfd;
+    establish(&cfd, &sfd);
+    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
+    st_settle(&T);
+    ck_assert_int_eq(st_state(T.romeo, cfd), TCP_CLOSE_WAIT);
+    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
+    st_settle(&T);
+    int tw = 0;
+    for (const struct sock *s = T.juliet->socks; s; s = s->next)
+        tw += s->tcb.state == TCP_TIME_WAIT;
+    ck_assert_int_eq(tw, 1);
+}
+END_TEST
+
+Suite *lab_suite(void);
+Suite *lab_suite(void)
+{
+    Suite *s = suite_create("lab");
+    TCase *tc = tcase_create("socket lab");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_socket_bind_listen_send_nothing);
+    tcase_add_test(tc, test_connect_to_closed_port_is_refused_by_rst);
+    tcase_add_test(tc, test_handshake_synack_before_accept);
+    tcase_add_test(tc, test_data_acked_before_recv_and_waits_in_queue);
+    tcase_add_test(tc, test_client_closes_first_time_wait_then_closed);
+    tcase_add_test(tc, test_server_closes_first);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(lab_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
