@@ -22,7 +22,8 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
-CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -Isrc -Itests/lib -MMD -MP $(PKG_CFLAGS)
+VERSION := 0.1.0
+CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DTCPLAB_VERSION=\"$(VERSION)\" -Isrc -Itests/lib -MMD -MP $(PKG_CFLAGS)
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif

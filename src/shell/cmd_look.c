@@ -1,0 +1,240 @@
+/* Commands that look (views), let time pass, or set up the session. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell/shell.h"
+#include "wire/ipv4.h"
+
+static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, const struct sock **out)
+{
+    *out = NULL;
+    if (cl->argc < 2)
+        return 0;
+    int err;
+    int fd = sh_resolve_sock(sh, host, cl->argv[1].s, &err);
+    if (fd < 0) {
+        if (err == ENOENT)
+            sh_error(sh, "name '%s' is not defined on %s", cl->argv[1].s, sh_host_name(sh, host));
+        else if (err == ENOTSOCK)
+            sh_error(sh, "'%s' is not a socket", cl->argv[1].s);
+        else
+            sh_error(sh, "'%s' is closed (no such descriptor on %s)", cl->argv[1].s,
+                     sh_host_name(sh, host));
+        return -1;
+    }
+    *out = sock_by_fd(sh_host(sh, host), fd);
+    return 0;
+}
+
+int cmd_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    const struct sock *s;
+    if (opt_sock(sh, host, cl, &s) < 0)
+        return -1;
+    struct host *h = sh_host(sh, host);
+    if (s) {
+        view_tcb(sh->out, &sh->style, h, s, NULL, sh->net->now);
+        return 0;
+    }
+    int n = 0;
+    for (const struct sock *o = h->socks; o; o = o->next)
+        if (o->fd >= 0 || o->tcb.state != TCP_CLOSED) {
+            view_tcb(sh->out, &sh->style, h, o, NULL, sh->net->now);
+            n++;
+        }
+    if (!n)
+        fprintf(sh->out, "%s has no sockets\n", sh_host_name(sh, host));
+    return 0;
+}
+
+int cmd_diagram(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    const struct sock *s;
+    if (opt_sock(sh, host, cl, &s) < 0)
+        return -1;
+    view_diagram(sh->out, &sh->style, sh_host(sh, host), s);
+    return 0;
+}
+
+int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    view_ss(sh->out, &sh->style, sh->net->hosts, SIM_HOSTS);
+    return 0;
+}
+
+int cmd_lsof(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    view_lsof(sh->out, &sh->style, sh->net->hosts, SIM_HOSTS);
+    return 0;
+}
+
+int cmd_arp(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    view_arp(sh->out, &sh->style, sh_host(sh, host), sh->net->now);
+    return 0;
+}
+
+int cmd_ifconfig(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    view_ifconfig(sh->out, &sh->style, sh_host(sh, host));
+    return 0;
+}
+
+int cmd_route(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    view_route(sh->out, &sh->style, sh_host(sh, host));
+    return 0;
+}
+
+int cmd_stats(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    view_drops(sh->out, &sh->style, sh_host(sh, host));
+    return 0;
+}
+
+struct ping_wait {
+    struct host *h;
+    uint64_t want;
+};
+
+static bool ping_done(void *ctx)
+{
+    struct ping_wait *w = ctx;
+    return w->h->npings >= w->want;
+}
+
+/* ping: one echo request a second, each waited for up to a second. */
+int cmd_ping(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    uint32_t dst;
+    const struct sh_cmd *c = sh_cmd_find("ping");
+    int hi = sh_host_index(sh, cl->argv[1].s);
+    if (hi >= 0)
+        dst = sh_host(sh, hi)->cfg.addr;
+    else if (ipv4_aton(cl->argv[1].s, &dst) < 0) {
+        sh_usage_error(sh, c, "ping: '%s' is not an address", cl->argv[1].s);
+        return -1;
+    }
+    size_t count = 1;
+    if (cl->argc == 3 && (sh_parse_size(cl->argv[2].s, &count) < 0 || count == 0 || count > 100)) {
+        sh_usage_error(sh, c, "ping: COUNT is 1 to 100");
+        return -1;
+    }
+    struct host *h = sh_host(sh, host);
+    char a[16];
+    unsigned received = 0;
+    for (size_t i = 0; i < count; i++) {
+        tl_time sent = sh->net->now;
+        struct ping_wait w = {h, h->npings + 1};
+        int rc = host_ping(h, dst, 0x7c1a, (uint16_t)(i + 1), 56, sent);
+        if (rc < 0) {
+            sh_oserror(sh, -rc);
+            return 0;
+        }
+        if (simnet_run_until(sh->net, ping_done, &w, sent + TL_SEC)) {
+            const struct ping_reply *r = &h->pings[(h->npings - 1) % 16];
+            fprintf(sh->out, "64 bytes from %s: icmp_seq=%u ttl=%u time=%.3f ms\n",
+                    ipv4_ntoa(r->from, a), r->seq, r->ttl, (double)(r->at - sent) / 1000.0);
+            received++;
+        } else {
+            fprintf(sh->out, "no reply from %s: icmp_seq=%zu\n", ipv4_ntoa(dst, a), i + 1);
+        }
+        if (i + 1 < count)
+            simnet_sleep(sh->net, sent + TL_SEC - sh->net->now);
+    }
+    fprintf(sh->out, "%zu packets transmitted, %u received\n", count, received);
+    return 0;
+}
+
+int cmd_sleep(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    tl_time d;
+    if (sh_parse_duration(sh, cl->argv[1].s, &d) < 0) {
+        sh_usage_error(sh, sh_cmd_find("sleep"), "sleep: '%s' is not a duration", cl->argv[1].s);
+        return -1;
+    }
+    simnet_sleep(sh->net, d);
+    return 0;
+}
+
+int cmd_time(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    fprintf(sh->out, "%lld.%06lld s (virtual)\n", (long long)(sh->net->now / TL_SEC),
+            (long long)(sh->net->now % TL_SEC));
+    return 0;
+}
+
+int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    const struct sh_cmd *c = sh_cmd_find("show");
+    if (cl->argc == 1) {
+        fprintf(sh->out, "decode %s, state %s, tcb %s\n", sh->show.decode ? "on" : "off",
+                sh->show.state ? "on" : "off", sh->show.tcb ? "on" : "off");
+        return 0;
+    }
+    if (cl->argc != 3) {
+        sh_usage_error(sh, c, "show: say on or off");
+        return -1;
+    }
+    const char *part = cl->argv[1].s, *v = cl->argv[2].s;
+    bool on;
+    if (strcmp(v, "on") == 0)
+        on = true;
+    else if (strcmp(v, "off") == 0)
+        on = false;
+    else {
+        sh_usage_error(sh, c, "show: '%s' is not on or off", v);
+        return -1;
+    }
+    if (strcmp(part, "decode") == 0)
+        sh->show.decode = on;
+    else if (strcmp(part, "state") == 0)
+        sh->show.state = on;
+    else if (strcmp(part, "tcb") == 0)
+        sh->show.tcb = on;
+    else {
+        sh_usage_error(sh, c, "show: '%s' is not decode, state or tcb", part);
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_decode(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    struct decode_opts o = {.abs_seq = false, .tstamp = 1};
+    if (cl->argc == 1) {
+        const struct decode_opts *cur = decoder_opts(sh->dec);
+        fprintf(sh->out, "decode flags: -n -t%s%s%s%s%s\n", cur->abs_seq ? " -S" : "",
+                cur->verbose ? " -v" : "", cur->link ? " -e" : "",
+                cur->hex == 1 ? " -x" : "", cur->hex == 2 ? " -X" : "");
+        return 0;
+    }
+    char err[128];
+    for (int i = 1; i < cl->argc; i++)
+        if (decode_parse_flag(cl->argv[i].s, &o, err, sizeof err) < 0) {
+            sh_usage_error(sh, sh_cmd_find("decode"), "decode: %s", err);
+            return -1;
+        }
+    o.tstamp = 1;              /* the shell's prefix column carries the time */
+    decoder_set_opts(sh->dec, &o);
+    return 0;
+}
+
+int cmd_use(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    int idx = sh_host_index(sh, cl->argv[1].s);
+    if (idx < 0) {
+        sh_usage_error(sh, sh_cmd_find("use"), "use: no host '%s' (romeo or juliet)",
+                       cl->argv[1].s);
+        return -1;
+    }
+    sh->cur = idx;
+    return 0;
+}
+
+int cmd_quit(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    sh->quit = true;
+    return 0;
+}

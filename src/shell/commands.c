@@ -1,0 +1,227 @@
+/* The command table: the one source of truth for dispatch, argument
+ * counts, help and tab completion. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell/shell.h"
+
+static const char *const w_proto[] = {"tcp", "udp", NULL};
+static const char *const w_how[] = {"rd", "wr", "rdwr", NULL};
+static const char *const w_show[] = {"decode", "state", "tcb", NULL};
+static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", NULL};
+static const char *const w_decode[] = {"-S", "-v", "-x", "-X", "-e", "-t", "-SnvX", NULL};
+static const char *const w_hosts[] = {"romeo", "juliet", NULL};
+
+static const struct sh_cmd commands[] = {
+    /* socket calls */
+    {"socket", "socket", "[NAME =] socket [tcp|udp]",
+     "create a socket (sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM))",
+     "Creates a TCP (default) or UDP socket and names it.  Nothing is sent.\n"
+     "Example: sock = socket", 0, 1, true, cmd_socket, w_proto},
+    {"bind", "socket", "bind SOCK ADDR PORT", "give the socket a local address and port",
+     "ADDR may be an address of this host, 0.0.0.0, * or '' (any).  PORT 0 picks a free one.\n"
+     "Example: bind sock 10.10.2.100 4000     sock.bind(('10.10.2.100', 4000))",
+     3, 3, true, cmd_bind, NULL},
+    {"listen", "socket", "listen SOCK [BACKLOG]", "wait for connections (LISTEN)",
+     "Moves the socket to LISTEN.  BACKLOG bounds the accept queue (default 128).\n"
+     "Nothing is sent.  Example: listen sock       sock.listen()", 1, 2, true, cmd_listen, NULL},
+    {"connect", "socket", "connect SOCK ADDR PORT", "open a connection (three-way handshake)",
+     "Sends SYN and waits for the handshake to finish or fail.  A refusal prints\n"
+     "ConnectionRefusedError: [Errno 111] Connection refused, as Python does.\n"
+     "Example: connect sock 10.10.2.100 4000   sock.connect(('10.10.2.100', 4000))",
+     3, 3, true, cmd_connect, NULL},
+    {"accept", "socket", "[NAME[, ADDR] =] accept SOCK", "take a connection from the accept queue",
+     "Returns at once if a connection is waiting; otherwise the call is left pending and\n"
+     "its result is printed when a connection arrives.  Accept sends nothing: the\n"
+     "handshake already happened.  Example: conn, addr = accept sock", 1, 1, true, cmd_accept,
+     NULL},
+    {"send", "data", "send SOCK \"TEXT\" | send SOCK --bytes N", "send bytes",
+     "TEXT takes escapes \\n \\t \\\\ \\\" \\xHH.  --bytes N sends N seeded pseudo-random\n"
+     "bytes (sizes take k, M, G) and prints their count and SHA-256; a large send is\n"
+     "summarised.  Example: send sock \"Hello juliet\\n\"    sock.send(b\"Hello juliet\\n\")",
+     2, 3, true, cmd_send, NULL},
+    {"sendto", "data", "sendto SOCK ADDR PORT \"TEXT\"", "send a UDP datagram",
+     "Example: sendto u 10.10.2.100 4001 \"ping\"   u.sendto(b\"ping\", ('10.10.2.100', 4001))",
+     4, 4, true, cmd_sendto, NULL},
+    {"recv", "data", "[NAME =] recv SOCK [N] | recv SOCK --all", "receive bytes",
+     "Reads up to N bytes (default 1024) from the receive queue, waiting if it is empty.\n"
+     "b'' means the peer closed.  --all reads to the end of the stream and prints the\n"
+     "count and SHA-256.  Example: recv conn 1024    conn.recv(1024)", 1, 2, true, cmd_recv,
+     NULL},
+    {"recvfrom", "data", "recvfrom SOCK [N]", "receive a UDP datagram and its sender",
+     "Example: recvfrom u 1024", 1, 2, true, cmd_recvfrom, NULL},
+    {"shutdown", "socket", "shutdown SOCK rd|wr|rdwr", "close one or both directions",
+     "wr sends FIN (half-close); data can still arrive.  rd stops reading.\n"
+     "Example: shutdown sock wr     sock.shutdown(socket.SHUT_WR)", 2, 2, true, cmd_shutdown,
+     w_how},
+    {"close", "socket", "close SOCK", "close the socket (FIN, or RST if data is unread)",
+     "The descriptor goes at once; the connection finishes its close on its own\n"
+     "(FIN-WAIT, TIME-WAIT).  Closing with unread data sends RST, as Linux does.\n"
+     "Example: close sock     sock.close()", 1, 1, true, cmd_close, NULL},
+    {"abort", "socket", "abort SOCK", "close with SO_LINGER {1, 0}: send RST",
+     "RFC 9293 ABORT: the connection is reset at once.", 1, 1, true, cmd_abort, NULL},
+    {"setsockopt", "socket", "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf VALUE",
+     "set a socket option",
+     "sndbuf and rcvbuf take sizes (64k).  Also accepts the Python form\n"
+     "sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1).", 3, 3, false,
+     cmd_setsockopt, w_opt},
+    /* look */
+    {"tcb", "look", "tcb [SOCK]", "show the TCB of a socket (all sockets of the host if none)",
+     "SND.UNA SND.NXT SND.WND SND.UP SND.WL1 SND.WL2 ISS, RCV.NXT RCV.WND RCV.UP IRS,\n"
+     "queues and running timers.", 0, 1, false, cmd_tcb, NULL},
+    {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
+     "The current state and the transitions the socket took are marked.", 0, 1, false,
+     cmd_diagram, NULL},
+    {"ss", "look", "ss", "list sockets of both hosts, as ss -t -a -n", NULL, 0, 0, false, cmd_ss,
+     NULL},
+    {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i", NULL, 0, 0, false,
+     cmd_lsof, NULL},
+    {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, false, cmd_arp, NULL},
+    {"ifconfig", "look", "ifconfig", "show the host's interface and counters", NULL, 0, 0, false,
+     cmd_ifconfig, NULL},
+    {"route", "look", "route", "show the host's routing table", NULL, 0, 0, false, cmd_route,
+     NULL},
+    {"stats", "look", "stats", "show why frames were dropped (named, counted reasons)", NULL, 0,
+     0, false, cmd_stats, NULL},
+    {"ping", "look", "ping ADDR [COUNT]", "send ICMP echo requests and show the replies",
+     "COUNT defaults to 1, one second apart.", 1, 2, true, cmd_ping, NULL},
+    /* time */
+    {"sleep", "time", "sleep DURATION", "let time pass (200ms, 2s, 2msl)",
+     "Virtual time in sim mode: timers such as TIME-WAIT (2*MSL) fire as it passes.", 1, 1,
+     true, cmd_sleep, NULL},
+    {"time", "time", "time", "print the clock (seconds since the start)", NULL, 0, 0, false,
+     cmd_time, NULL},
+    /* output */
+    {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
+     "After each socket call tcplab prints the decoded frames, the state transitions and\n"
+     "the TCBs.  `show` alone prints the settings.", 0, 2, false, cmd_show, w_show},
+    {"decode", "output", "decode FLAGS", "set tcpdump flags for the live decode (-S -v -x -X -e)",
+     "Example: decode -SnvX.  `decode` alone prints the flags in force.", 0, 4, false,
+     cmd_decode, w_decode},
+    /* session */
+    {"use", "session", "use HOST", "run the next commands on HOST (romeo or juliet)",
+     "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, false, cmd_use,
+     w_hosts},
+    {"print", "session", "print NAME", "show what a name stands for", NULL, 1, 1, false,
+     cmd_print, NULL},
+    {"import", "session", "import socket", "accepted for the lab's Python lines; does nothing",
+     NULL, 0, 8, false, cmd_import, NULL},
+    {"help", "session", "help [CMD]", "list the commands, or explain one", NULL, 0, 1, false,
+     cmd_help, NULL},
+    {"quit", "session", "quit", "leave tcplab (also quit() and exit())", NULL, 0, 0, false,
+     cmd_quit, NULL},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const struct sh_cmd *sh_cmd_table(size_t *n)
+{
+    *n = NCOMMANDS;
+    return commands;
+}
+
+const struct sh_cmd *sh_cmd_find(const char *name)
+{
+    if (strcmp(name, "exit") == 0)
+        name = "quit";
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+void sh_usage_error(struct shell *sh, const struct sh_cmd *c, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    sh_error(sh, "%s (usage: %s)", msg, c->usage);
+}
+
+int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
+{
+    int host = cl->host >= 0 ? cl->host : sh->cur;
+    const char *name = cl->argv[0].s;
+    const struct sh_cmd *c = sh_cmd_find(name);
+    if (!c) {
+        /* A bare name prints its value, as the Python prompt does. */
+        if (cl->argc == 1 && cl->nassign == 0 && sh_name_get(sh, host, name))
+            return cmd_print(sh, host, cl);
+        sh_error(sh, "unknown command '%s' (type help for the list)", name);
+        return -1;
+    }
+    int nargs = cl->argc - 1;
+    if (nargs < c->min_args || nargs > c->max_args) {
+        sh_usage_error(sh, c, "%s: %s arguments", c->name,
+                       nargs < c->min_args ? "missing" : "too many");
+        return -1;
+    }
+    if (cl->nassign && c->run != cmd_socket && c->run != cmd_accept && c->run != cmd_recv &&
+        c->run != cmd_recvfrom) {
+        sh_usage_error(sh, c, "%s returns nothing to assign", c->name);
+        return -1;
+    }
+    if (c->sockcall && sh->pend[host].kind != PEND_NONE) {
+        sh_error(sh, "%s is still waiting in '%s' (it completes when the other host acts; "
+                 "Ctrl-C cancels it)", sh_host_name(sh, host), sh->pend[host].line);
+        return -1;
+    }
+    if (!c->sockcall)
+        return c->run(sh, host, cl);
+    /* The call's own output (its result, or Python's exception) is held
+     * back and printed after the frames that produced it. */
+    char *held = NULL;
+    size_t nheld = 0;
+    FILE *out = sh->out, *mem = open_memstream(&held, &nheld);
+    if (!mem) {
+        sh_error(sh, "out of memory");
+        return -1;
+    }
+    sh_report_begin(sh);
+    sh->out = mem;
+    int rc = c->run(sh, host, cl);
+    sh_advance(sh);
+    fclose(mem);
+    sh->out = out;
+    sh_report_end(sh, held, nheld);
+    free(held);
+    return rc;
+}
+
+int cmd_help(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    (void)host;
+    if (cl->argc == 2) {
+        const struct sh_cmd *c = sh_cmd_find(cl->argv[1].s);
+        if (!c) {
+            sh_error(sh, "help: no command '%s' (type help for the list)", cl->argv[1].s);
+            return -1;
+        }
+        fprintf(sh->out, "usage: %s\n  %s\n", c->usage, c->summary);
+        if (c->help)
+            for (const char *p = c->help; *p;) {
+                const char *nl = strchr(p, '\n');
+                size_t n = nl ? (size_t)(nl - p) : strlen(p);
+                fprintf(sh->out, "  %.*s\n", (int)n, p);
+                p += n + (nl ? 1 : 0);
+            }
+        return 0;
+    }
+    static const char *const groups[] = {"socket", "data", "look", "time", "output", "session"};
+    static const char *const titles[] = {"socket calls", "data", "look", "time", "output",
+                                         "session"};
+    fprintf(sh->out, "Commands run on the current host (the prompt); HOST: COMMAND runs one on "
+                     "another.\nThe lab's Python lines work as typed: "
+                     "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n");
+    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        fprintf(sh->out, "\n%s:\n", titles[g]);
+        for (size_t i = 0; i < NCOMMANDS; i++)
+            if (strcmp(commands[i].group, groups[g]) == 0)
+                fprintf(sh->out, "  %-42s %s\n", commands[i].usage, commands[i].summary);
+    }
+    fprintf(sh->out, "\nhelp CMD explains one command.\n");
+    return 0;
+}

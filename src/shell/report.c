@@ -1,0 +1,300 @@
+/* What every socket call prints (design.md): the frames that crossed the
+ * wire, the state transitions of the sockets it touched, and their TCBs
+ * with the changed values marked. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell/shell.h"
+#include "wire/ipv4.h"
+#include "wire/tcp.h"
+
+#define C_DIM   "\033[2m"
+#define C_HOST0 "\033[34m"
+#define C_HOST1 "\033[35m"
+#define C_BOLD  "\033[1m"
+#define C_OFF   "\033[0m"
+
+static const char *host_color(const struct shell *sh, int i)
+{
+    return sh->color ? (i == 0 ? C_HOST0 : C_HOST1) : "";
+}
+
+static const char *off(const struct shell *sh)
+{
+    return sh->color ? C_OFF : "";
+}
+
+/* ---- frames ---------------------------------------------------------- */
+
+static void count_frame(struct sh_frame_log *log, int from, const uint8_t *f, size_t len)
+{
+    /* Ethernet + IPv4 + TCP: payload length from the headers. */
+    if (len >= 14 + 20 && f[12] == 0x08 && f[13] == 0x00 && f[14 + 9] == IP_PROTO_TCP) {
+        size_t ihl = (size_t)(f[14] & 0x0f) * 4;
+        size_t tot = (size_t)f[16] << 8 | f[17];
+        if (len >= 14 + ihl + 13 && tot >= ihl + 20) {
+            size_t thl = (size_t)(f[14 + ihl + 12] >> 4) * 4;
+            size_t payload = tot > ihl + thl ? tot - ihl - thl : 0;
+            if (payload) {
+                log->tcp_data[from]++;
+                log->tcp_bytes[from] += payload;
+            } else {
+                log->tcp_acks[from]++;
+            }
+            return;
+        }
+    }
+    log->other[from]++;
+}
+
+void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t)
+{
+    struct shell *sh = ctx;
+    struct sh_frame_log *log = &sh->log;
+    struct sh_frame *slot = log->n < SH_LOG_KEEP ? &log->head[log->n]
+                                                 : &log->tail[(log->n - SH_LOG_KEEP) % SH_LOG_KEEP];
+    slot->from = from;
+    slot->t = t;
+    slot->len = len < sizeof slot->data ? len : sizeof slot->data;
+    memcpy(slot->data, frame, slot->len);
+    count_frame(log, from, frame, len);
+    log->n++;
+}
+
+static void print_frame(struct shell *sh, const struct sh_frame *f)
+{
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *m = open_memstream(&text, &tlen);
+    if (!m)
+        return;
+    struct timeval tv = {.tv_sec = f->t / TL_SEC, .tv_usec = f->t % TL_SEC};
+    decode_frame(sh->dec, m, f->data, (uint32_t)f->len, (uint32_t)f->len, tv);
+    fclose(m);
+    /* The prefix column: virtual time and direction; then tcpdump's text,
+     * continuation lines indented by the same width. */
+    char dir[40], prefix[64];
+    snprintf(dir, sizeof dir, "%s > %s", sh_host_name(sh, f->from), sh_host_name(sh, 1 - f->from));
+    int w = snprintf(prefix, sizeof prefix, "%4lld.%06lld %-14s  ", (long long)(f->t / TL_SEC),
+                     (long long)(f->t % TL_SEC), dir);
+    const char *p = text;
+    bool first = true;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (first)
+            fprintf(sh->out, "%s%s%s%.*s\n", host_color(sh, f->from), prefix, off(sh), (int)n, p);
+        else
+            fprintf(sh->out, "%*s%.*s\n", w, "", (int)n, p);
+        first = false;
+        p += n + (nl ? 1 : 0);
+    }
+    free(text);
+}
+
+static void print_frames(struct shell *sh)
+{
+    struct sh_frame_log *log = &sh->log;
+    size_t shown_head = log->n < SH_LOG_KEEP ? log->n : SH_LOG_KEEP;
+    for (size_t i = 0; i < shown_head; i++)
+        print_frame(sh, &log->head[i]);
+    if (log->n <= SH_LOG_KEEP)
+        return;
+    size_t rest = log->n - SH_LOG_KEEP;
+    size_t skipped = rest > SH_LOG_KEEP ? rest - SH_LOG_KEEP : 0;
+    if (skipped) {
+        fprintf(sh->out, "%s  ... %zu more frames ...%s\n", sh->color ? C_DIM : "", skipped,
+                off(sh));
+    }
+    size_t tail_n = rest < SH_LOG_KEEP ? rest : SH_LOG_KEEP;
+    for (size_t i = 0; i < tail_n; i++) {
+        size_t idx = log->n - tail_n + i;          /* frame number */
+        print_frame(sh, &log->tail[(idx - SH_LOG_KEEP) % SH_LOG_KEEP]);
+    }
+    if (skipped) {
+        fprintf(sh->out, "  %zu frames in all:", log->n);
+        for (int h = 0; h < SIM_HOSTS; h++)
+            fprintf(sh->out, "%s %s sent %zu data segments (%llu bytes), %zu without data",
+                    h ? ";" : "", sh_host_name(sh, h), log->tcp_data[h],
+                    (unsigned long long)log->tcp_bytes[h], log->tcp_acks[h]);
+        fprintf(sh->out, "\n");
+    }
+}
+
+/* ---- state transitions ---------------------------------------------- */
+
+/* The name a socket had in the shell, even after its close. */
+static const char *name_by_id(struct shell *sh, int host, int sock_id, int *fd)
+{
+    for (int i = 0; i < SH_MAX_NAMES; i++) {
+        const struct sh_value *v = &sh->names[host][i].v;
+        if (v->kind == VAL_SOCK && v->sock_id == sock_id) {
+            *fd = v->fd;
+            return sh->names[host][i].name;
+        }
+    }
+    return NULL;
+}
+
+static void describe_sock(struct shell *sh, int host, int sock_id, char *buf, size_t cap)
+{
+    const struct sock *s = sock_by_id(sh_host(sh, host), sock_id);
+    int oldfd;
+    const char *oldname = name_by_id(sh, host, sock_id, &oldfd);
+    if (s && s->fd >= 0) {
+        const char *name = sh_fd_name(sh, host, s->fd);
+        if (name)
+            snprintf(buf, cap, "%s (fd %d)", name, s->fd);
+        else
+            snprintf(buf, cap, "fd %d", s->fd);
+    } else if (s && s->parent && s->parent->fd >= 0) {
+        const char *pn = sh_fd_name(sh, host, s->parent->fd);
+        snprintf(buf, cap, "new connection on %s", pn ? pn : "listener");
+    } else if (oldname) {
+        snprintf(buf, cap, "%s (fd %d, closed)", oldname, oldfd);
+    } else {
+        snprintf(buf, cap, "socket #%d (no descriptor)", sock_id);
+    }
+}
+
+static void print_transitions(struct shell *sh)
+{
+    for (int h = 0; h < SIM_HOSTS; h++) {
+        const struct trace *tr = &sh_host(sh, h)->trace;
+        uint64_t first = sh->trace_mark[h] + 1;
+        if (first < trace_first_id(tr)) {
+            fprintf(sh->out, "  (%llu earlier trace events of %s not kept)\n",
+                    (unsigned long long)(trace_first_id(tr) - first), sh_host_name(sh, h));
+            first = trace_first_id(tr);
+        }
+        /* One line per socket, its transitions in order. */
+        for (uint64_t id = first; id <= trace_last_id(tr); id++) {
+            const struct trace_ev *e = trace_get(tr, id);
+            if (!e || e->kind != TRACE_STATE)
+                continue;
+            bool seen = false;
+            for (uint64_t k = first; k < id && !seen; k++) {
+                const struct trace_ev *p = trace_get(tr, k);
+                seen = p && p->kind == TRACE_STATE && p->sock_id == e->sock_id;
+            }
+            if (seen)
+                continue;
+            char who[96];
+            describe_sock(sh, h, e->sock_id, who, sizeof who);
+            fprintf(sh->out, "%s%-6s%s %s: %s%s%s", host_color(sh, h), sh_host_name(sh, h),
+                    off(sh), who, sh->color ? C_BOLD : "", tcp_state_name(e->old_state),
+                    off(sh));
+            for (uint64_t k = id; k <= trace_last_id(tr); k++) {
+                const struct trace_ev *n = trace_get(tr, k);
+                if (n && n->kind == TRACE_STATE && n->sock_id == e->sock_id)
+                    fprintf(sh->out, " -> %s%s%s (%s)", sh->color ? C_BOLD : "",
+                            tcp_state_name(n->new_state), off(sh), n->cause);
+            }
+            fprintf(sh->out, "\n");
+        }
+    }
+}
+
+/* ---- TCBs ------------------------------------------------------------ */
+
+static bool tcb_differs(const struct sh_snapshot *b, const struct sock *s)
+{
+    const struct tcb *x = &b->tcb, *y = &s->tcb;
+    return x->state != y->state || x->snd_una != y->snd_una || x->snd_nxt != y->snd_nxt ||
+           x->snd_wnd != y->snd_wnd || x->snd_up != y->snd_up || x->snd_wl1 != y->snd_wl1 ||
+           x->snd_wl2 != y->snd_wl2 || x->iss != y->iss || x->rcv_nxt != y->rcv_nxt ||
+           x->rcv_wnd != y->rcv_wnd || x->rcv_up != y->rcv_up || x->irs != y->irs ||
+           b->sndq != s->sndq.len || b->rcvq != s->rcvq.len;
+}
+
+static void snapshot(struct shell *sh)
+{
+    sh->nbefore = 0;
+    for (int h = 0; h < SIM_HOSTS; h++)
+        for (const struct sock *s = sh_host(sh, h)->socks; s; s = s->next) {
+            if (sh->nbefore == sh->capbefore) {
+                size_t cap = sh->capbefore ? sh->capbefore * 2 : 64;
+                struct sh_snapshot *nb = realloc(sh->before, cap * sizeof *nb);
+                if (!nb)
+                    return;
+                sh->before = nb;
+                sh->capbefore = cap;
+            }
+            struct sh_snapshot *b = &sh->before[sh->nbefore++];
+            b->host = h;
+            b->sock_id = s->id;
+            b->tcb = s->tcb;
+            b->sndq = s->sndq.len;
+            b->rcvq = s->rcvq.len;
+        }
+}
+
+static const struct sh_snapshot *find_before(const struct shell *sh, int host, int id)
+{
+    for (size_t i = 0; i < sh->nbefore; i++)
+        if (sh->before[i].host == host && sh->before[i].sock_id == id)
+            return &sh->before[i];
+    return NULL;
+}
+
+#define SH_MAX_TCB_SHOWN 8
+
+static void print_tcbs(struct shell *sh)
+{
+    int shown = 0, more = 0;
+    for (int h = 0; h < SIM_HOSTS; h++) {
+        struct host *hp = sh_host(sh, h);
+        for (const struct sock *s = hp->socks; s; s = s->next) {
+            if (s->type != SOCKT_TCP || s->tcb.state == TCP_CLOSED)
+                continue;
+            const struct sh_snapshot *b = find_before(sh, h, s->id);
+            if (b && !tcb_differs(b, s))
+                continue;
+            if (shown == SH_MAX_TCB_SHOWN) {
+                more++;
+                continue;
+            }
+            view_tcb(sh->out, &sh->style, hp, s, b ? &b->tcb : NULL, sh->net->now);
+            shown++;
+        }
+    }
+    if (more)
+        fprintf(sh->out, "  (%d more TCBs changed; tcb SOCK shows one)\n", more);
+}
+
+/* ---- one call -------------------------------------------------------- */
+
+void sh_report_begin(struct shell *sh)
+{
+    memset(&sh->log.n, 0, sizeof sh->log - offsetof(struct sh_frame_log, n));
+    for (int h = 0; h < SIM_HOSTS; h++)
+        sh->trace_mark[h] = trace_last_id(&sh_host(sh, h)->trace);
+    snapshot(sh);
+}
+
+void sh_report_end(struct shell *sh, const char *held, size_t nheld)
+{
+    if (sh->show.decode)
+        print_frames(sh);
+    fwrite(held, 1, nheld, sh->out);
+    for (int h = 0; h < SIM_HOSTS; h++)
+        if (sh->pend[h].completed)
+            sh_pending_finish(sh, h);
+    if (sh->show.state)
+        print_transitions(sh);
+    if (sh->show.tcb)
+        print_tcbs(sh);
+}
+
+void sh_advance(struct shell *sh)
+{
+    for (int guard = 0; guard < 1 << 30; guard++) {
+        bool progress = false;
+        for (int h = 0; h < SIM_HOSTS; h++)
+            if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
+                progress |= sh_pending_step(sh, h);
+        size_t ran = simnet_settle(sh->net);
+        if (!progress && ran == 0)
+            break;
+    }
+}

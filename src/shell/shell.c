@@ -1,0 +1,109 @@
+/* The shell session: the simulated network, the current host, the names,
+ * and one entry point, shell_line(), that the keyboard, scripts and
+ * transcripts all feed. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell/shell.h"
+
+struct shell *shell_new(uint64_t seed, FILE *out, bool color)
+{
+    struct shell *sh = calloc(1, sizeof *sh);
+    if (!sh)
+        return NULL;
+    sh->net = simnet_new(seed);
+    struct decode_opts o = {.abs_seq = true, .tstamp = 1};   /* tcpdump -n -S -t */
+    sh->dec = decoder_new(&o);
+    if (!sh->net || !sh->dec) {
+        shell_free(sh);
+        return NULL;
+    }
+    sh->seed = seed;
+    sh->out = out;
+    sh->color = color;
+    sh->show = (struct sh_show){true, true, true};
+    sh->style.color = color;
+    sh->style.name_of = sh_name_of_cb;
+    sh->style.name_ctx = sh;
+    sh->net->on_frame = sh_frame_hook;
+    sh->net->on_frame_ctx = sh;
+    return sh;
+}
+
+void shell_free(struct shell *sh)
+{
+    if (!sh)
+        return;
+    for (int h = 0; h < SIM_HOSTS; h++)
+        free(sh->pend[h].data);
+    simnet_free(sh->net);
+    decoder_free(sh->dec);
+    free(sh->before);
+    free(sh);
+}
+
+struct host *sh_host(struct shell *sh, int idx)
+{
+    return sh->net->hosts[idx];
+}
+
+const char *sh_host_name(const struct shell *sh, int idx)
+{
+    return sh->net->hosts[idx]->cfg.name;
+}
+
+int sh_host_index(const struct shell *sh, const char *name)
+{
+    return simnet_host_index(sh->net, name);
+}
+
+const char *shell_prompt(const struct shell *sh, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s> ", sh_host_name(sh, sh->cur));
+    return buf;
+}
+
+void sh_error(struct shell *sh, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("error: ", sh->out);
+    vfprintf(sh->out, fmt, ap);
+    fputc('\n', sh->out);
+    va_end(ap);
+    sh->errors++;
+}
+
+/* Python's exception classes for the errno values the calls return. */
+void sh_oserror(struct shell *sh, int err)
+{
+    const char *cls;
+    switch (err) {
+    case ECONNREFUSED: cls = "ConnectionRefusedError"; break;
+    case ECONNRESET: cls = "ConnectionResetError"; break;
+    case ECONNABORTED: cls = "ConnectionAbortedError"; break;
+    case EPIPE: cls = "BrokenPipeError"; break;
+    case ETIMEDOUT: cls = "TimeoutError"; break;
+    case EAGAIN: cls = "BlockingIOError"; break;
+    default: cls = "OSError"; break;
+    }
+    fprintf(sh->out, "%s: [Errno %d] %s\n", cls, err, strerror(err));
+}
+
+int shell_line(struct shell *sh, const char *line)
+{
+    struct sh_cmdline cl;
+    char err[160];
+    int before = sh->errors;
+    if (sh_parse(sh, line, &cl, err, sizeof err) < 0) {
+        sh_error(sh, "%s (type help for the commands)", err);
+        return -1;
+    }
+    if (!cl.empty)
+        sh_dispatch(sh, &cl);
+    sh_cmdline_free(&cl);
+    fflush(sh->out);
+    return sh->errors > before ? -1 : 0;
+}

@@ -1,0 +1,234 @@
+/* The tcplab shell: the lab's socket calls typed (or pasted) at a prompt,
+ * run on tcplab's own stack, each followed by a report of what it did
+ * inside TCP.  Shared by the shell's files; nothing outside src/shell and
+ * main.c includes it. */
+#ifndef TCPLAB_SHELL_H
+#define TCPLAB_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode/decode.h"
+#include "link/sim.h"
+#include "stack/api.h"
+#include "util/sha256.h"
+#include "views/views.h"
+
+#define SH_MAX_ARGS   16
+#define SH_MAX_NAMES  64
+#define SH_NAME_LEN   32
+
+/* One argument word: text, possibly with NUL bytes (a bytes literal). */
+struct sh_arg {
+    char *s;
+    size_t len;
+    bool quoted;               /* came from a string or bytes literal */
+};
+
+/* A command line once parsed, whichever spelling it used. */
+struct sh_cmdline {
+    int host;                  /* -1: the current host; else from "HOST: ..." */
+    int nassign;               /* names before '=' (0, 1 or 2) */
+    char assign[2][SH_NAME_LEN];
+    int argc;
+    struct sh_arg argv[SH_MAX_ARGS];
+    bool python;               /* written in the lab's Python form */
+    bool empty;                /* blank or comment only */
+};
+
+/* What a name stands for, per host, like a variable in that host's Python. */
+enum sh_value_kind { VAL_NONE, VAL_SOCK, VAL_ADDR };
+struct sh_value {
+    enum sh_value_kind kind;
+    int fd, sock_id;           /* VAL_SOCK: the descriptor and the socket it meant */
+    uint32_t addr;             /* VAL_ADDR: a (host, port) tuple */
+    uint16_t port;
+};
+struct sh_name {
+    char name[SH_NAME_LEN];
+    struct sh_value v;
+};
+
+/* A call left waiting for the other host (accept, recv, bulk send). */
+enum pend_kind { PEND_NONE, PEND_ACCEPT, PEND_RECV, PEND_RECV_ALL, PEND_SEND_BYTES };
+struct pending {
+    enum pend_kind kind;
+    int fd, sock_id;
+    char line[128];            /* the call, to say what completed */
+    int nassign;
+    char assign[2][SH_NAME_LEN];
+    size_t want;               /* recv: max bytes; send --bytes: total */
+    size_t done;               /* bytes so far */
+    uint64_t seed;             /* send --bytes: the pseudo-random stream */
+    struct sha256 sha;         /* --all / --bytes */
+    bool announced;            /* "waits ..." was printed: name the call when it completes */
+    /* result, once completed */
+    bool completed;
+    int err;                   /* positive errno, or 0 */
+    int new_fd;                /* accept */
+    uint32_t raddr;
+    uint16_t rport;
+    uint8_t *data;             /* recv */
+    size_t len;
+};
+
+/* Which parts a socket call's report shows. */
+struct sh_show {
+    bool decode, state, tcb;
+};
+
+/* Frames seen during one command: the first and the last few are kept
+ * for printing, the rest only counted (a bulk send is summarised). */
+#define SH_LOG_KEEP 6
+struct sh_frame {
+    int from;
+    tl_time t;
+    size_t len;
+    uint8_t data[ETH_FRAME_MAX];
+};
+struct sh_frame_log {
+    struct sh_frame head[SH_LOG_KEEP], tail[SH_LOG_KEEP];
+    size_t n;                          /* frames seen */
+    size_t tcp_data[SIM_HOSTS];        /* segments with payload, by sender */
+    uint64_t tcp_bytes[SIM_HOSTS];     /* payload bytes, by sender */
+    size_t tcp_acks[SIM_HOSTS];        /* segments without payload */
+    size_t other[SIM_HOSTS];
+};
+struct sh_snapshot {
+    int host, sock_id;
+    struct tcb tcb;
+    size_t sndq, rcvq;
+};
+
+struct shell {
+    struct simnet *net;
+    int cur;                   /* current host index */
+    FILE *out;                 /* every line of output goes here */
+    bool interactive;          /* a terminal with readline */
+    bool color;
+    bool echo;                 /* scripts: echo "host> command" */
+    bool quit;
+    int errors;                /* shell errors so far (bad command, bad args) */
+    uint64_t seed;
+    struct sh_show show;
+    struct decoder *dec;
+    struct view_style style;
+
+    struct sh_name names[SIM_HOSTS][SH_MAX_NAMES];
+    struct pending pend[SIM_HOSTS];
+
+    /* frames seen on the wire since the current command began */
+    struct sh_frame_log log;
+    uint64_t trace_mark[SIM_HOSTS];   /* last trace id before the command */
+    /* TCBs before the command, to mark what changed */
+    struct sh_snapshot *before;
+    size_t nbefore, capbefore;
+    bool sigint;               /* Ctrl-C seen */
+};
+
+/* shell.c */
+struct shell *shell_new(uint64_t seed, FILE *out, bool color);
+void shell_free(struct shell *sh);
+/* Run one line as typed; returns 0, or -1 after a shell error. */
+int shell_line(struct shell *sh, const char *line);
+const char *shell_prompt(const struct shell *sh, char *buf, size_t cap);
+struct host *sh_host(struct shell *sh, int idx);
+const char *sh_host_name(const struct shell *sh, int idx);
+int sh_host_index(const struct shell *sh, const char *name);
+void sh_cancel_pending(struct shell *sh);
+/* Print a shell error: one line naming the problem (and the usage). */
+void sh_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print a socket error as Python would: "ConnectionRefusedError: [Errno 111] ..." */
+void sh_oserror(struct shell *sh, int err);
+
+/* lex.c */
+/* Parse a line in either spelling.  Returns 0, or -1 with a message in err. */
+int sh_parse(const struct shell *sh, const char *line, struct sh_cmdline *cl, char *err,
+             size_t cap);
+void sh_cmdline_free(struct sh_cmdline *cl);
+/* Decode a string literal body with \n, \t, \\, \", \', \xHH escapes. */
+int sh_unescape(const char *in, size_t n, char **out, size_t *outlen);
+/* Parse sizes like 1024, 64k, 1M, 1G (powers of 1024). */
+int sh_parse_size(const char *s, size_t *out);
+/* Parse durations like 200ms, 2s, 1.5s, 2msl, 500us. */
+int sh_parse_duration(const struct shell *sh, const char *s, tl_time *out);
+
+/* names.c */
+struct sh_value *sh_name_get(struct shell *sh, int host, const char *name);
+int sh_name_set(struct shell *sh, int host, const char *name, const struct sh_value *v);
+/* The descriptor a word names ("sock", or "3"); -1 with *err set if none. */
+int sh_resolve_sock(struct shell *sh, int host, const char *word, int *err);
+const char *sh_fd_name(struct shell *sh, int host, int fd);
+void sh_print_value(struct shell *sh, int host, const struct sh_value *v);
+const char *sh_name_of_cb(void *ctx, const struct host *h, int fd);
+
+/* report.c */
+void sh_report_begin(struct shell *sh);
+/* After a socket call: decoded frames, transitions, TCBs (as `show` says). */
+void sh_report_end(struct shell *sh, const char *held, size_t nheld);
+void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
+/* Run the wire until quiet, letting pending calls make progress. */
+void sh_advance(struct shell *sh);
+
+/* commands.c */
+struct sh_cmd {
+    const char *name;
+    const char *group;         /* data, look, time, output, session, socket */
+    const char *usage;
+    const char *summary;
+    const char *help;          /* longer text for help CMD */
+    int min_args, max_args;    /* words after the name */
+    bool sockcall;             /* followed by a report */
+    int (*run)(struct shell *sh, int host, struct sh_cmdline *cl);
+    /* completion of argument `argi`: a static word list, or NULL for names */
+    const char *const *words;
+};
+const struct sh_cmd *sh_cmd_find(const char *name);
+const struct sh_cmd *sh_cmd_table(size_t *n);
+int sh_dispatch(struct shell *sh, struct sh_cmdline *cl);
+void sh_usage_error(struct shell *sh, const struct sh_cmd *c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* cmd_sock.c, cmd_look.c: handlers */
+int cmd_socket(struct shell *, int, struct sh_cmdline *);
+int cmd_bind(struct shell *, int, struct sh_cmdline *);
+int cmd_listen(struct shell *, int, struct sh_cmdline *);
+int cmd_connect(struct shell *, int, struct sh_cmdline *);
+int cmd_accept(struct shell *, int, struct sh_cmdline *);
+int cmd_send(struct shell *, int, struct sh_cmdline *);
+int cmd_sendto(struct shell *, int, struct sh_cmdline *);
+int cmd_recv(struct shell *, int, struct sh_cmdline *);
+int cmd_recvfrom(struct shell *, int, struct sh_cmdline *);
+int cmd_shutdown(struct shell *, int, struct sh_cmdline *);
+int cmd_close(struct shell *, int, struct sh_cmdline *);
+int cmd_abort(struct shell *, int, struct sh_cmdline *);
+int cmd_setsockopt(struct shell *, int, struct sh_cmdline *);
+int cmd_print(struct shell *, int, struct sh_cmdline *);
+int cmd_import(struct shell *, int, struct sh_cmdline *);
+bool sh_pending_step(struct shell *sh, int host);
+void sh_pending_finish(struct shell *sh, int host);
+
+int cmd_tcb(struct shell *, int, struct sh_cmdline *);
+int cmd_diagram(struct shell *, int, struct sh_cmdline *);
+int cmd_ss(struct shell *, int, struct sh_cmdline *);
+int cmd_lsof(struct shell *, int, struct sh_cmdline *);
+int cmd_arp(struct shell *, int, struct sh_cmdline *);
+int cmd_ifconfig(struct shell *, int, struct sh_cmdline *);
+int cmd_route(struct shell *, int, struct sh_cmdline *);
+int cmd_stats(struct shell *, int, struct sh_cmdline *);
+int cmd_ping(struct shell *, int, struct sh_cmdline *);
+int cmd_sleep(struct shell *, int, struct sh_cmdline *);
+int cmd_time(struct shell *, int, struct sh_cmdline *);
+int cmd_show(struct shell *, int, struct sh_cmdline *);
+int cmd_decode(struct shell *, int, struct sh_cmdline *);
+int cmd_use(struct shell *, int, struct sh_cmdline *);
+int cmd_help(struct shell *, int, struct sh_cmdline *);
+int cmd_quit(struct shell *, int, struct sh_cmdline *);
+
+/* repl.c */
+int shell_run_interactive(struct shell *sh);
+int shell_run_script(struct shell *sh, FILE *in);
+
+#endif
