@@ -17,8 +17,10 @@ struct decode_opts {
     bool abs_seq;     /* -S */
     int verbose;      /* -v count (only 0 and 1 are required; -vv adds UDP sums) */
     bool link;        /* -e */
-    int hex;          /* 0, 1 = -x, 2 = -X */
-    int tstamp;       /* 0 = default HH:MM:SS.uuuuuu (local time), 1 = -t (none) */
+    int hex;          /* 0, 1 = -x, 2 = -X (also 3 = -xx, 4 = -XX: from the
+                         Ethernet header) */
+    int tstamp;       /* 0 = default HH:MM:SS.uuuuuu (local time), 1 = -t (none);
+                         also 2..5 = -tt .. -ttttt as tcpdump */
 };
 
 struct decoder;
