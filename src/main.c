@@ -8,15 +8,19 @@
 
 #include "decode/decode.h"
 #include "shell/shell.h"
+#include "link/sim.h"
+#include "shell/transcript.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tcplab [options] [SCRIPT]     interactive shell, or run SCRIPT (a file, or - for stdin)\n"
+            "       tcplab replay TRANSCRIPT...        re-run transcripts, report any difference (exit 1 if any)\n"
             "       tcplab read [tcpdump flags] FILE   decode a pcap file exactly as tcpdump -r would\n"
             "       tcplab --help | --version\n"
             "options:\n"
             "  --seed=N      seed of the simulated hosts (ISS, ports); default 1\n"
+            "  --record=FILE write a transcript of the session to FILE\n"
             "  --no-color    no colour (also when NO_COLOR is set or output is not a terminal)\n");
 }
 
@@ -24,10 +28,12 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "read") == 0)
         return read_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "replay") == 0)
+        return replay_main(argc - 1, argv + 1);
 
     uint64_t seed = 1;
     bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    const char *script = NULL;
+    const char *script = NULL, *record = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -47,6 +53,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             seed = v;
+        } else if (strncmp(a, "--record=", 9) == 0 && a[9]) {
+            record = a + 9;
         } else if (a[0] == '-' && a[1] != '\0') {
             fprintf(stderr, "tcplab: unknown option '%s' (tcplab --help lists them)\n", a);
             return 2;
@@ -58,11 +66,23 @@ int main(int argc, char **argv)
         }
     }
 
-    struct shell *sh = shell_new(seed, stdout, color);
+    FILE *rec = NULL, *out = stdout;
+    if (record) {
+        rec = fopen(record, "w");
+        if (!rec) {
+            fprintf(stderr, "tcplab: cannot write transcript '%s': %s\n", record, strerror(errno));
+            return 2;
+        }
+        transcript_write_header(rec, seed, NULL);
+        out = transcript_tee(stdout, rec);
+    }
+    struct simnet *net = simnet_new(seed);
+    struct shell *sh = out && net ? shell_new(&net->w, out, color) : NULL;
     if (!sh) {
         fprintf(stderr, "tcplab: out of memory\n");
         return 1;
     }
+    sh->record = rec;
     int rc;
     if (!script && isatty(STDIN_FILENO)) {
         sh->interactive = true;
@@ -83,5 +103,11 @@ int main(int argc, char **argv)
             fclose(in);
     }
     shell_free(sh);
+    if (out != stdout)
+        fclose(out);
+    if (rec && fclose(rec) != 0) {
+        fprintf(stderr, "tcplab: writing transcript '%s': %s\n", record, strerror(errno));
+        rc = 1;
+    }
     return rc;
 }

@@ -1,10 +1,24 @@
 /* The in-process wire between the simulated hosts, and the virtual clock
  * that drives them.  Frames leave a host's transmit queue, travel for
  * SIM_DELAY and are handed to the other host's input. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "link/sim.h"
+
+static tl_time w_now(const struct world *w) { return ((const struct simnet *)w)->now; }
+static size_t w_settle(struct world *w) { return simnet_settle((struct simnet *)w); }
+static bool w_run_until(struct world *w, bool (*done)(void *), void *ctx, tl_time limit)
+{
+    return simnet_run_until((struct simnet *)w, done, ctx, limit);
+}
+static void w_sleep(struct world *w, tl_time d) { simnet_sleep((struct simnet *)w, d); }
+static void w_free(struct world *w) { simnet_free((struct simnet *)w); }
+
+static const struct world_ops sim_ops = {
+    .now = w_now, .settle = w_settle, .run_until = w_run_until, .sleep = w_sleep, .free = w_free,
+};
 
 struct simnet *simnet_new(uint64_t seed)
 {
@@ -12,6 +26,9 @@ struct simnet *simnet_new(uint64_t seed)
     if (!n)
         return NULL;
     n->delay = SIM_DELAY;
+    n->w.ops = &sim_ops;
+    n->w.mode = "sim";
+    n->w.seed = seed;
     for (int i = 0; i < SIM_HOSTS; i++) {
         struct host_config c;
         host_config_default(&c, i, seed);
@@ -20,6 +37,12 @@ struct simnet *simnet_new(uint64_t seed)
             simnet_free(n);
             return NULL;
         }
+        snprintf(n->w.name[i], sizeof n->w.name[i], "%s", c.name);
+        n->w.addr[i] = c.addr;
+        n->w.stack[i] = n->hosts[i];
+        n->w.api[i] = &stack_sockapi;
+        n->w.api_ctx[i] = n->hosts[i];
+        n->w.msl = c.msl;
     }
     return n;
 }
@@ -52,9 +75,9 @@ void simnet_collect(struct simnet *n)
     for (int i = 0; i < SIM_HOSTS; i++) {
         struct frame *f;
         while ((f = host_tx_pop(n->hosts[i]))) {
-            n->frames++;
-            if (n->on_frame)
-                n->on_frame(n->on_frame_ctx, i, f->data, f->len, n->now);
+            n->w.frames++;
+            if (n->w.on_frame)
+                n->w.on_frame(n->w.on_frame_ctx, i, f->data, f->len, n->now);
             struct sim_flight *fl = malloc(sizeof *fl);
             if (!fl) {
                 free(f);

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "link/world.h"
 #include "stack/host.h"
 #include "util/tltime.h"
 
@@ -22,18 +23,13 @@ struct sim_flight {
     struct frame *f;
 };
 
-/* Called for every frame put on the wire, at the time it leaves. */
-typedef void (*sim_frame_fn)(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
-
 struct simnet {
+    struct world w;            /* what the shell drives; w.on_frame sees every frame */
     struct host *hosts[SIM_HOSTS];
     tl_time now;
     tl_time delay;
     struct sim_flight *flight_head, *flight_tail;
     size_t in_flight;
-    uint64_t frames;           /* frames carried since start */
-    sim_frame_fn on_frame;
-    void *on_frame_ctx;
 };
 
 /* romeo (0) and juliet (1) with design.md's addresses; NULL on no memory. */

@@ -6,6 +6,16 @@
 #include "shell/shell.h"
 #include "wire/ipv4.h"
 
+/* The views below read tcplab's own stack. */
+static struct host *stack_host(struct shell *sh, int host)
+{
+    struct host *h = sh_host(sh, host);
+    if (!h)
+        sh_error(sh, "%s is played by the Linux kernel here; this view shows tcplab's stack",
+                 sh_host_name(sh, host));
+    return h;
+}
+
 static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, const struct sock **out)
 {
     *out = NULL;
@@ -30,17 +40,17 @@ static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, const str
 int cmd_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     const struct sock *s;
-    if (opt_sock(sh, host, cl, &s) < 0)
+    struct host *h = stack_host(sh, host);
+    if (!h || opt_sock(sh, host, cl, &s) < 0)
         return -1;
-    struct host *h = sh_host(sh, host);
     if (s) {
-        view_tcb(sh->out, &sh->style, h, s, NULL, sh->net->now);
+        view_tcb(sh->out, &sh->style, h, s, NULL, sh_now(sh));
         return 0;
     }
     int n = 0;
     for (const struct sock *o = h->socks; o; o = o->next)
         if (o->fd >= 0 || o->tcb.state != TCP_CLOSED) {
-            view_tcb(sh->out, &sh->style, h, o, NULL, sh->net->now);
+            view_tcb(sh->out, &sh->style, h, o, NULL, sh_now(sh));
             n++;
         }
     if (!n)
@@ -51,45 +61,70 @@ int cmd_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
 int cmd_diagram(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     const struct sock *s;
-    if (opt_sock(sh, host, cl, &s) < 0)
+    struct host *h = stack_host(sh, host);
+    if (!h || opt_sock(sh, host, cl, &s) < 0)
         return -1;
-    view_diagram(sh->out, &sh->style, sh_host(sh, host), s);
+    view_diagram(sh->out, &sh->style, h, s);
     return 0;
+}
+
+/* The hosts tcplab's stack plays, for ss and lsof. */
+static int stack_hosts(struct shell *sh, struct host **hosts)
+{
+    int n = 0;
+    for (int i = 0; i < WORLD_HOSTS; i++)
+        if (sh_host(sh, i))
+            hosts[n++] = sh_host(sh, i);
+    return n;
 }
 
 int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    view_ss(sh->out, &sh->style, sh->net->hosts, SIM_HOSTS);
+    struct host *hosts[WORLD_HOSTS];
+    view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
     return 0;
 }
 
 int cmd_lsof(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    view_lsof(sh->out, &sh->style, sh->net->hosts, SIM_HOSTS);
+    struct host *hosts[WORLD_HOSTS];
+    view_lsof(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
     return 0;
 }
 
 int cmd_arp(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    view_arp(sh->out, &sh->style, sh_host(sh, host), sh->net->now);
+    struct host *h = stack_host(sh, host);
+    if (!h)
+        return -1;
+    view_arp(sh->out, &sh->style, h, sh_now(sh));
     return 0;
 }
 
 int cmd_ifconfig(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    view_ifconfig(sh->out, &sh->style, sh_host(sh, host));
+    struct host *h = stack_host(sh, host);
+    if (!h)
+        return -1;
+    view_ifconfig(sh->out, &sh->style, h);
     return 0;
 }
 
 int cmd_route(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    view_route(sh->out, &sh->style, sh_host(sh, host));
+    struct host *h = stack_host(sh, host);
+    if (!h)
+        return -1;
+    view_route(sh->out, &sh->style, h);
     return 0;
 }
 
 int cmd_stats(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    view_drops(sh->out, &sh->style, sh_host(sh, host));
+    struct host *h = stack_host(sh, host);
+    if (!h)
+        return -1;
+    view_drops(sh->out, &sh->style, h);
     return 0;
 }
 
@@ -111,7 +146,7 @@ int cmd_ping(struct shell *sh, int host, struct sh_cmdline *cl)
     const struct sh_cmd *c = sh_cmd_find("ping");
     int hi = sh_host_index(sh, cl->argv[1].s);
     if (hi >= 0)
-        dst = sh_host(sh, hi)->cfg.addr;
+        dst = sh->w->addr[hi];
     else if (ipv4_aton(cl->argv[1].s, &dst) < 0) {
         sh_usage_error(sh, c, "ping: '%s' is not an address", cl->argv[1].s);
         return -1;
@@ -121,18 +156,20 @@ int cmd_ping(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "ping: COUNT is 1 to 100");
         return -1;
     }
-    struct host *h = sh_host(sh, host);
+    struct host *h = stack_host(sh, host);
+    if (!h)
+        return -1;
     char a[16];
     unsigned received = 0;
     for (size_t i = 0; i < count; i++) {
-        tl_time sent = sh->net->now;
+        tl_time sent = sh_now(sh);
         struct ping_wait w = {h, h->npings + 1};
         int rc = host_ping(h, dst, 0x7c1a, (uint16_t)(i + 1), 56, sent);
         if (rc < 0) {
             sh_oserror(sh, -rc);
             return 0;
         }
-        if (simnet_run_until(sh->net, ping_done, &w, sent + TL_SEC)) {
+        if (world_run_until(sh->w, ping_done, &w, sent + TL_SEC)) {
             const struct ping_reply *r = &h->pings[(h->npings - 1) % 16];
             fprintf(sh->out, "64 bytes from %s: icmp_seq=%u ttl=%u time=%.3f ms\n",
                     ipv4_ntoa(r->from, a), r->seq, r->ttl, (double)(r->at - sent) / 1000.0);
@@ -141,7 +178,7 @@ int cmd_ping(struct shell *sh, int host, struct sh_cmdline *cl)
             fprintf(sh->out, "no reply from %s: icmp_seq=%zu\n", ipv4_ntoa(dst, a), i + 1);
         }
         if (i + 1 < count)
-            simnet_sleep(sh->net, sent + TL_SEC - sh->net->now);
+            world_sleep(sh->w, sent + TL_SEC - sh_now(sh));
     }
     fprintf(sh->out, "%zu packets transmitted, %u received\n", count, received);
     return 0;
@@ -154,14 +191,14 @@ int cmd_sleep(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, sh_cmd_find("sleep"), "sleep: '%s' is not a duration", cl->argv[1].s);
         return -1;
     }
-    simnet_sleep(sh->net, d);
+    world_sleep(sh->w, d);
     return 0;
 }
 
 int cmd_time(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    fprintf(sh->out, "%lld.%06lld s (virtual)\n", (long long)(sh->net->now / TL_SEC),
-            (long long)(sh->net->now % TL_SEC));
+    fprintf(sh->out, "%lld.%06lld s (virtual)\n", (long long)(sh_now(sh) / TL_SEC),
+            (long long)(sh_now(sh) % TL_SEC));
     return 0;
 }
 

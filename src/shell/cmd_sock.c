@@ -38,7 +38,7 @@ static int arg_addr(struct shell *sh, int host, const struct sh_arg *a, uint32_t
         return 0;
     int h = sh_host_index(sh, a->s);
     if (h >= 0) {
-        *addr = sh_host(sh, h)->cfg.addr;
+        *addr = sh->w->addr[h];
         return 0;
     }
     struct sh_value *v = sh_name_get(sh, host, a->s);
@@ -76,8 +76,9 @@ static int addr_port(struct shell *sh, int host, struct sh_cmdline *cl, int i, u
 
 static void bind_name(struct shell *sh, int host, const char *name, int fd)
 {
-    struct sock *s = sock_by_fd(sh_host(sh, host), fd);
-    struct sh_value v = {.kind = VAL_SOCK, .fd = fd, .sock_id = s ? s->id : -1};
+    struct sockinfo si;
+    struct sh_value v = {.kind = VAL_SOCK, .fd = fd,
+                         .sock_id = sh_sockinfo(sh, host, fd, &si) ? si.id : -1};
     if (sh_name_set(sh, host, name, &v) < 0)
         sh_error(sh, "too many names on %s", sh_host_name(sh, host));
 }
@@ -133,7 +134,7 @@ int cmd_socket(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, sh_cmd_find("socket"), "socket returns one value");
         return -1;
     }
-    int fd = sock_socket(sh_host(sh, host), type);
+    int fd = SH_CALL(sh, host, socket, type);
     if (fd < 0) {
         sh_oserror(sh, -fd);
         return 0;
@@ -152,7 +153,7 @@ int cmd_bind(struct shell *sh, int host, struct sh_cmdline *cl)
     uint16_t port;
     if (fd < 0 || addr_port(sh, host, cl, 2, &addr, &port, "bind") < 0)
         return -1;
-    int rc = sock_bind(sh_host(sh, host), fd, addr, port);
+    int rc = SH_CALL(sh, host, bind, fd, addr, port);
     if (rc < 0)
         sh_oserror(sh, -rc);
     return 0;
@@ -174,21 +175,21 @@ int cmd_listen(struct shell *sh, int host, struct sh_cmdline *cl)
         }
         backlog = (int)v;
     }
-    int rc = sock_listen(sh_host(sh, host), fd, backlog, sh->net->now);
+    int rc = SH_CALL(sh, host, listen, fd, backlog, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, -rc);
     return 0;
 }
 
 struct conn_wait {
-    struct host *h;
-    int fd, err;
+    struct shell *sh;
+    int host, fd, err;
 };
 
 static bool connect_done(void *ctx)
 {
     struct conn_wait *w = ctx;
-    return sock_connect_done(w->h, w->fd, &w->err);
+    return SH_CALL(w->sh, w->host, connect_done, w->fd, &w->err);
 }
 
 int cmd_connect(struct shell *sh, int host, struct sh_cmdline *cl)
@@ -198,12 +199,11 @@ int cmd_connect(struct shell *sh, int host, struct sh_cmdline *cl)
     uint16_t port;
     if (fd < 0 || addr_port(sh, host, cl, 2, &addr, &port, "connect") < 0)
         return -1;
-    struct host *h = sh_host(sh, host);
-    int rc = sock_connect(h, fd, addr, port, sh->net->now);
+    int rc = SH_CALL(sh, host, connect, fd, addr, port, sh_now(sh));
     if (rc == -EINPROGRESS) {
         /* Block as Python does: the handshake runs, timers included. */
-        struct conn_wait w = {h, fd, 0};
-        if (!simnet_run_until(sh->net, connect_done, &w, sh->net->now + CONNECT_LIMIT))
+        struct conn_wait w = {sh, host, fd, 0};
+        if (!world_run_until(sh->w, connect_done, &w, sh_now(sh) + CONNECT_LIMIT))
             w.err = ETIMEDOUT;
         rc = -w.err;
     }
@@ -219,7 +219,8 @@ static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enu
     memset(p, 0, sizeof *p);
     p->kind = k;
     p->fd = fd;
-    p->sock_id = sock_by_fd(sh_host(sh, host), fd)->id;
+    struct sockinfo si;
+    p->sock_id = sh_sockinfo(sh, host, fd, &si) ? si.id : -1;
     p->nassign = cl->nassign;
     memcpy(p->assign, cl->assign, sizeof p->assign);
     size_t off = 0;
@@ -272,7 +273,7 @@ int cmd_send(struct shell *sh, int host, struct sh_cmdline *cl)
         start_pending(sh, host, cl, PEND_SEND_BYTES, fd);
         struct pending *p = &sh->pend[host];
         p->want = n;
-        p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->net->frames;
+        p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->w->frames;
         sh_pending_step(sh, host);
         return 0;
     }
@@ -285,7 +286,7 @@ int cmd_send(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "send: put the text in quotes");
         return -1;
     }
-    long rc = sock_send(sh_host(sh, host), fd, d->s, d->len, sh->net->now);
+    long rc = SH_CALL(sh, host, send, fd, d->s, d->len, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, (int)-rc);
     else
@@ -305,7 +306,7 @@ int cmd_sendto(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, sh_cmd_find("sendto"), "sendto: put the text in quotes");
         return -1;
     }
-    long rc = sock_sendto(sh_host(sh, host), fd, d->s, d->len, addr, port, sh->net->now);
+    long rc = SH_CALL(sh, host, sendto, fd, d->s, d->len, addr, port, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, (int)-rc);
     else
@@ -355,7 +356,7 @@ int cmd_shutdown(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, sh_cmd_find("shutdown"), "shutdown: '%s' is not rd, wr or rdwr", w);
         return -1;
     }
-    int rc = sock_shutdown(sh_host(sh, host), fd, how, sh->net->now);
+    int rc = SH_CALL(sh, host, shutdown, fd, how, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, -rc);
     return 0;
@@ -366,7 +367,7 @@ int cmd_close(struct shell *sh, int host, struct sh_cmdline *cl)
     int fd = arg_sock(sh, host, cl, 1);
     if (fd < 0)
         return -1;
-    int rc = sock_close(sh_host(sh, host), fd, sh->net->now);
+    int rc = SH_CALL(sh, host, close, fd, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, -rc);
     return 0;
@@ -377,7 +378,7 @@ int cmd_abort(struct shell *sh, int host, struct sh_cmdline *cl)
     int fd = arg_sock(sh, host, cl, 1);
     if (fd < 0)
         return -1;
-    int rc = sock_abort(sh_host(sh, host), fd, sh->net->now);
+    int rc = SH_CALL(sh, host, abort, fd, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, -rc);
     return 0;
@@ -401,7 +402,7 @@ int cmd_setsockopt(struct shell *sh, int host, struct sh_cmdline *cl)
             sh_usage_error(sh, c, "setsockopt: '%s' is not a number", cl->argv[3].s);
             return -1;
         }
-        int rc = sock_setsockopt(sh_host(sh, host), fd, opts[i].opt, (int)v);
+        int rc = SH_CALL(sh, host, setsockopt, fd, opts[i].opt, (int)v);
         if (rc < 0)
             sh_oserror(sh, -rc);
         return 0;
@@ -436,14 +437,14 @@ int cmd_import(struct shell *sh, int host, struct sh_cmdline *cl)
 
 /* ---- pending calls --------------------------------------------------- */
 
-static bool step_send(struct shell *sh, struct host *h, struct pending *p)
+static bool step_send(struct shell *sh, int host, struct pending *p)
 {
     uint8_t buf[16384];
     bool progress = false;
     while (p->done < p->want) {
         size_t n = p->want - p->done < sizeof buf ? p->want - p->done : sizeof buf;
         stream_bytes(p->seed, p->done, buf, n);
-        long rc = sock_send(h, p->fd, buf, n, sh->net->now);
+        long rc = SH_CALL(sh, host, send, p->fd, buf, n, sh_now(sh));
         if (rc == -EAGAIN)
             break;
         if (rc < 0) {
@@ -460,12 +461,12 @@ static bool step_send(struct shell *sh, struct host *h, struct pending *p)
     return progress || p->completed;
 }
 
-static bool step_recv_all(struct shell *sh, struct host *h, struct pending *p)
+static bool step_recv_all(struct shell *sh, int host, struct pending *p)
 {
     uint8_t buf[16384];
     bool progress = false;
     for (;;) {
-        long rc = sock_recv(h, p->fd, buf, sizeof buf, sh->net->now);
+        long rc = SH_CALL(sh, host, recvfrom, p->fd, buf, sizeof buf, NULL, NULL, sh_now(sh));
         if (rc == -EAGAIN)
             return progress;
         if (rc <= 0) {
@@ -482,16 +483,15 @@ static bool step_recv_all(struct shell *sh, struct host *h, struct pending *p)
 bool sh_pending_step(struct shell *sh, int host)
 {
     struct pending *p = &sh->pend[host];
-    struct host *h = sh_host(sh, host);
-    struct sock *s = sock_by_fd(h, p->fd);
-    if (!s || s->id != p->sock_id) {
+    struct sockinfo si;
+    if (!sh_sockinfo(sh, host, p->fd, &si) || si.id != p->sock_id) {
         p->err = EBADF;
         p->completed = true;
         return true;
     }
     switch (p->kind) {
     case PEND_ACCEPT: {
-        int fd = sock_accept(h, p->fd, &p->raddr, &p->rport, sh->net->now);
+        int fd = SH_CALL(sh, host, accept, p->fd, &p->raddr, &p->rport, sh_now(sh));
         if (fd == -EAGAIN)
             return false;
         p->new_fd = fd;
@@ -503,7 +503,7 @@ bool sh_pending_step(struct shell *sh, int host)
         uint8_t *buf = malloc(p->want);
         if (!buf)
             return false;
-        long rc = sock_recvfrom(h, p->fd, buf, p->want, &p->raddr, &p->rport, sh->net->now);
+        long rc = SH_CALL(sh, host, recvfrom, p->fd, buf, p->want, &p->raddr, &p->rport, sh_now(sh));
         if (rc == -EAGAIN) {
             free(buf);
             return false;
@@ -515,9 +515,9 @@ bool sh_pending_step(struct shell *sh, int host)
         return true;
     }
     case PEND_RECV_ALL:
-        return step_recv_all(sh, h, p);
+        return step_recv_all(sh, host, p);
     case PEND_SEND_BYTES:
-        return step_send(sh, h, p);
+        return step_send(sh, host, p);
     case PEND_NONE:
         break;
     }
@@ -528,7 +528,7 @@ bool sh_pending_step(struct shell *sh, int host)
 void sh_pending_finish(struct shell *sh, int host)
 {
     struct pending *p = &sh->pend[host];
-    struct host *h = sh_host(sh, host);
+    struct sockinfo si;
     char a[16], hex[65];
     uint8_t d[32];
     if (p->announced)
@@ -558,7 +558,7 @@ void sh_pending_finish(struct shell *sh, int host)
         }
         case PEND_RECV:
             print_assign(sh, p, 0);
-            if (sock_by_fd(h, p->fd) && sock_by_fd(h, p->fd)->type == SOCKT_UDP) {
+            if (sh_sockinfo(sh, host, p->fd, &si) && si.type == SOCKT_UDP) {
                 fputc('(', sh->out);
                 print_bytes(sh, p->data, p->len);
                 fprintf(sh->out, "    from ('%s', %u))\n", ipv4_ntoa(p->raddr, a), p->rport);
@@ -583,7 +583,7 @@ void sh_pending_finish(struct shell *sh, int host)
 
 void sh_cancel_pending(struct shell *sh)
 {
-    for (int h = 0; h < SIM_HOSTS; h++) {
+    for (int h = 0; h < WORLD_HOSTS; h++) {
         struct pending *p = &sh->pend[h];
         if (p->kind == PEND_NONE)
             continue;

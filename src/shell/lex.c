@@ -456,7 +456,7 @@ int sh_parse_duration(const struct shell *sh, const char *s, tl_time *out)
     else if (strcmp(end, "m") == 0 || strcmp(end, "min") == 0)
         us = v * 60e6;
     else if (strcmp(end, "msl") == 0 || strcmp(end, "MSL") == 0)
-        us = v * (double)sh->net->hosts[0]->cfg.msl;
+        us = v * (double)sh->w->msl;
     else
         return -1;
     *out = (tl_time)(us + 0.5);

@@ -36,8 +36,8 @@ int sh_name_set(struct shell *sh, int host, const char *name, const struct sh_va
  * holds the descriptor: descriptors are reused after close, names are not. */
 static bool value_live(struct shell *sh, int host, const struct sh_value *v)
 {
-    struct sock *s = sock_by_fd(sh_host(sh, host), v->fd);
-    return s && s->id == v->sock_id;
+    struct sockinfo si;
+    return sh_sockinfo(sh, host, v->fd, &si) && si.id == v->sock_id;
 }
 
 int sh_resolve_sock(struct shell *sh, int host, const char *word, int *err)
@@ -46,7 +46,8 @@ int sh_resolve_sock(struct shell *sh, int host, const char *word, int *err)
     if (isdigit((unsigned char)word[0])) {
         char *end;
         long fd = strtol(word, &end, 10);
-        if (*end || fd < 0 || fd >= HOST_MAX_FD || !sock_by_fd(sh_host(sh, host), (int)fd)) {
+        struct sockinfo si;
+        if (*end || fd < 0 || fd > 65535 || !sh_sockinfo(sh, host, (int)fd, &si)) {
             *err = EBADF;
             return -1;
         }
@@ -70,12 +71,12 @@ int sh_resolve_sock(struct shell *sh, int host, const char *word, int *err)
 
 const char *sh_fd_name(struct shell *sh, int host, int fd)
 {
-    struct sock *s = sock_by_fd(sh_host(sh, host), fd);
-    if (!s)
+    struct sockinfo si;
+    if (!sh_sockinfo(sh, host, fd, &si))
         return NULL;
     for (int i = 0; i < SH_MAX_NAMES; i++) {
         struct sh_value *v = &sh->names[host][i].v;
-        if (v->kind == VAL_SOCK && v->fd == fd && v->sock_id == s->id)
+        if (v->kind == VAL_SOCK && v->fd == fd && v->sock_id == si.id)
             return sh->names[host][i].name;
     }
     return NULL;
@@ -84,8 +85,8 @@ const char *sh_fd_name(struct shell *sh, int host, int fd)
 const char *sh_name_of_cb(void *ctx, const struct host *h, int fd)
 {
     struct shell *sh = ctx;
-    for (int i = 0; i < SIM_HOSTS; i++)
-        if (sh->net->hosts[i] == h)
+    for (int i = 0; i < WORLD_HOSTS; i++)
+        if (sh->w->stack[i] == h)
             return sh_fd_name(sh, i, fd);
     return NULL;
 }
@@ -95,18 +96,18 @@ void sh_print_value(struct shell *sh, int host, const struct sh_value *v)
     char a[16], b[16];
     switch (v->kind) {
     case VAL_SOCK: {
-        struct sock *s = value_live(sh, host, v) ? sock_by_fd(sh_host(sh, host), v->fd) : NULL;
-        if (!s) {
+        struct sockinfo s;
+        if (!value_live(sh, host, v) || !sh_sockinfo(sh, host, v->fd, &s)) {
             fprintf(sh->out, "<socket [closed] fd=-1>\n");
             return;
         }
-        fprintf(sh->out, "<socket fd=%d, type=%s, laddr=('%s', %u)", s->fd,
-                s->type == SOCKT_TCP ? "SOCK_STREAM" : "SOCK_DGRAM",
-                ipv4_ntoa(s->bound ? s->laddr : 0, a), s->bound ? s->lport : 0);
-        if (s->type == SOCKT_TCP ? s->tcb.state >= TCP_SYN_SENT : s->connected)
-            fprintf(sh->out, ", raddr=('%s', %u)", ipv4_ntoa(s->raddr, b), s->rport);
-        if (s->type == SOCKT_TCP)
-            fprintf(sh->out, ", state=%s", tcp_state_name(s->tcb.state));
+        fprintf(sh->out, "<socket fd=%d, type=%s, laddr=('%s', %u)", s.fd,
+                s.type == SOCKT_TCP ? "SOCK_STREAM" : "SOCK_DGRAM",
+                ipv4_ntoa(s.bound ? s.laddr : 0, a), s.bound ? s.lport : 0);
+        if (s.connected)
+            fprintf(sh->out, ", raddr=('%s', %u)", ipv4_ntoa(s.raddr, b), s.rport);
+        if (s.type == SOCKT_TCP)
+            fprintf(sh->out, ", state=%s", tcp_state_name(s.state));
         fprintf(sh->out, ">\n");
         return;
     }

@@ -88,7 +88,7 @@ static char **complete(const char *text, int start, int end)
         for (size_t i = 0; i < nc; i++)
             cand_add(tab[i].name, text);
         if (!colon)
-            for (int h = 0; h < SIM_HOSTS; h++) {
+            for (int h = 0; h < WORLD_HOSTS; h++) {
                 char hn[32];
                 snprintf(hn, sizeof hn, "%s:", sh_host_name(sh, h));
                 cand_add(hn, text);
@@ -101,7 +101,7 @@ static char **complete(const char *text, int start, int end)
                 cand_add(c->words[i], text);
         if (!c || !c->words || (c->sockcall && nw == 1 && c->run != cmd_socket))
             add_names(sh, host, text);
-        for (int h = 0; h < SIM_HOSTS; h++)
+        for (int h = 0; h < WORLD_HOSTS; h++)
             cand_add(sh_host_name(sh, h), text);
     }
     if (g_ncand == 0)
@@ -123,6 +123,11 @@ static void on_line(char *line)
     }
     if (*line)
         add_history(line);
+    if (sh->record) {
+        /* the terminal shows what readline echoed; the transcript needs it too */
+        char prompt[64];
+        fprintf(sh->record, "%s%s\n", shell_prompt(sh, prompt, sizeof prompt), line);
+    }
     shell_line(sh, line);
     free(line);
     char prompt[64];
@@ -134,7 +139,7 @@ static void interrupted(struct shell *sh)
     g_sigint = 0;
     fputc('\n', stdout);
     bool waiting = false;
-    for (int h = 0; h < SIM_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++)
         waiting |= sh->pend[h].kind != PEND_NONE;
     if (waiting)
         sh_cancel_pending(sh);
@@ -215,7 +220,7 @@ int shell_run_script(struct shell *sh, FILE *in)
         shell_line(sh, line);
     }
     free(line);
-    for (int h = 0; h < SIM_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++)
         if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
             fprintf(sh->out, "(%s: '%s' was still waiting at the end of the script)\n",
                     sh_host_name(sh, h), sh->pend[h].line);

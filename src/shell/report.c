@@ -113,7 +113,7 @@ static void print_frames(struct shell *sh)
     }
     if (skipped) {
         fprintf(sh->out, "  %zu frames in all:", log->n);
-        for (int h = 0; h < SIM_HOSTS; h++)
+        for (int h = 0; h < WORLD_HOSTS; h++)
             fprintf(sh->out, "%s %s sent %zu data segments (%llu bytes), %zu without data",
                     h ? ";" : "", sh_host_name(sh, h), log->tcp_data[h],
                     (unsigned long long)log->tcp_bytes[h], log->tcp_acks[h]);
@@ -159,7 +159,9 @@ static void describe_sock(struct shell *sh, int host, int sock_id, char *buf, si
 
 static void print_transitions(struct shell *sh)
 {
-    for (int h = 0; h < SIM_HOSTS; h++) {
+    for (int h = 0; h < WORLD_HOSTS; h++) {
+        if (!sh_host(sh, h))
+            continue;
         const struct trace *tr = &sh_host(sh, h)->trace;
         uint64_t first = sh->trace_mark[h] + 1;
         if (first < trace_first_id(tr)) {
@@ -210,8 +212,8 @@ static bool tcb_differs(const struct sh_snapshot *b, const struct sock *s)
 static void snapshot(struct shell *sh)
 {
     sh->nbefore = 0;
-    for (int h = 0; h < SIM_HOSTS; h++)
-        for (const struct sock *s = sh_host(sh, h)->socks; s; s = s->next) {
+    for (int h = 0; h < WORLD_HOSTS; h++)
+        for (const struct sock *s = sh_host(sh, h) ? sh_host(sh, h)->socks : NULL; s; s = s->next) {
             if (sh->nbefore == sh->capbefore) {
                 size_t cap = sh->capbefore ? sh->capbefore * 2 : 64;
                 struct sh_snapshot *nb = realloc(sh->before, cap * sizeof *nb);
@@ -242,9 +244,9 @@ static const struct sh_snapshot *find_before(const struct shell *sh, int host, i
 static void print_tcbs(struct shell *sh)
 {
     int shown = 0, more = 0;
-    for (int h = 0; h < SIM_HOSTS; h++) {
+    for (int h = 0; h < WORLD_HOSTS; h++) {
         struct host *hp = sh_host(sh, h);
-        for (const struct sock *s = hp->socks; s; s = s->next) {
+        for (const struct sock *s = hp ? hp->socks : NULL; s; s = s->next) {
             if (s->type != SOCKT_TCP || s->tcb.state == TCP_CLOSED)
                 continue;
             const struct sh_snapshot *b = find_before(sh, h, s->id);
@@ -254,7 +256,7 @@ static void print_tcbs(struct shell *sh)
                 more++;
                 continue;
             }
-            view_tcb(sh->out, &sh->style, hp, s, b ? &b->tcb : NULL, sh->net->now);
+            view_tcb(sh->out, &sh->style, hp, s, b ? &b->tcb : NULL, sh_now(sh));
             shown++;
         }
     }
@@ -267,8 +269,8 @@ static void print_tcbs(struct shell *sh)
 void sh_report_begin(struct shell *sh)
 {
     memset(&sh->log.n, 0, sizeof sh->log - offsetof(struct sh_frame_log, n));
-    for (int h = 0; h < SIM_HOSTS; h++)
-        sh->trace_mark[h] = trace_last_id(&sh_host(sh, h)->trace);
+    for (int h = 0; h < WORLD_HOSTS; h++)
+        sh->trace_mark[h] = sh_host(sh, h) ? trace_last_id(&sh_host(sh, h)->trace) : 0;
     snapshot(sh);
 }
 
@@ -277,7 +279,7 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
     if (sh->show.decode)
         print_frames(sh);
     fwrite(held, 1, nheld, sh->out);
-    for (int h = 0; h < SIM_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++)
         if (sh->pend[h].completed)
             sh_pending_finish(sh, h);
     if (sh->show.state)
@@ -290,10 +292,10 @@ void sh_advance(struct shell *sh)
 {
     for (int guard = 0; guard < 1 << 30; guard++) {
         bool progress = false;
-        for (int h = 0; h < SIM_HOSTS; h++)
+        for (int h = 0; h < WORLD_HOSTS; h++)
             if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
                 progress |= sh_pending_step(sh, h);
-        size_t ran = simnet_settle(sh->net);
+        size_t ran = world_settle(sh->w);
         if (!progress && ran == 0)
             break;
     }

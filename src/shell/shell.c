@@ -8,27 +8,29 @@
 
 #include "shell/shell.h"
 
-struct shell *shell_new(uint64_t seed, FILE *out, bool color)
+struct shell *shell_new(struct world *w, FILE *out, bool color)
 {
     struct shell *sh = calloc(1, sizeof *sh);
-    if (!sh)
+    if (!sh) {
+        world_free(w);
         return NULL;
-    sh->net = simnet_new(seed);
+    }
+    sh->w = w;
     struct decode_opts o = {.abs_seq = true, .tstamp = 1};   /* tcpdump -n -S -t */
     sh->dec = decoder_new(&o);
-    if (!sh->net || !sh->dec) {
+    if (!sh->w || !sh->dec) {
         shell_free(sh);
         return NULL;
     }
-    sh->seed = seed;
+    sh->seed = w->seed;
     sh->out = out;
     sh->color = color;
     sh->show = (struct sh_show){true, true, true};
     sh->style.color = color;
     sh->style.name_of = sh_name_of_cb;
     sh->style.name_ctx = sh;
-    sh->net->on_frame = sh_frame_hook;
-    sh->net->on_frame_ctx = sh;
+    sh->w->on_frame = sh_frame_hook;
+    sh->w->on_frame_ctx = sh;
     return sh;
 }
 
@@ -36,9 +38,9 @@ void shell_free(struct shell *sh)
 {
     if (!sh)
         return;
-    for (int h = 0; h < SIM_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++)
         free(sh->pend[h].data);
-    simnet_free(sh->net);
+    world_free(sh->w);
     decoder_free(sh->dec);
     free(sh->before);
     free(sh);
@@ -46,17 +48,33 @@ void shell_free(struct shell *sh)
 
 struct host *sh_host(struct shell *sh, int idx)
 {
-    return sh->net->hosts[idx];
+    return sh->w->stack[idx];
+}
+
+const struct sockapi *sh_api(struct shell *sh, int idx, void **ctx)
+{
+    *ctx = sh->w->api_ctx[idx];
+    return sh->w->api[idx];
+}
+
+bool sh_sockinfo(struct shell *sh, int host, int fd, struct sockinfo *info)
+{
+    return fd >= 0 && SH_CALL(sh, host, info, fd, info) == 0;
+}
+
+tl_time sh_now(const struct shell *sh)
+{
+    return world_now(sh->w);
 }
 
 const char *sh_host_name(const struct shell *sh, int idx)
 {
-    return sh->net->hosts[idx]->cfg.name;
+    return sh->w->name[idx];
 }
 
 int sh_host_index(const struct shell *sh, const char *name)
 {
-    return simnet_host_index(sh->net, name);
+    return world_host_index(sh->w, name);
 }
 
 const char *shell_prompt(const struct shell *sh, char *buf, size_t cap)

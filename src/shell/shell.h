@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "decode/decode.h"
-#include "link/sim.h"
+#include "link/world.h"
 #include "stack/api.h"
 #include "util/sha256.h"
 #include "views/views.h"
@@ -91,10 +91,10 @@ struct sh_frame {
 struct sh_frame_log {
     struct sh_frame head[SH_LOG_KEEP], tail[SH_LOG_KEEP];
     size_t n;                          /* frames seen */
-    size_t tcp_data[SIM_HOSTS];        /* segments with payload, by sender */
-    uint64_t tcp_bytes[SIM_HOSTS];     /* payload bytes, by sender */
-    size_t tcp_acks[SIM_HOSTS];        /* segments without payload */
-    size_t other[SIM_HOSTS];
+    size_t tcp_data[WORLD_HOSTS];        /* segments with payload, by sender */
+    uint64_t tcp_bytes[WORLD_HOSTS];     /* payload bytes, by sender */
+    size_t tcp_acks[WORLD_HOSTS];        /* segments without payload */
+    size_t other[WORLD_HOSTS];
 };
 struct sh_snapshot {
     int host, sock_id;
@@ -103,25 +103,26 @@ struct sh_snapshot {
 };
 
 struct shell {
-    struct simnet *net;
+    struct world *w;           /* the hosts and the clock (sim or tap) */
     int cur;                   /* current host index */
     FILE *out;                 /* every line of output goes here */
     bool interactive;          /* a terminal with readline */
     bool color;
     bool echo;                 /* scripts: echo "host> command" */
     bool quit;
+    FILE *record;              /* the transcript, if recording (interactive echo goes here) */
     int errors;                /* shell errors so far (bad command, bad args) */
     uint64_t seed;
     struct sh_show show;
     struct decoder *dec;
     struct view_style style;
 
-    struct sh_name names[SIM_HOSTS][SH_MAX_NAMES];
-    struct pending pend[SIM_HOSTS];
+    struct sh_name names[WORLD_HOSTS][SH_MAX_NAMES];
+    struct pending pend[WORLD_HOSTS];
 
     /* frames seen on the wire since the current command began */
     struct sh_frame_log log;
-    uint64_t trace_mark[SIM_HOSTS];   /* last trace id before the command */
+    uint64_t trace_mark[WORLD_HOSTS];   /* last trace id before the command */
     /* TCBs before the command, to mark what changed */
     struct sh_snapshot *before;
     size_t nbefore, capbefore;
@@ -129,12 +130,20 @@ struct shell {
 };
 
 /* shell.c */
-struct shell *shell_new(uint64_t seed, FILE *out, bool color);
+/* Takes ownership of the world. */
+struct shell *shell_new(struct world *w, FILE *out, bool color);
 void shell_free(struct shell *sh);
 /* Run one line as typed; returns 0, or -1 after a shell error. */
 int shell_line(struct shell *sh, const char *line);
 const char *shell_prompt(const struct shell *sh, char *buf, size_t cap);
+/* tcplab's stack behind host idx, or NULL where the kernel plays it. */
 struct host *sh_host(struct shell *sh, int idx);
+const struct sockapi *sh_api(struct shell *sh, int idx, void **ctx);
+tl_time sh_now(const struct shell *sh);
+/* A socket call on host `host`, whoever serves it: SH_CALL(sh, h, bind, fd, a, p). */
+#define SH_CALL(sh, host, fn, ...) ((sh)->w->api[host]->fn((sh)->w->api_ctx[host], __VA_ARGS__))
+/* The socket behind fd on host, as struct sockinfo; false if none. */
+bool sh_sockinfo(struct shell *sh, int host, int fd, struct sockinfo *info);
 const char *sh_host_name(const struct shell *sh, int idx);
 int sh_host_index(const struct shell *sh, const char *name);
 void sh_cancel_pending(struct shell *sh);

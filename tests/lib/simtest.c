@@ -48,8 +48,8 @@ void st_init(struct simtest *t, uint64_t seed)
     t->romeo = t->net->hosts[0];
     t->juliet = t->net->hosts[1];
     t->frames = calloc(ST_MAX_FRAMES, sizeof *t->frames);
-    t->net->on_frame = capture;
-    t->net->on_frame_ctx = t;
+    t->net->w.on_frame = capture;
+    t->net->w.on_frame_ctx = t;
 }
 
 void st_free(struct simtest *t)
