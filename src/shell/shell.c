@@ -110,18 +110,44 @@ void sh_oserror(struct shell *sh, int err)
     fprintf(sh->out, "%s: [Errno %d] %s\n", cls, err, strerror(err));
 }
 
-int shell_line(struct shell *sh, const char *line)
+static void run_line(struct shell *sh, const char *line, int *host)
 {
     struct sh_cmdline cl;
     char err[160];
-    int before = sh->errors;
     if (sh_parse(sh, line, &cl, err, sizeof err) < 0) {
         sh_error(sh, "%s (type help for the commands)", err);
-        return -1;
+        return;
     }
+    if (cl.host >= 0)
+        *host = cl.host;
     if (!cl.empty)
         sh_dispatch(sh, &cl);
     sh_cmdline_free(&cl);
-    fflush(sh->out);
+}
+
+int shell_line(struct shell *sh, const char *line)
+{
+    int before = sh->errors;
+    int host = sh->cur;
+    if (!sh->observer) {
+        run_line(sh, line, &host);
+        fflush(sh->out);
+        return sh->errors > before ? -1 : 0;
+    }
+    /* Hold the output to show it to the observer as well. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = sh->out, *mem = open_memstream(&text, &len);
+    if (mem)
+        sh->out = mem;
+    run_line(sh, line, &host);
+    if (mem) {
+        fclose(mem);
+        sh->out = out;
+        fwrite(text, 1, len, out);
+    }
+    fflush(out);
+    sh->observer(sh->observer_ctx, host, line, text ? text : "", len);
+    free(text);
     return sh->errors > before ? -1 : 0;
 }

@@ -127,6 +127,11 @@ struct shell {
     struct sh_snapshot *before;
     size_t nbefore, capbefore;
     bool sigint;               /* Ctrl-C seen */
+
+    /* Sees every command and all it printed (labs check their checkpoints
+     * here).  host is where the command ran; text is what the user saw. */
+    void (*observer)(void *ctx, int host, const char *line, const char *text, size_t len);
+    void *observer_ctx;
 };
 
 /* shell.c */
