@@ -21,6 +21,7 @@ static void usage(FILE *f)
             "options:\n"
             "  --seed=N      seed of the simulated hosts (ISS, ports); default 1\n"
             "  --record=FILE write a transcript of the session to FILE\n"
+            "  -w FILE       write every frame of the session to a pcap file\n"
             "  --no-color    no colour (also when NO_COLOR is set or output is not a terminal)\n");
 }
 
@@ -33,7 +34,7 @@ int main(int argc, char **argv)
 
     uint64_t seed = 1;
     bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-    const char *script = NULL, *record = NULL;
+    const char *script = NULL, *record = NULL, *pcap_out = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -53,6 +54,12 @@ int main(int argc, char **argv)
                 return 2;
             }
             seed = v;
+        } else if (strcmp(a, "-w") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "tcplab: -w needs a file name\n");
+                return 2;
+            }
+            pcap_out = argv[++i];
         } else if (strncmp(a, "--record=", 9) == 0 && a[9]) {
             record = a + 9;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -83,6 +90,10 @@ int main(int argc, char **argv)
         return 1;
     }
     sh->record = rec;
+    if (pcap_out && sh_capture_start(sh, pcap_out) < 0) {
+        shell_free(sh);
+        return 2;
+    }
     int rc;
     if (!script && isatty(STDIN_FILENO)) {
         sh->interactive = true;

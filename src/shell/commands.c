@@ -12,6 +12,8 @@ static const char *const w_show[] = {"decode", "state", "tcb", NULL};
 static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", NULL};
 static const char *const w_decode[] = {"-S", "-v", "-x", "-X", "-e", "-t", "-SnvX", NULL};
 static const char *const w_hosts[] = {"romeo", "juliet", NULL};
+static const char *const w_capture[] = {"start", "stop", NULL};
+static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
     /* socket calls */
@@ -99,6 +101,16 @@ static const struct sh_cmd commands[] = {
     {"decode", "output", "decode FLAGS", "set tcpdump flags for the live decode (-S -v -x -X -e)",
      "Example: decode -SnvX.  `decode` alone prints the flags in force.", 0, 4, false,
      cmd_decode, w_decode},
+    {"capture", "output", "capture start FILE | capture stop",
+     "write every frame of the session to a pcap file",
+     "The file is a classic pcap (libpcap) with the session's timestamps (virtual time\n"
+     "in sim mode, counted from 1970-01-01); tcpdump -r, tshark and Wireshark read it.\n"
+     "The display filter does not apply to the capture.", 1, 2, false, cmd_capture, w_capture},
+    {"filter", "output", "filter EXPR | filter off",
+     "show only frames matching a BPF expression (tcpdump's syntax)",
+     "Compiled by libpcap, e.g. filter tcp port 4000, filter not arp.  A bad\n"
+     "expression gets libpcap's message and changes nothing.  `filter` alone shows it.", 0,
+     15, false, cmd_filter, w_filter},
     /* session */
     {"use", "session", "use HOST", "run the next commands on HOST (romeo or juliet)",
      "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, false, cmd_use,

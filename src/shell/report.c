@@ -51,6 +51,12 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
 {
     struct shell *sh = ctx;
     struct sh_frame_log *log = &sh->log;
+    if (sh->capture)
+        pcapw_frame(sh->capture, frame, len, t);
+    if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {
+        log->filtered++;
+        return;
+    }
     struct sh_frame *slot = log->n < SH_LOG_KEEP ? &log->head[log->n]
                                                  : &log->tail[(log->n - SH_LOG_KEEP) % SH_LOG_KEEP];
     slot->from = from;
@@ -95,6 +101,9 @@ static void print_frame(struct shell *sh, const struct sh_frame *f)
 static void print_frames(struct shell *sh)
 {
     struct sh_frame_log *log = &sh->log;
+    if (log->filtered)
+        fprintf(sh->out, "%s  (%zu frames hidden by the filter '%s')%s\n", sh->color ? C_DIM : "",
+                log->filtered, bpf_filter_expr(sh->filter), off(sh));
     size_t shown_head = log->n < SH_LOG_KEEP ? log->n : SH_LOG_KEEP;
     for (size_t i = 0; i < shown_head; i++)
         print_frame(sh, &log->head[i]);

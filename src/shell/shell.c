@@ -40,6 +40,8 @@ void shell_free(struct shell *sh)
         return;
     for (int h = 0; h < WORLD_HOSTS; h++)
         free(sh->pend[h].data);
+    sh_capture_stop(sh);
+    bpf_filter_free(sh->filter);
     world_free(sh->w);
     decoder_free(sh->dec);
     free(sh->before);

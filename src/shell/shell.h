@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "decode/decode.h"
+#include "link/pcapw.h"
 #include "link/world.h"
 #include "stack/api.h"
 #include "util/sha256.h"
@@ -95,6 +96,7 @@ struct sh_frame_log {
     uint64_t tcp_bytes[WORLD_HOSTS];     /* payload bytes, by sender */
     size_t tcp_acks[WORLD_HOSTS];        /* segments without payload */
     size_t other[WORLD_HOSTS];
+    size_t filtered;                   /* frames the display filter hid */
 };
 struct sh_snapshot {
     int host, sock_id;
@@ -115,6 +117,9 @@ struct shell {
     uint64_t seed;
     struct sh_show show;
     struct decoder *dec;
+    struct pcapw *capture;     /* capture start / -w: every frame goes here */
+    char capture_path[256];
+    struct bpf_filter *filter; /* filter EXPR: only matching frames are shown */
     struct view_style style;
 
     struct sh_name names[WORLD_HOSTS][SH_MAX_NAMES];
@@ -240,6 +245,11 @@ int cmd_decode(struct shell *, int, struct sh_cmdline *);
 int cmd_use(struct shell *, int, struct sh_cmdline *);
 int cmd_help(struct shell *, int, struct sh_cmdline *);
 int cmd_quit(struct shell *, int, struct sh_cmdline *);
+int cmd_capture(struct shell *, int, struct sh_cmdline *);
+int cmd_filter(struct shell *, int, struct sh_cmdline *);
+/* Start writing every frame to a pcap file; 0 or -1 (error printed). */
+int sh_capture_start(struct shell *sh, const char *path);
+void sh_capture_stop(struct shell *sh);
 
 /* repl.c */
 int shell_run_interactive(struct shell *sh);
