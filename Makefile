@@ -34,12 +34,21 @@ MAIN_SRC := src/main.c
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
 REL_LIB  := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_LIB  := $(LIB_SRC:%.c=build/san/%.o)
 SAN_TLIB := $(TLIB_SRC:%.c=build/san/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=build/san/tests/%)
 
-.PHONY: all check run install clean deps tests
+# Fuzz targets: clang's libFuzzer with ASan and UBSan.
+FUZZ_CC    := clang
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
+FUZZ_LIB   := $(LIB_SRC:%.c=build/fuzz/%.o)
+FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_TIME  ?= 60
+
+.PHONY: all check run install clean deps tests fuzz
 all: tcplab
 
 tcplab: build/rel/src/main.o $(REL_LIB)
@@ -59,10 +68,26 @@ build/san/%.o: %.c
 build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(CPPFLAGS) -Wall -Wno-unused-parameter $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(APP_LIBS) -lm
+
+build/fuzz/pcap2corpus: tests/fuzz/pcap2corpus.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(WARN) -O1 -o $@ $< $(APP_LIBS)
+
+# `make fuzz`: each target for FUZZ_TIME seconds (make check runs them briefly).
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS) build/fuzz/pcap2corpus
+	@FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh $(FUZZ_BINS)
+
 deps:
 	@sh src/tools/ensure-deps.sh
 
-tests: $(TESTS) build/san/tcplab
+tests: $(TESTS) build/san/tcplab $(FUZZ_BINS) build/fuzz/pcap2corpus
 
 # Every suite, the decoder against tcpdump's own output, the golden
 # transcripts; tests/run.sh prints one closing "N passed, N failed" line.

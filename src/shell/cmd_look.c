@@ -119,7 +119,7 @@ int cmd_route(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-int cmd_stats(struct shell *sh, int host, struct sh_cmdline *cl)
+int cmd_drops(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     struct host *h = stack_host(sh, host);
     if (!h)

@@ -84,8 +84,8 @@ static const struct sh_cmd commands[] = {
      cmd_ifconfig, NULL},
     {"route", "look", "route", "show the host's routing table", NULL, 0, 0, false, cmd_route,
      NULL},
-    {"stats", "look", "stats", "show why frames were dropped (named, counted reasons)", NULL, 0,
-     0, false, cmd_stats, NULL},
+    {"drops", "look", "drops", "show why frames were dropped (named, counted reasons)", NULL, 0,
+     0, false, cmd_drops, NULL},
     {"ping", "look", "ping ADDR [COUNT]", "send ICMP echo requests and show the replies",
      "COUNT defaults to 1, one second apart.", 1, 2, true, cmd_ping, NULL},
     /* time */

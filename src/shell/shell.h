@@ -236,7 +236,7 @@ int cmd_lsof(struct shell *, int, struct sh_cmdline *);
 int cmd_arp(struct shell *, int, struct sh_cmdline *);
 int cmd_ifconfig(struct shell *, int, struct sh_cmdline *);
 int cmd_route(struct shell *, int, struct sh_cmdline *);
-int cmd_stats(struct shell *, int, struct sh_cmdline *);
+int cmd_drops(struct shell *, int, struct sh_cmdline *);
 int cmd_ping(struct shell *, int, struct sh_cmdline *);
 int cmd_sleep(struct shell *, int, struct sh_cmdline *);
 int cmd_time(struct shell *, int, struct sh_cmdline *);

@@ -1,0 +1,191 @@
+/* The `ss` and `lsof` views: every socket of every host, in the columns
+ * students know from `ss -t -u -a -n` and `lsof -n -i` on Linux.  Both read
+ * the hosts' socket lists and write one aligned table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/api.h"
+#include "views/view_util.h"
+#include "views/views.h"
+
+/* ss's names for the states (iproute2 misc/ss.c, sstate_name); a socket
+ * with a descriptor and no connection is UNCONN. */
+static const char *const ss_state[TCP__NSTATES] = {
+    [TCP_CLOSED] = "UNCONN",         [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN-SENT",     [TCP_SYN_RECEIVED] = "SYN-RECV",
+    [TCP_ESTABLISHED] = "ESTAB",     [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+    [TCP_FIN_WAIT_2] = "FIN-WAIT-2", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST-ACK",
+    [TCP_TIME_WAIT] = "TIME-WAIT",
+};
+
+/* lsof's names, those of Linux's /proc/net/tcp (lsof dialects/linux). */
+static const char *const lsof_state[TCP__NSTATES] = {
+    [TCP_CLOSED] = "CLOSE",          [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN_SENT",     [TCP_SYN_RECEIVED] = "SYN_RECV",
+    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT1",
+    [TCP_FIN_WAIT_2] = "FIN_WAIT2",  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST_ACK",
+    [TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+/* Colour of a state in the ss listing: where data flows, where a
+ * connection waits, where it is closing. */
+static const char *state_sgr(enum tcp_state s)
+{
+    switch (s) {
+    case TCP_ESTABLISHED: return "\033[32m";
+    case TCP_LISTEN: return "\033[36m";
+    case TCP_CLOSED: return SGR_DIM;
+    default: return "\033[33m";
+    }
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct sock *x = *(const struct sock *const *)a, *y = *(const struct sock *const *)b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* The sockets ss would list, oldest first (socket ids only grow): skip
+ * those about to be freed and the TCP ones with neither a descriptor nor a
+ * connection.  Caller frees the array. */
+static const struct sock **listed_socks(const struct host *h, size_t *n)
+{
+    size_t cap = 0;
+    for (const struct sock *s = h->socks; s; s = s->next)
+        cap++;
+    const struct sock **v = calloc(cap ? cap : 1, sizeof *v);
+    *n = 0;
+    if (!v)
+        return NULL;
+    for (const struct sock *s = h->socks; s; s = s->next) {
+        if (s->dead)
+            continue;
+        if (s->type == SOCKT_TCP && s->tcb.state == TCP_CLOSED && s->fd < 0)
+            continue;
+        v[(*n)++] = s;
+    }
+    qsort(v, *n, sizeof *v, by_id);
+    return v;
+}
+
+enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
+       SS_RPORT, SS_PROCESS, SS_NCOLS };
+
+static const struct vu_col ss_cols[SS_NCOLS] = {
+    [SS_HOST] = {"Host", VU_LEFT, "  "},
+    [SS_NETID] = {"Netid", VU_LEFT, "  "},
+    [SS_STATE] = {"State", VU_LEFT, "  "},
+    [SS_RECVQ] = {"Recv-Q", VU_LEFT, "  "},
+    [SS_SENDQ] = {"Send-Q", VU_LEFT, "  "},
+    [SS_LADDR] = {"Local Address", VU_RIGHT, ":"},
+    [SS_LPORT] = {"Port", VU_LEFT, "  "},
+    [SS_RADDR] = {"Peer Address", VU_RIGHT, ":"},
+    [SS_RPORT] = {"Port", VU_LEFT, "  "},
+    [SS_PROCESS] = {"Process", VU_LEFT, "  "},
+};
+
+static void ss_row(struct vu_row *r, const struct view_style *st, const struct host *h,
+                   const struct sock *s)
+{
+    char a[16], p[8];
+    bool udp = s->type == SOCKT_UDP;
+    enum tcp_state state = udp ? (s->connected ? TCP_ESTABLISHED : TCP_CLOSED) : s->tcb.state;
+    bool peer = udp ? s->connected : state != TCP_CLOSED && state != TCP_LISTEN;
+    vu_cell(r, SS_HOST, "%s", h->cfg.name);
+    vu_cell(r, SS_NETID, "%s", udp ? "udp" : "tcp");
+    vu_cell(r, SS_STATE, "%s", ss_state[state]);
+    r->sgr[SS_STATE] = state_sgr(state);
+    /* For LISTEN these are the accept queue and the backlog, as on Linux. */
+    vu_cell(r, SS_RECVQ, "%zu", sock_recv_queue(s));
+    vu_cell(r, SS_SENDQ, "%zu", udp ? (size_t)0 : sock_send_queue(s));
+    vu_cell(r, SS_LADDR, "%s", vu_addr(a, s->laddr, "0.0.0.0"));
+    vu_cell(r, SS_LPORT, "%s", vu_port(p, s->lport));
+    vu_cell(r, SS_RADDR, "%s", vu_addr(a, peer ? s->raddr : 0, "0.0.0.0"));
+    vu_cell(r, SS_RPORT, "%s", vu_port(p, peer ? s->rport : 0));
+    /* Orphans (closed by the user, finishing in TIME-WAIT or FIN-WAIT) and
+     * connections not yet accepted belong to no process: ss shows none. */
+    if (s->fd >= 0) {
+        const char *name = vu_name(st, h, s->fd);
+        vu_cell(r, SS_PROCESS, "fd=%d%s%s", s->fd, name ? " " : "", name ? name : "");
+    }
+}
+
+void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
+{
+    struct vu_table t;
+    vu_table_init(&t, ss_cols, SS_NCOLS);
+    for (int i = 0; i < nhosts; i++) {
+        size_t n;
+        if (!hosts[i])
+            continue;
+        const struct sock **v = listed_socks(hosts[i], &n);
+        for (size_t k = 0; k < n; k++) {
+            struct vu_row *r = vu_table_add(&t);
+            if (r)
+                ss_row(r, st, hosts[i], v[k]);
+        }
+        free(v);
+    }
+    vu_table_print(out, st, &t);
+    vu_table_free(&t);
+}
+
+/* lsof lists open files, so only sockets with a descriptor.  PID becomes
+ * HOST (each host is one "process" of the lab), USER is left out, DEVICE
+ * is the socket's id in its host (lsof prints the kernel's socket inode). */
+enum { LS_COMMAND, LS_HOST, LS_FD, LS_TYPE, LS_DEVICE, LS_SIZE, LS_NODE, LS_NAME, LS_NCOLS };
+
+static const struct vu_col lsof_cols[LS_NCOLS] = {
+    [LS_COMMAND] = {"COMMAND", VU_LEFT, " "},
+    [LS_HOST] = {"HOST", VU_LEFT, " "},
+    [LS_FD] = {"FD", VU_RIGHT, " "},
+    [LS_TYPE] = {"TYPE", VU_LEFT, " "},
+    [LS_DEVICE] = {"DEVICE", VU_RIGHT, " "},
+    [LS_SIZE] = {"SIZE/OFF", VU_RIGHT, " "},
+    [LS_NODE] = {"NODE", VU_LEFT, " "},
+    [LS_NAME] = {"NAME", VU_LEFT, " "},
+};
+
+/* "10.10.1.100:50000->10.10.2.100:4000 (ESTABLISHED)", "*:4000 (LISTEN)" */
+static void lsof_name(char *buf, size_t len, const struct sock *s)
+{
+    char la[16], lp[8], ra[16], rp[8];
+    bool udp = s->type == SOCKT_UDP;
+    enum tcp_state state = s->tcb.state;
+    bool peer = udp ? s->connected : state != TCP_CLOSED && state != TCP_LISTEN;
+    int n = snprintf(buf, len, "%s:%s", vu_addr(la, s->laddr, "*"), vu_port(lp, s->lport));
+    if (peer && n >= 0 && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, "->%s:%s", vu_addr(ra, s->raddr, "*"),
+                      vu_port(rp, s->rport));
+    if (!udp && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " (%s)", lsof_state[state]);
+}
+
+void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
+{
+    struct vu_table t;
+    vu_table_init(&t, lsof_cols, LS_NCOLS);
+    for (int i = 0; i < nhosts; i++) {
+        const struct host *h = hosts[i];
+        for (int fd = 0; h && fd < HOST_MAX_FD; fd++) {
+            const struct sock *s = h->fds[fd];
+            struct vu_row *r;
+            if (!s || !(r = vu_table_add(&t)))
+                continue;
+            vu_cell(r, LS_COMMAND, "tcplab");
+            vu_cell(r, LS_HOST, "%s", h->cfg.name);
+            vu_cell(r, LS_FD, "%du", fd);            /* u: open for reading and writing */
+            vu_cell(r, LS_TYPE, "IPv4");
+            vu_cell(r, LS_DEVICE, "%d", s->id);
+            vu_cell(r, LS_SIZE, "0t0");
+            vu_cell(r, LS_NODE, "%s", s->type == SOCKT_UDP ? "UDP" : "TCP");
+            lsof_name(r->cell[LS_NAME], VU_CELL, s);
+            if (s->type == SOCKT_TCP)
+                r->sgr[LS_NAME] = state_sgr(s->tcb.state);
+        }
+    }
+    vu_table_print(out, st, &t);
+    vu_table_free(&t);
+}

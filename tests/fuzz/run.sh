@@ -1,0 +1,29 @@
+#!/bin/sh
+# Run each libFuzzer target for FUZZ_TIME seconds on a copy of its seed
+# corpus (tests/fuzz/corpus/NAME plus, for the decoder, every frame of the
+# tcpdump vectors).  Any crash, leak or sanitizer report fails; the input
+# that caused it is kept under build/fuzz/crashes/.
+set -u
+T=${FUZZ_TIME:-60}
+VEC=${TCPLAB_VECTORS:-../shared/vectors/tcpdump}
+fail=0
+mkdir -p build/fuzz/crashes
+for bin in "$@"; do
+    name=$(basename "$bin" | sed 's/^fuzz_//')
+    corpus=$(mktemp -d)
+    [ -d "tests/fuzz/corpus/$name" ] && cp tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
+    if [ "$name" = decode ] && [ -d "$VEC" ]; then
+        build/fuzz/pcap2corpus "$corpus" "$VEC"/*.pcap >/dev/null
+    fi
+    echo "fuzz $name: ${T}s"
+    if ! "$bin" -max_total_time="$T" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+            -artifact_prefix=build/fuzz/crashes/"$name"- "$corpus" >build/fuzz/"$name".log 2>&1; then
+        echo "FAIL fuzz $name (see build/fuzz/$name.log)"
+        tail -30 build/fuzz/"$name".log
+        fail=1
+    else
+        grep -E '^Done|#[0-9]+.*DONE' build/fuzz/"$name".log | tail -1
+    fi
+    rm -rf "$corpus"
+done
+exit $fail
