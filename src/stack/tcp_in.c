@@ -183,16 +183,13 @@ static bool seq_acceptable(const struct tcb *t, uint32_t wnd, const struct tcp_s
            seq_in(g->seq + len - 1, t->rcv_nxt, t->rcv_nxt + wnd);
 }
 
-/* Cut what lies before RCV.NXT or beyond the window (§3.10.7.4, "trim"). */
+/* Cut what lies before RCV.NXT or beyond the window (§3.10.7.4, "trim").
+ * Done just before the text: the RST and SYN checks look at the segment's
+ * own SEG.SEQ (RFC 5961 §3.2, §4.2), so no SYN is left to trim here. */
 static void trim_to_window(struct tcb *t, uint32_t wnd, struct tcp_seg *g)
 {
     if (seq_lt(g->seq, t->rcv_nxt)) {
         uint32_t cut = t->rcv_nxt - g->seq;
-        if (g->flags & TH_SYN) {
-            g->flags &= (uint8_t)~TH_SYN;
-            cut--;
-            g->seq++;
-        }
         if (cut > g->len)
             cut = (uint32_t)g->len;
         g->data += cut;
@@ -341,8 +338,13 @@ static void fin_input(struct seg_ctx *c, struct sock *s)
     struct host *h = c->h;
     if (!(c->seg.flags & TH_FIN))
         return;
-    if (c->seg.seq + (uint32_t)c->seg.len != t->rcv_nxt && !t->fin_rcvd)
-        return;                                /* not in order */
+    if (c->seg.seq + (uint32_t)c->seg.len != t->rcv_nxt && !t->fin_rcvd) {
+        /* Out of order, and there is no reassembly queue: not taken.
+         * RFC 5681 §4.2: an out-of-order segment gets an immediate ACK. */
+        t->ack_now = true;
+        drop(c, DROP_TCP_OUT_OF_ORDER);
+        return;
+    }
     if (!t->fin_rcvd) {
         t->rcv_nxt++;
         t->fin_rcvd = true;
@@ -410,6 +412,13 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
         if (!zero_window_data) {
             if (!(g->flags & TH_RST))
                 tcp_send_ack(h, s, c->now);    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+            /* TIME-WAIT (fifth check): "the only thing that can arrive in
+             * this state is a retransmission of the remote FIN.  Acknowledge
+             * it, and restart the 2 MSL timeout."  It lies just below
+             * RCV.NXT, so it is the first check that sees it. */
+            if (t->state == TCP_TIME_WAIT && (g->flags & (TH_FIN | TH_RST)) == TH_FIN &&
+                g->seq + tcp_seg_len(g) == t->rcv_nxt)
+                t->tw_at = c->now + 2 * h->cfg.msl;
             drop(c, (g->flags & TH_RST) ? DROP_TCP_RST_INVALID : DROP_TCP_UNACCEPTABLE);
             return;
         }
@@ -419,7 +428,6 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
         g->flags &= (uint8_t)~TH_FIN;
         t->ack_now = true;
     }
-    trim_to_window(t, wnd, g);
 
     /* second: RST */
     if (g->flags & TH_RST) {
@@ -460,7 +468,8 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
     if ((g->flags & TH_URG) && tcp_state_synchronized(t->state) &&
         seq_gt(g->seq + g->urp, t->rcv_up))
         t->rcv_up = g->seq + g->urp;
-    /* seventh: segment text */
+    /* seventh: segment text, trimmed to the window first */
+    trim_to_window(t, wnd, g);
     text_input(c, s);
     /* eighth: FIN */
     fin_input(c, s);
