@@ -235,6 +235,25 @@ static int python_to_short(struct sh_cmdline *cl, char *err, size_t cap)
     return 0;
 }
 
+/* Parentheses balance outside string literals, closing at `close`. */
+static bool balanced(const char *open, const char *close)
+{
+    int depth = 0;
+    for (const char *t = open; t <= close; t++) {
+        if (*t == '"' || *t == '\'') {
+            long e = close_quote(t);
+            if (e < 0)
+                return false;
+            t += e;
+        } else if (*t == '(') {
+            depth++;
+        } else if (*t == ')' && --depth == 0 && t != close) {
+            return false;
+        }
+    }
+    return depth == 0;
+}
+
 static int parse_python(const char *p, struct sh_cmdline *cl, char *err, size_t cap)
 {
     cl->python = true;
@@ -242,7 +261,7 @@ static int parse_python(const char *p, struct sh_cmdline *cl, char *err, size_t 
         p++;
     const char *open = strchr(p, '(');
     const char *close = strrchr(p, ')');
-    if (!open || !close || close < open)
+    if (!open || !close || close < open || !balanced(open, close))
         return fail(err, cap, "unbalanced parentheses", NULL);
     for (const char *t = close + 1; *t; t++)
         if (!isspace((unsigned char)*t) && *t != ';')

@@ -1,0 +1,322 @@
+/* The shell's language: both spellings of every socket call parse to the
+ * same words, quoting and escapes, every error path gives one line and
+ * changes nothing; and the shell's behaviour on whole lines (names, pending
+ * calls, Python's errors, exit status). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link/sim.h"
+#include "shell/shell.h"
+
+static struct shell *sh;
+static char *outbuf;
+static size_t outlen;
+static FILE *out;
+
+static void setup(void)
+{
+    out = open_memstream(&outbuf, &outlen);
+    struct simnet *n = simnet_new(1);
+    sh = shell_new(&n->w, out, false);
+    ck_assert_ptr_nonnull(sh);
+}
+
+static void teardown(void)
+{
+    shell_free(sh);
+    fclose(out);
+    free(outbuf);
+}
+
+/* Run a line; return what it printed (valid until the next call). */
+static const char *run(const char *line, int *rc)
+{
+    fflush(out);
+    size_t start = outlen;
+    int r = shell_line(sh, line);
+    if (rc)
+        *rc = r;
+    fflush(out);
+    return outbuf + start;
+}
+
+/* Parse and render the words as "a|b|c". */
+static const char *words(const char *line)
+{
+    static char buf[512];
+    struct sh_cmdline cl;
+    char err[160];
+    if (sh_parse(sh, line, &cl, err, sizeof err) < 0) {
+        snprintf(buf, sizeof buf, "ERR %s", err);
+        return buf;
+    }
+    size_t off = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < cl.nassign; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", cl.assign[i],
+                                i + 1 < cl.nassign ? "," : "=");
+    for (int i = 0; i < cl.argc; i++)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, "%s%s", i ? "|" : "", cl.argv[i].s);
+    if (cl.host >= 0)
+        off += (size_t)snprintf(buf + off, sizeof buf - off, " @%d", cl.host);
+    sh_cmdline_free(&cl);
+    return buf;
+}
+
+START_TEST(test_both_spellings_parse_to_the_same_words)
+{
+    static const char *pairs[][2] = {
+        {"sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", "sock = socket tcp"},
+        {"u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)", "u = socket udp"},
+        {"sock.bind(('10.10.2.100', 4000))", "bind sock 10.10.2.100 4000"},
+        {"sock.listen()", "listen sock"},
+        {"sock.listen(5)", "listen sock 5"},
+        {"sock.connect(('10.10.2.100', 4000))", "connect sock 10.10.2.100 4000"},
+        {"conn_sock, conn_addr = sock.accept()", "conn_sock, conn_addr = accept sock"},
+        {"sock.send(b\"Hello juliet\")", "send sock \"Hello juliet\""},
+        {"sock.sendall(b'Hello juliet')", "send sock 'Hello juliet'"},
+        {"conn_sock.recv(1024)", "recv conn_sock 1024"},
+        {"sock.shutdown(socket.SHUT_RDWR)", "shutdown sock rdwr"},
+        {"sock.shutdown(socket.SHUT_WR)", "shutdown sock wr"},
+        {"sock.close()", "close sock"},
+        {"u.sendto(b'hi', ('10.10.2.100', 4001))", "sendto u 10.10.2.100 4001 \"hi\""},
+        {"sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)", "setsockopt sock reuseaddr 1"},
+        {"quit()", "quit"},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char a[512];
+        snprintf(a, sizeof a, "%s", words(pairs[i][0]));
+        ck_assert_msg(strcmp(a, words(pairs[i][1])) == 0, "%s -> %s, but %s -> %s", pairs[i][0], a,
+                      pairs[i][1], words(pairs[i][1]));
+    }
+}
+END_TEST
+
+START_TEST(test_escapes_and_quotes_become_bytes)
+{
+    struct sh_cmdline cl;
+    char err[160];
+    ck_assert_int_eq(sh_parse(sh, "send s \"a\\n\\x41\\t\\\\\\\"b\"", &cl, err, sizeof err), 0);
+    ck_assert_int_eq(cl.argc, 3);
+    ck_assert(cl.argv[2].quoted);
+    ck_assert_uint_eq(cl.argv[2].len, 7);
+    ck_assert_int_eq(memcmp(cl.argv[2].s, "a\nA\t\\\"b", 7), 0);
+    sh_cmdline_free(&cl);
+    ck_assert_int_eq(sh_parse(sh, "s.send(b'\\x00\\xff')", &cl, err, sizeof err), 0);
+    ck_assert_uint_eq(cl.argv[2].len, 2);
+    ck_assert_int_eq((unsigned char)cl.argv[2].s[1], 0xff);
+    sh_cmdline_free(&cl);
+}
+END_TEST
+
+START_TEST(test_host_prefix_comments_and_blank_lines)
+{
+    ck_assert_str_eq(words("juliet: listen sock"), "listen|sock @1");
+    ck_assert_str_eq(words("romeo: sock.close()"), "close|sock @0");
+    ck_assert_str_eq(words("listen sock  # the server"), "listen|sock");
+    ck_assert_str_eq(words("send s \"# not a comment\""), "send|s|# not a comment");
+    ck_assert_str_eq(words("   "), "");
+    ck_assert_str_eq(words("# only a comment"), "");
+    ck_assert_str_eq(words("import socket"), "import|socket");
+}
+END_TEST
+
+START_TEST(test_parse_errors_are_named)
+{
+    ck_assert_str_eq(words("send s \"no end"), "ERR unterminated string");
+    ck_assert_str_eq(words("send s \"\\xZZ\""), "ERR bad \\x escape in string");
+    ck_assert_str_eq(words("mars: ss"), "ERR unknown host 'mars'");
+    ck_assert_str_eq(words("juliet:"), "ERR nothing to run on 'juliet'");
+    ck_assert_str_eq(words("sock.frobnicate()"), "ERR unknown socket method 'frobnicate'");
+    ck_assert_str_eq(words("sock.bind(('a', 1)"), "ERR unbalanced parentheses");
+    ck_assert_str_eq(words("sock.close() x"), "ERR unexpected text after ')'");
+    ck_assert_str_eq(words("s.shutdown(7)"),
+                     "ERR shutdown takes socket.SHUT_RD, SHUT_WR or SHUT_RDWR, not '7'");
+    ck_assert_str_eq(words("x ="), "ERR nothing after '='");
+}
+END_TEST
+
+START_TEST(test_shell_errors_print_one_line_and_count)
+{
+    int rc;
+    static const char *bad[] = {
+        "frobnicate", "bind", "bind nosuch 10.10.2.100 1", "listen 3 x", "sleep forever",
+        "use mars", "show tcb maybe", "send", "decode -q", "connect s 300.1.1.1 80",
+        "help nosuchcommand", "x = listen s",
+    };
+    run("s = socket", NULL);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int before = sh->errors;
+        const char *o = run(bad[i], &rc);
+        ck_assert_msg(rc == -1, "'%s' should be a shell error", bad[i]);
+        ck_assert_int_eq(sh->errors, before + 1);
+        ck_assert_msg(strncmp(o, "error: ", 7) == 0, "'%s' printed '%s'", bad[i], o);
+        ck_assert_msg(strchr(o, '\n') == o + strlen(o) - 1, "'%s' printed more than one line: %s",
+                      bad[i], o);
+    }
+    /* and nothing changed: s is still a fresh socket, no frames were sent */
+    ck_assert_uint_eq(sh->w->frames, 0);
+    ck_assert_int_eq(sh->cur, 0);
+}
+END_TEST
+
+START_TEST(test_socket_errors_are_pythons_and_not_shell_errors)
+{
+    int rc;
+    run("s = socket", NULL);
+    const char *o = run("connect s 10.10.2.100 4001", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "ConnectionRefusedError: [Errno 111] Connection refused\n"));
+    o = run("recv s", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "OSError: [Errno 107] Transport endpoint is not connected"));
+    run("close s", NULL);
+    o = run("close s", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "OSError: [Errno 9] Bad file descriptor"));
+    ck_assert_int_eq(sh->errors, 0);
+}
+END_TEST
+
+START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
+{
+    run("use juliet", NULL);
+    run("sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", NULL);
+    run("sock.bind(('10.10.2.100', 4000))", NULL);
+    run("sock.listen()", NULL);
+    const char *o = run("conn_sock, conn_addr = sock.accept()", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "accept waits for a connection"));
+    ck_assert_int_eq(sh->pend[1].kind, PEND_ACCEPT);
+    /* another socket call on the waiting host is refused, views are fine */
+    int rc;
+    o = run("sock.listen()", &rc);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_ptr_nonnull(strstr(o, "is still waiting in 'accept sock'"));
+    run("ss", &rc);
+    ck_assert_int_eq(rc, 0);
+    run("use romeo", NULL);
+    run("sock = socket", NULL);
+    o = run("connect sock 10.10.2.100 4000", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "Flags [S.]"));
+    ck_assert_ptr_nonnull(strstr(o, "juliet: accept sock returned:\nconn_sock = fd 4, conn_addr = "));
+    ck_assert_int_eq(sh->pend[1].kind, PEND_NONE);
+    /* the names exist on juliet only */
+    o = run("juliet: print(conn_addr)", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "('10.10.1.100', "));
+    o = run("print(conn_addr)", &rc);
+    ck_assert_int_eq(rc, -1);
+}
+END_TEST
+
+START_TEST(test_recv_shows_bytes_like_python_and_eof)
+{
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("c = socket", NULL);
+    run("connect c juliet 4000", NULL);
+    run("juliet: s = accept l", NULL);
+    run("send c \"it's \\x01\\n\"", NULL);
+    const char *o = run("juliet: data = s.recv(1024)", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "data = b\"it's \\x01\\n\"\n"));
+    run("close c", NULL);
+    o = run("juliet: recv s", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "b''\n"));
+}
+END_TEST
+
+START_TEST(test_bulk_send_is_summarised_and_digests_match)
+{
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("c = socket", NULL);
+    run("connect c juliet 4000", NULL);
+    run("juliet: s = accept l", NULL);
+    run("juliet: recv s --all", NULL);
+    const char *o = run("send c --bytes 1M", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "more frames ..."));
+    const char *sent = strstr(o, "1048576 bytes sent, sha256 ");
+    ck_assert_ptr_nonnull(sent);
+    char digest[65];
+    memcpy(digest, sent + strlen("1048576 bytes sent, sha256 "), 64);
+    digest[64] = '\0';
+    /* the receiver gets the same bytes once romeo closes */
+    o = run("close c", NULL);
+    const char *got = strstr(o, "1048576 bytes received (end of stream), sha256 ");
+    ck_assert_ptr_nonnull(got);
+    ck_assert_int_eq(strncmp(got + strlen("1048576 bytes received (end of stream), sha256 "),
+                             digest, 64), 0);
+    size_t lines = 0;
+    for (const char *p = o; *p; p++)
+        lines += *p == '\n';
+    ck_assert_uint_lt(lines, 80);
+}
+END_TEST
+
+START_TEST(test_help_lists_every_command_of_the_table)
+{
+    const char *o = run("help", NULL);
+    size_t n;
+    const struct sh_cmd *tab = sh_cmd_table(&n);
+    char *copy = strdup(o);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_msg(strstr(copy, tab[i].usage), "help lacks %s", tab[i].name);
+        char line[64];
+        snprintf(line, sizeof line, "help %s", tab[i].name);
+        int rc;
+        const char *h = run(line, &rc);
+        ck_assert_int_eq(rc, 0);
+        ck_assert_ptr_nonnull(strstr(h, tab[i].usage));
+    }
+    free(copy);
+}
+END_TEST
+
+START_TEST(test_sleep_2msl_ends_time_wait)
+{
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("c = socket", NULL);
+    run("connect c juliet 4000", NULL);
+    run("juliet: s = accept l", NULL);
+    run("close c", NULL);
+    const char *o = run("juliet: close s", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "-> TIME_WAIT (rcv FIN)"));
+    o = run("sleep 59s", NULL);
+    ck_assert_ptr_null(strstr(o, "CLOSED"));
+    o = run("sleep 2s", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
+    o = run("time", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "61.000"));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("shell");
+    TCase *p = tcase_create("parser");
+    tcase_add_checked_fixture(p, setup, teardown);
+    tcase_add_test(p, test_both_spellings_parse_to_the_same_words);
+    tcase_add_test(p, test_escapes_and_quotes_become_bytes);
+    tcase_add_test(p, test_host_prefix_comments_and_blank_lines);
+    tcase_add_test(p, test_parse_errors_are_named);
+    suite_add_tcase(s, p);
+    TCase *l = tcase_create("lines");
+    tcase_add_checked_fixture(l, setup, teardown);
+    tcase_set_timeout(l, 60);
+    tcase_add_test(l, test_shell_errors_print_one_line_and_count);
+    tcase_add_test(l, test_socket_errors_are_pythons_and_not_shell_errors);
+    tcase_add_test(l, test_accept_waits_and_completes_when_the_peer_connects);
+    tcase_add_test(l, test_recv_shows_bytes_like_python_and_eof);
+    tcase_add_test(l, test_bulk_send_is_summarised_and_digests_match);
+    tcase_add_test(l, test_help_lists_every_command_of_the_table);
+    tcase_add_test(l, test_sleep_2msl_ends_time_wait);
+    suite_add_tcase(s, l);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
