@@ -40,7 +40,7 @@ static char *cand_next(const char *text, int state)
     (void)text;
     if (state == 0)
         i = 0;
-    return i < g_ncand ? g_cand[i++] : NULL;
+    return i < g_ncand ? strdup(g_cand[i++]) : NULL;   /* readline frees what it gets */
 }
 
 static void add_names(struct shell *sh, int host, const char *text)
@@ -48,6 +48,16 @@ static void add_names(struct shell *sh, int host, const char *text)
     for (int i = 0; i < SH_MAX_NAMES; i++)
         if (sh->names[host][i].v.kind != VAL_NONE)
             cand_add(sh->names[host][i].name, text);
+}
+
+/* "bind SOCK ...", "tcb [SOCK]": the first argument names a socket. */
+static bool takes_sock_first(const struct sh_cmd *c)
+{
+    const char *p = strstr(c->usage, c->name);
+    if (!p)
+        return false;
+    p += strlen(c->name);
+    return strncmp(p, " SOCK", 5) == 0 || strncmp(p, " [SOCK", 6) == 0;
 }
 
 static char **complete(const char *text, int start, int end)
@@ -96,13 +106,17 @@ static char **complete(const char *text, int start, int end)
         add_names(sh, host, text);
     } else {
         const struct sh_cmd *c = sh_cmd_find(words[0]);
-        if (c && c->words && (nw >= 2 || !c->sockcall || c->run == cmd_socket))
+        if (nw == 1 && c && takes_sock_first(c)) {
+            add_names(sh, host, text);
+        } else if (c && c->words) {
             for (int i = 0; c->words[i]; i++)
                 cand_add(c->words[i], text);
-        if (!c || !c->words || (c->sockcall && nw == 1 && c->run != cmd_socket))
-            add_names(sh, host, text);
-        for (int h = 0; h < WORLD_HOSTS; h++)
-            cand_add(sh_host_name(sh, h), text);
+        } else {
+            for (int h = 0; h < WORLD_HOSTS; h++)
+                cand_add(sh_host_name(sh, h), text);
+            if (nw == 1)
+                add_names(sh, host, text);
+        }
     }
     if (g_ncand == 0)
         return NULL;
