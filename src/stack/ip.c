@@ -19,8 +19,12 @@ void ip_input(struct host *h, const uint8_t *frame, size_t len, tl_time now)
     enum drop_reason r = ipv4_parse(frame + ETH_HLEN, len - ETH_HLEN, &ip, &payload, &plen);
     if (r == DROP_NONE && !host_is_local(h, ip.dst))
         r = DROP_IP_NOT_FOR_US;        /* a host, not a router: RFC 1122 §3.3.4 */
-    if (r == DROP_NONE && (ip.src == 0xffffffffu || (ip.src >> 28) == 0xe || host_is_local(h, ip.src)))
-        r = DROP_IP_BAD_SRC;           /* RFC 1122 §3.2.1.3 */
+    /* RFC 1122 §3.2.1.3.  Our own address is a bad source only from another
+     * station: packets we send ourselves loop back with our own MAC. */
+    bool from_us = memcmp(frame + ETH_ALEN, h->cfg.mac, ETH_ALEN) == 0;
+    if (r == DROP_NONE && (ip.src == 0xffffffffu || (ip.src >> 28) == 0xe ||
+                           (host_is_local(h, ip.src) && !from_us)))
+        r = DROP_IP_BAD_SRC;
     if (r == DROP_NONE && ipv4_is_fragment(&ip))
         r = DROP_IP_FRAGMENT;
     if (r != DROP_NONE) {
