@@ -248,12 +248,21 @@ int cmd_accept(struct shell *sh, int host, struct sh_cmdline *cl)
  * again when the buffer takes only part of it. */
 static void stream_bytes(uint64_t seed, size_t from, uint8_t *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        uint64_t z = seed + ((from + i) >> 3) * 0x9e3779b97f4a7c15ull;
+    size_t i = 0;
+    while (i < n) {
+        size_t pos = from + i;
+        uint64_t z = seed + (pos >> 3) * 0x9e3779b97f4a7c15ull;
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         z ^= z >> 31;
-        out[i] = (uint8_t)(z >> (8 * ((from + i) & 7)));
+        if ((pos & 7) == 0 && n - i >= 8) {
+            for (int b = 0; b < 8; b++)
+                out[i + (size_t)b] = (uint8_t)(z >> (8 * b));
+            i += 8;
+            continue;
+        }
+        for (size_t b = pos & 7; b < 8 && i < n; b++, i++)
+            out[i] = (uint8_t)(z >> (8 * b));
     }
 }
 

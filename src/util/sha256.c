@@ -17,7 +17,7 @@ static const uint32_t K[64] = {
 
 static inline uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-static void block(uint32_t h[8], const uint8_t *p)
+static void block_portable(uint32_t h[8], const uint8_t *p)
 {
     uint32_t w[64];
     for (int i = 0; i < 16; i++)
@@ -36,6 +36,76 @@ static void block(uint32_t h[8], const uint8_t *p)
     }
     h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* The same compression with the x86 SHA extensions (Intel SHA-NI): the
+ * state kept as ABEF/CDGH, four rounds per pair of sha256rnds2, the
+ * message schedule by sha256msg1/msg2 (Intel's "SHA Extensions" paper). */
+__attribute__((target("sha,sse4.1")))
+static void block_shani(uint32_t h[8], const uint8_t *p)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);      /* A B C D */
+    __m128i st1 = _mm_loadu_si128((const __m128i *)&h[4]);      /* E F G H */
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);                          /* C D A B */
+    st1 = _mm_shuffle_epi32(st1, 0x1B);                          /* H G F E */
+    __m128i st0 = _mm_alignr_epi8(tmp, st1, 8);                 /* A B E F */
+    st1 = _mm_blend_epi16(st1, tmp, 0xF0);                       /* C D G H */
+    const __m128i abef = st0, cdgh = st1;
+    __m128i m[4];
+    for (int i = 0; i < 4; i++)
+        m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+    for (int r = 0; r < 16; r++) {
+        __m128i w = m[r & 3];
+        __m128i k = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)&K[4 * r]));
+        st1 = _mm_sha256rnds2_epu32(st1, st0, k);
+        st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(k, 0x0E));
+        if (r < 12) {
+            /* W[16+4r..] from W[4r..]: msg1, add W[t-7], msg2 */
+            __m128i next = _mm_sha256msg1_epu32(m[r & 3], m[(r + 1) & 3]);
+            next = _mm_add_epi32(next, _mm_alignr_epi8(m[(r + 3) & 3], m[(r + 2) & 3], 4));
+            m[r & 3] = _mm_sha256msg2_epu32(next, m[(r + 3) & 3]);
+        }
+    }
+    st0 = _mm_add_epi32(st0, abef);
+    st1 = _mm_add_epi32(st1, cdgh);
+    tmp = _mm_shuffle_epi32(st0, 0x1B);                          /* F E B A */
+    st1 = _mm_shuffle_epi32(st1, 0xB1);                          /* D C H G */
+    st0 = _mm_blend_epi16(tmp, st1, 0xF0);                       /* D C B A */
+    st1 = _mm_alignr_epi8(st1, tmp, 8);                          /* H G F E */
+    _mm_storeu_si128((__m128i *)&h[0], st0);
+    _mm_storeu_si128((__m128i *)&h[4], st1);
+}
+
+static int have_shani = -1;
+
+void sha256_portable_only(bool on)
+{
+    have_shani = on ? 0 : -1;
+}
+
+static void block(uint32_t h[8], const uint8_t *p)
+{
+    if (have_shani < 0)
+        have_shani = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+    if (have_shani)
+        block_shani(h, p);
+    else
+        block_portable(h, p);
+}
+#else
+void sha256_portable_only(bool on)
+{
+    (void)on;
+}
+
+static void block(uint32_t h[8], const uint8_t *p)
+{
+    block_portable(h, p);
+}
+#endif
 
 void sha256_init(struct sha256 *c)
 {

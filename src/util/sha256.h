@@ -3,6 +3,7 @@
 #ifndef TCPLAB_SHA256_H
 #define TCPLAB_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,8 @@ struct sha256 {
 void sha256_init(struct sha256 *c);
 void sha256_update(struct sha256 *c, const void *data, size_t len);
 void sha256_final(struct sha256 *c, uint8_t out[32]);
+/* Tests: use the portable code even where the CPU has SHA instructions. */
+void sha256_portable_only(bool on);
 /* 64 lower-case hex digits and a NUL into hex (65 bytes). */
 void sha256_hex(const uint8_t digest[32], char hex[65]);
 
