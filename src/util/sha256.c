@@ -38,7 +38,19 @@ static void block_portable(uint32_t h[8], const uint8_t *p)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
+
+/* CPUID leaf 7: EBX bit 29 is SHA; leaf 1: ECX bit 19 is SSE4.1. */
+static int cpu_has_shani(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)))
+        return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return 0;
+    return (b >> 29) & 1;
+}
 
 /* The same compression with the x86 SHA extensions (Intel SHA-NI): the
  * state kept as ABEF/CDGH, four rounds per pair of sha256rnds2, the
@@ -89,7 +101,7 @@ void sha256_portable_only(bool on)
 static void block(uint32_t h[8], const uint8_t *p)
 {
     if (have_shani < 0)
-        have_shani = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+        have_shani = cpu_has_shani();
     if (have_shani)
         block_shani(h, p);
     else

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Regenerate the golden transcripts from their command files, with the
+# real program: tcplab --record=transcripts/NAME.txt --seed=N NAME.cmds.
+# Run from anywhere after `make`; review the diff, then `make check`.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+bin=${TCPLAB:-./tcplab}
+[ -x "$bin" ] || { echo "regen: $bin is missing (run make)" >&2; exit 1; }
+export TCPLAB_LABS=labs TZ=UTC
+status=0
+
+# lab NAME SEED: the guided lab NAME, started with --lab as a student would
+lab() {
+    if ! "$bin" --seed="$2" --lab="$1" --record="transcripts/lab-$1.txt" \
+            "transcripts/lab-$1.cmds" >/dev/null; then
+        echo "regen: lab-$1 had errors" >&2
+        status=1
+    fi
+    echo "regen: transcripts/lab-$1.txt"
+}
+lab sockets 1
+lab tcb 2
+lab nobody 3
+lab closing 4
+
+# A transcript made by the record command itself, halfway through.
+"$bin" --seed=5 transcripts/session-record.cmds >/dev/null
+echo "regen: transcripts/session-record.txt"
+exit $status
