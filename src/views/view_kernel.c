@@ -1,0 +1,455 @@
+/* Views of the kernel host (tap mode).  The kernel keeps its TCB to
+ * itself: its state and counters come from TCP_INFO (or the diag dump),
+ * and its sequence variables are inferred from the segments on the TAP
+ * (link/kernel_wire.c), which the view says in so many words.  ss and lsof
+ * list both hosts in one table, as view_ss.c does for two stack hosts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack/api.h"
+#include "views/view_kernel.h"
+#include "views/view_util.h"
+
+/* ---- the kernel's TCB -------------------------------------------------- */
+
+static void mark(FILE *out, const struct view_style *st, bool changed, const char *text)
+{
+    if (changed)
+        vu_sgr(out, st, SGR_CHANGED);
+    fputs(text, out);
+    if (changed) {
+        vu_sgr(out, st, NULL);
+        fputc('*', out);
+    }
+}
+
+static void endpoint(FILE *out, uint32_t addr, uint16_t port)
+{
+    char a[16], p[8];
+    fprintf(out, "%s:%s", vu_addr(a, addr, "0.0.0.0"), vu_port(p, port));
+}
+
+static void header(FILE *out, const struct view_style *st, const struct khost *k,
+                   const struct ksock *s, const char *name, const struct view_kprev *prev)
+{
+    vu_sgr(out, st, SGR_BOLD);
+    fputs(k->name, out);
+    if (name)
+        fprintf(out, " %s", name);
+    if (s->vfd >= 0)
+        fprintf(out, name ? " (fd %d)" : " fd %d", s->vfd);
+    vu_sgr(out, st, NULL);
+    if (s->vfd < 0)
+        fputs(s->ours ? " (closed: no fd)" : s->parent_vfd >= 0 ? " (not accepted yet)"
+              : " (another program's socket)", out);
+    fputs(s->type == SOCKT_UDP ? "  UDP " : "  ", out);
+    endpoint(out, s->laddr, s->lport);
+    if (s->raddr) {
+        fputs(" -> ", out);
+        endpoint(out, s->raddr, s->rport);
+    }
+    if (s->type == SOCKT_TCP) {
+        fputs("  ", out);
+        mark(out, st, prev && prev->state != s->state, tcp_state_name(s->state));
+    }
+    fputs("  (Linux kernel)\n", out);
+}
+
+enum { KV_UNA, KV_NXT, KV_SUP, KV_SWND, KV_WL1, KV_WL2, KV_ISS, KV_RNXT, KV_RUP, KV_IRS,
+       KV_RWND, KV_N };
+
+/* The grid of view_tcb.c, values from the segments; "-" where the
+ * segments do not tell (no urgent data, or a SYN not seen). */
+static void seq_values(const struct kwire_conn *c, char v[KV_N][12])
+{
+    for (int i = 0; i < KV_N; i++)
+        snprintf(v[i], 12, "-");
+    if (c->k_syn) {
+        snprintf(v[KV_ISS], 12, "%u", c->iss);
+    }
+    snprintf(v[KV_UNA], 12, "%u", c->snd_una);
+    snprintf(v[KV_NXT], 12, "%u", c->snd_nxt);
+    if (c->snd_up)
+        snprintf(v[KV_SUP], 12, "%u", c->snd_up);
+    if (c->wl_set) {
+        snprintf(v[KV_SWND], 12, "%u", c->snd_wnd);
+        snprintf(v[KV_WL1], 12, "%u", c->snd_wl1);
+        snprintf(v[KV_WL2], 12, "%u", c->snd_wl2);
+    }
+    if (c->p_syn) {
+        snprintf(v[KV_IRS], 12, "%u", c->irs);
+        snprintf(v[KV_RNXT], 12, "%u", c->rcv_nxt);
+    }
+    if (c->rcv_up)
+        snprintf(v[KV_RUP], 12, "%u", c->rcv_up);
+    snprintf(v[KV_RWND], 12, "%u", c->rcv_wnd);
+}
+
+static void seq_grid(FILE *out, const struct view_style *st, const struct kwire_conn *c,
+                     const struct kwire_conn *p)
+{
+    static const char *const names[KV_N] = {"SND.UNA", "SND.NXT", "SND.UP", "SND.WND", "SND.WL1",
+                                            "SND.WL2", "ISS", "RCV.NXT", "RCV.UP", "IRS",
+                                            "RCV.WND"};
+    static const int grid[3][4] = {{KV_UNA, KV_NXT, KV_SUP, KV_SWND},
+                                   {KV_WL1, KV_WL2, KV_ISS, -1},
+                                   {KV_RNXT, KV_RUP, KV_IRS, KV_RWND}};
+    char v[KV_N][12], pv[KV_N][12];
+    seq_values(c, v);
+    if (p)
+        seq_values(p, pv);
+    int namew[4] = {0}, valw[4] = {0};
+    for (int r = 0; r < 3; r++)
+        for (int col = 0; col < 4; col++) {
+            int i = grid[r][col];
+            if (i < 0)
+                continue;
+            if ((int)strlen(v[i]) > valw[col])
+                valw[col] = (int)strlen(v[i]);
+            if ((int)strlen(names[i]) > namew[col])
+                namew[col] = (int)strlen(names[i]);
+        }
+    for (int r = 0; r < 3; r++) {
+        fputs("  ", out);
+        int pending = 0;
+        for (int col = 0; col < 4; col++) {
+            int i = grid[r][col];
+            if (i < 0) {
+                pending += namew[col] + 1 + valw[col] + 2;
+                continue;
+            }
+            bool changed = p && strcmp(v[i], pv[i]) != 0;
+            char cell[48];
+            snprintf(cell, sizeof cell, "%-*s %*s", namew[col], names[i], valw[col], v[i]);
+            fprintf(out, "%*s", pending, "");
+            mark(out, st, changed, cell);
+            pending = changed ? 1 : 2;
+        }
+        fputc('\n', out);
+    }
+}
+
+/* TCP_INFO's times are in microseconds. */
+static char *ms(char *buf, uint32_t us)
+{
+    return vu_secs(buf, (tl_time)us);
+}
+
+/* TCP_INFO, the kernel's own numbers (include/uapi/linux/tcp.h). */
+static void tcp_info_lines(FILE *out, const struct ksock *s)
+{
+    const struct kinfo *i = &s->info;
+    char a[32], b[32], c[32], d[32];
+    if (!i->valid)
+        return;
+    fprintf(out, "  TCP_INFO: RTO %s  ATO %s  RTT %s (var %s)  snd_mss %u  rcv_mss %u\n",
+            ms(a, i->rto), ms(b, i->ato), ms(c, i->rtt), ms(d, i->rttvar), i->snd_mss,
+            i->rcv_mss);
+    fprintf(out, "  cwnd %u  ssthresh ", i->snd_cwnd);
+    if (i->snd_ssthresh >= 0x7fffffff)
+        fputs("-", out);
+    else
+        fprintf(out, "%u", i->snd_ssthresh);
+    if (i->snd_wnd)                   /* Linux 6.2 and later */
+        fprintf(out, "  snd_wnd %u", i->snd_wnd);
+    fprintf(out, "  unacked %u  retrans %u (total %u)  segs out %u in %u  bytes acked %llu "
+                 "received %llu\n", i->unacked, i->retrans, i->total_retrans, i->segs_out,
+            i->segs_in, (unsigned long long)i->bytes_acked, (unsigned long long)i->bytes_received);
+}
+
+static void timers(FILE *out, const struct ksock *s)
+{
+    static const char *const what[] = {NULL, "retransmit", "keepalive", "TIME-WAIT ends",
+                                       "zero-window probe"};
+    char a[32];
+    int t = s->info.timer;
+    if (t <= 0 || t > 4)
+        return;
+    if (t == 3 && s->state == TCP_FIN_WAIT_2) {
+        fprintf(out, "  timers: FIN-WAIT-2 timeout in %s (Linux tcp_fin_timeout)\n",
+                vu_secs(a, (tl_time)s->info.timer_ms * TL_MS));
+        return;
+    }
+    fprintf(out, "  timers: %s in %s", what[t], vu_secs(a, (tl_time)s->info.timer_ms * TL_MS));
+    if (t == 3)
+        fputs(" (Linux waits 60 s, fixed)", out);
+    fputc('\n', out);
+}
+
+void view_ktcb(FILE *out, const struct view_style *st, const struct khost *k, const struct ksock *s,
+               const char *name, const char *link, const struct view_kprev *prev)
+{
+    header(out, st, k, s, name, prev);
+    if (s->type == SOCKT_UDP) {
+        fprintf(out, "  Recv-Q %zu  (UDP keeps no connection: no TCB)\n", s->recv_q);
+        return;
+    }
+    if (s->state == TCP_CLOSED) {
+        fputs("  no connection: CLOSED has no TCB (RFC 9293 section 3.3.2)\n", out);
+        return;
+    }
+    if (s->state == TCP_LISTEN) {
+        fprintf(out, "  accept queue %zu of backlog %zu (waiting for accept)\n", s->recv_q,
+                s->send_q);
+        return;
+    }
+    const struct kwire_conn *c = kwire_find(&k->wire, s->laddr, s->lport, s->raddr, s->rport);
+    if (c) {
+        fprintf(out, "  sequence variables inferred from the segments on %s (Linux does not "
+                     "export them):\n", link);
+        seq_grid(out, st, c, prev && prev->has_wire ? &prev->wire : NULL);
+    } else {
+        fprintf(out, "  sequence variables: no segment of this connection seen on %s\n", link);
+    }
+    char q[16];
+    fputs("  Send-Q ", out);
+    snprintf(q, sizeof q, "%zu", s->send_q);
+    mark(out, st, prev && prev->send_q != s->send_q, q);
+    if (c)
+        fprintf(out, "  in flight %u", c->snd_nxt - c->snd_una);
+    fputs("  Recv-Q ", out);
+    snprintf(q, sizeof q, "%zu", s->recv_q);
+    mark(out, st, prev && prev->recv_q != s->recv_q, q);
+    fputc('\n', out);
+    tcp_info_lines(out, s);
+    timers(out, s);
+}
+
+/* ---- ss and lsof over both hosts --------------------------------------- */
+
+static const char *const ss_state[TCP__NSTATES] = {
+    [TCP_CLOSED] = "UNCONN",         [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN-SENT",     [TCP_SYN_RECEIVED] = "SYN-RECV",
+    [TCP_ESTABLISHED] = "ESTAB",     [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+    [TCP_FIN_WAIT_2] = "FIN-WAIT-2", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST-ACK",
+    [TCP_TIME_WAIT] = "TIME-WAIT",
+};
+
+static const char *const lsof_state[TCP__NSTATES] = {
+    [TCP_CLOSED] = "CLOSE",          [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN_SENT",     [TCP_SYN_RECEIVED] = "SYN_RECV",
+    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT1",
+    [TCP_FIN_WAIT_2] = "FIN_WAIT2",  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST_ACK",
+    [TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+static const char *state_sgr(enum tcp_state s)
+{
+    switch (s) {
+    case TCP_ESTABLISHED: return "\033[32m";
+    case TCP_LISTEN: return "\033[36m";
+    case TCP_CLOSED: return SGR_DIM;
+    default: return "\033[33m";
+    }
+}
+
+enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
+       SS_RPORT, SS_PROCESS, SS_NCOLS };
+
+static const struct vu_col ss_cols[SS_NCOLS] = {
+    [SS_HOST] = {"Host", VU_LEFT, "  "},
+    [SS_NETID] = {"Netid", VU_LEFT, "  "},
+    [SS_STATE] = {"State", VU_LEFT, "  "},
+    [SS_RECVQ] = {"Recv-Q", VU_LEFT, "  "},
+    [SS_SENDQ] = {"Send-Q", VU_LEFT, "  "},
+    [SS_LADDR] = {"Local Address", VU_RIGHT, ":"},
+    [SS_LPORT] = {"Port", VU_LEFT, "  "},
+    [SS_RADDR] = {"Peer Address", VU_RIGHT, ":"},
+    [SS_RPORT] = {"Port", VU_LEFT, "  "},
+    [SS_PROCESS] = {"Process", VU_LEFT, "  "},
+};
+
+/* One row, whoever's socket it is. */
+struct row {
+    const char *host;
+    bool udp;
+    enum tcp_state state;
+    size_t rq, sq;
+    uint32_t la, ra;
+    uint16_t lp, rp;
+    int fd;
+    const char *name;
+    const char *note;          /* Process column when there is no fd */
+};
+
+static void ss_add(struct vu_table *t, const struct row *x)
+{
+    struct vu_row *r = vu_table_add(t);
+    char a[16], p[8];
+    if (!r)
+        return;
+    bool peer = x->state != TCP_CLOSED && x->state != TCP_LISTEN;
+    vu_cell(r, SS_HOST, "%s", x->host);
+    vu_cell(r, SS_NETID, "%s", x->udp ? "udp" : "tcp");
+    vu_cell(r, SS_STATE, "%s", ss_state[x->state]);
+    r->sgr[SS_STATE] = state_sgr(x->state);
+    vu_cell(r, SS_RECVQ, "%zu", x->rq);
+    vu_cell(r, SS_SENDQ, "%zu", x->sq);
+    vu_cell(r, SS_LADDR, "%s", vu_addr(a, x->la, "0.0.0.0"));
+    vu_cell(r, SS_LPORT, "%s", vu_port(p, x->lp));
+    vu_cell(r, SS_RADDR, "%s", vu_addr(a, peer ? x->ra : 0, "0.0.0.0"));
+    vu_cell(r, SS_RPORT, "%s", vu_port(p, peer ? x->rp : 0));
+    if (x->fd >= 0)
+        vu_cell(r, SS_PROCESS, "fd=%d%s%s", x->fd, x->name ? " " : "", x->name ? x->name : "");
+    else if (x->note)
+        vu_cell(r, SS_PROCESS, "%s", x->note);
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const struct sock *x = *(const struct sock *const *)a, *y = *(const struct sock *const *)b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static void ss_stack(struct vu_table *t, const struct view_style *st, struct host *h)
+{
+    size_t n = 0, cap = 0;
+    for (const struct sock *s = h->socks; s; s = s->next)
+        cap++;
+    const struct sock **v = calloc(cap ? cap : 1, sizeof *v);
+    if (!v)
+        return;
+    for (const struct sock *s = h->socks; s; s = s->next)
+        if (!s->dead && !(s->type == SOCKT_TCP && s->tcb.state == TCP_CLOSED && s->fd < 0))
+            v[n++] = s;
+    qsort(v, n, sizeof *v, by_id);
+    for (size_t i = 0; i < n; i++) {
+        const struct sock *s = v[i];
+        bool udp = s->type == SOCKT_UDP;
+        struct row x = {
+            .host = h->cfg.name, .udp = udp,
+            .state = udp ? (s->connected ? TCP_ESTABLISHED : TCP_CLOSED) : s->tcb.state,
+            .rq = sock_recv_queue(s), .sq = udp ? 0 : sock_send_queue(s),
+            .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport, .fd = s->fd,
+            .name = s->fd >= 0 ? vu_name(st, h, s->fd) : NULL,
+        };
+        ss_add(t, &x);
+    }
+    free(v);
+}
+
+static bool watched(const struct khost *k, uint64_t cookie)
+{
+    for (const struct ksock *s = k->socks; s; s = s->next)
+        if (s->cookie == cookie)
+            return true;
+    return false;
+}
+
+static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn kname, void *ctx)
+{
+    for (const struct ksock *s = k->socks; s; s = s->next) {
+        if (s->type == SOCKT_TCP && s->state == TCP_CLOSED && s->fd < 0)
+            continue;
+        bool udp = s->type == SOCKT_UDP;
+        struct row x = {
+            .host = k->name, .udp = udp,
+            .state = udp ? (s->rport ? TCP_ESTABLISHED : TCP_CLOSED) : s->state,
+            .rq = s->recv_q, .sq = s->send_q, .la = s->laddr, .ra = s->raddr, .lp = s->lport,
+            .rp = s->rport, .fd = s->vfd,
+            .name = s->vfd >= 0 && kname ? kname(ctx, k, s->vfd) : NULL,
+            .note = s->ours ? NULL : "(another program)",
+        };
+        ss_add(t, &x);
+    }
+    /* Other programs' sockets on the kernel host's address (the lab's
+     * python3 listening on it, say), from the last diag dump. */
+    for (size_t i = 0; i < k->ndump; i++) {
+        const struct kdiag *d = &k->dump[i];
+        if (d->laddr != k->addr || watched(k, d->cookie) || d->state == TCP_CLOSED)
+            continue;
+        struct row x = {
+            .host = k->name, .state = d->state, .rq = d->rqueue, .sq = d->wqueue,
+            .la = d->laddr, .ra = d->raddr, .lp = d->lport, .rp = d->rport, .fd = -1,
+            .note = "(another program)",
+        };
+        ss_add(t, &x);
+    }
+}
+
+void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
+                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
+{
+    struct vu_table t;
+    vu_table_init(&t, ss_cols, SS_NCOLS);
+    for (int i = 0; i < 2; i++) {
+        if (stack[i])
+            ss_stack(&t, st, stack[i]);
+        else if (kernel[i])
+            ss_kernel(&t, kernel[i], kname, ctx);
+    }
+    vu_table_print(out, st, &t);
+    vu_table_free(&t);
+}
+
+enum { LS_COMMAND, LS_HOST, LS_FD, LS_TYPE, LS_DEVICE, LS_SIZE, LS_NODE, LS_NAME, LS_NCOLS };
+
+static const struct vu_col lsof_cols[LS_NCOLS] = {
+    [LS_COMMAND] = {"COMMAND", VU_LEFT, " "},
+    [LS_HOST] = {"HOST", VU_LEFT, " "},
+    [LS_FD] = {"FD", VU_RIGHT, " "},
+    [LS_TYPE] = {"TYPE", VU_LEFT, " "},
+    [LS_DEVICE] = {"DEVICE", VU_RIGHT, " "},
+    [LS_SIZE] = {"SIZE/OFF", VU_RIGHT, " "},
+    [LS_NODE] = {"NODE", VU_LEFT, " "},
+    [LS_NAME] = {"NAME", VU_LEFT, " "},
+};
+
+static void lsof_add(struct vu_table *t, const char *host, int fd, unsigned long long dev,
+                     bool udp, enum tcp_state state, bool peer, uint32_t la, uint16_t lp,
+                     uint32_t ra, uint16_t rp)
+{
+    struct vu_row *r = vu_table_add(t);
+    char a[16], p[8], b[16], q[8];
+    if (!r)
+        return;
+    vu_cell(r, LS_COMMAND, "tcplab");
+    vu_cell(r, LS_HOST, "%s", host);
+    vu_cell(r, LS_FD, "%du", fd);
+    vu_cell(r, LS_TYPE, "IPv4");
+    vu_cell(r, LS_DEVICE, "%llu", dev);
+    vu_cell(r, LS_SIZE, "0t0");
+    vu_cell(r, LS_NODE, "%s", udp ? "UDP" : "TCP");
+    char *n = r->cell[LS_NAME];
+    int len = snprintf(n, VU_CELL, "%s:%s", vu_addr(a, la, "*"), vu_port(p, lp));
+    if (peer && len >= 0 && len < VU_CELL)
+        len += snprintf(n + len, VU_CELL - (size_t)len, "->%s:%s", vu_addr(b, ra, "*"),
+                        vu_port(q, rp));
+    if (!udp && len >= 0 && len < VU_CELL)
+        snprintf(n + len, VU_CELL - (size_t)len, " (%s)", lsof_state[state]);
+    if (!udp)
+        r->sgr[LS_NAME] = state_sgr(state);
+}
+
+void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
+                   const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
+{
+    struct vu_table t;
+    vu_table_init(&t, lsof_cols, LS_NCOLS);
+    for (int i = 0; i < 2; i++) {
+        const struct host *h = stack[i];
+        for (int fd = 0; h && fd < HOST_MAX_FD; fd++) {
+            const struct sock *s = h->fds[fd];
+            if (!s)
+                continue;
+            bool udp = s->type == SOCKT_UDP;
+            bool peer = udp ? s->connected : s->tcb.state != TCP_CLOSED && s->tcb.state != TCP_LISTEN;
+            lsof_add(&t, h->cfg.name, fd, (unsigned long long)s->id, udp, s->tcb.state, peer,
+                     s->laddr, s->lport, s->raddr, s->rport);
+        }
+        const struct khost *k = kernel[i];
+        for (int fd = 0; k && fd < KHOST_MAX_FD; fd++) {
+            const struct ksock *s = k->vfds[fd];
+            if (!s)
+                continue;
+            bool udp = s->type == SOCKT_UDP;
+            bool peer = udp ? s->rport != 0 : s->state != TCP_CLOSED && s->state != TCP_LISTEN;
+            lsof_add(&t, k->name, fd, (unsigned long long)s->inode, udp, s->state, peer,
+                     s->laddr, s->lport, s->raddr, s->rport);
+        }
+    }
+    vu_table_print(out, st, &t);
+    vu_table_free(&t);
+}

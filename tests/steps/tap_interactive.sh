@@ -1,0 +1,60 @@
+#!/bin/sh
+# Tap mode at a real terminal (tmux): a frame that arrives while a line is
+# being typed is decoded above the prompt and the line is kept; the line
+# then runs as typed.  Everything (tmux, tcplab, the python3 that plays
+# the kernel host) runs in a network namespace of its own, gone at the end.
+set -u
+name=tap_interactive
+bin=$(pwd)/${TCPLAB:-build/san/tcplab}
+[ -x "$bin" ] || { echo "$name: $bin is missing (run make tests)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP $name: tap tests need root (network namespaces, TAP)"; exit 0; }
+[ -c /dev/net/tun ] || { echo "SKIP $name: no /dev/net/tun"; exit 0; }
+command -v tmux >/dev/null 2>&1 || { echo "SKIP $name: no tmux"; exit 0; }
+command -v unshare >/dev/null 2>&1 && unshare -n true 2>/dev/null \
+    || { echo "SKIP $name: cannot make a network namespace here"; exit 0; }
+py=/usr/bin/python3
+[ -x "$py" ] || py=$(command -v python3) || { echo "SKIP $name: no python3"; exit 0; }
+dir=$(mktemp -d) || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+
+cat >"$dir/inner.sh" <<INNER
+set -u
+sock=tcplab-tap-\$\$
+screen() { tmux -L "\$sock" capture-pane -p -t t; }
+keys() { tmux -L "\$sock" send-keys -t t "\$@"; }
+wait_for() {
+    i=0
+    while [ \$i -lt 100 ]; do
+        screen | grep -q -- "\$1" && return 0
+        sleep 0.1
+        i=\$((i + 1))
+    done
+    return 1
+}
+fail() { echo "FAIL $name: \$*"; echo "--- screen:"; screen; tmux -L "\$sock" kill-server; exit 1; }
+tmux -L "\$sock" new-session -d -s t -x 160 -y 50 \\
+    "trap : INT; env HOME=$dir TERM=xterm ASAN_OPTIONS=detect_leaks=0 $bin --tap --no-color; echo EXITED \\\$?; sleep 30"
+wait_for '^romeo>' || fail "no prompt"
+wait_for 'tap mode: romeo (10.10.1.100) is tcplab' || fail "no tap-mode banner"
+keys 'sock = sock'
+wait_for '^romeo> sock = sock' || fail "typing"
+$py -c "
+import socket
+s = socket.socket()
+s.settimeout(5)
+try:
+    s.connect(('10.10.1.100', 4000))
+except ConnectionRefusedError:
+    pass
+"
+wait_for 'juliet > romeo  IP 10.10.2.100.[0-9]* > 10.10.1.100.4000: Flags \[S\]' || fail "the kernel's SYN was not decoded above the prompt"
+wait_for 'romeo > juliet  IP 10.10.1.100.4000 > 10.10.2.100.[0-9]*: Flags \[R.\]' || fail "romeo's RST was not decoded"
+screen | tail -n +2 | grep -v '^\$' | tail -n 1 | grep -q '^romeo> sock = sock\$' || fail "the typed line was not kept below the frames"
+keys 'et' Enter
+wait_for 'sock = TCP socket, fd 3' || fail "the kept line did not run as typed"
+keys 'quit' Enter
+wait_for 'EXITED 0' || fail "quit"
+tmux -L "\$sock" kill-server
+echo "$name: all passed"
+INNER
+timeout 60 unshare -n sh "$dir/inner.sh"
