@@ -154,7 +154,7 @@ static const struct row rows_syn_received[] = {
 static const struct row rows_established[] = {
     X("ESTABLISHED: ACK -> nothing (fifth)", TCP_ESTABLISHED, 0, A, 0, 0, 0, TCP_ESTABLISHED, NONE, DR(NONE), 0),
     X("ESTABLISHED: data in order -> ACK <ACK=RCV.NXT+LEN> (seventh)", TCP_ESTABLISHED, 0, A, 0, 0, 10, TCP_ESTABLISHED, ACK_(10), DR(NONE), 0),
-    X("ESTABLISHED: data out of order -> duplicate ACK (RFC 5681 §4.2)", TCP_ESTABLISHED, 0, A, 10, 0, 10, TCP_ESTABLISHED, ACK_(0), DR(TCP_OUT_OF_ORDER), 0),
+    X("ESTABLISHED: data out of order -> held for reassembly, duplicate ACK (RFC 5681 §4.2)", TCP_ESTABLISHED, 0, A, 10, 0, 10, TCP_ESTABLISHED, ACK_(0), DR(NONE), 0),
     X("ESTABLISHED: old duplicate data -> ACK (first)", TCP_ESTABLISHED, 0, A, -20, 0, 10, TCP_ESTABLISHED, ACK_(0), DR(TCP_UNACCEPTABLE), 0),
     X("ESTABLISHED: data straddling RCV.NXT -> new part taken (first, trim)", TCP_ESTABLISHED, 0, A, -5, 0, 10, TCP_ESTABLISHED, ACK_(5), DR(NONE), 0),
     X("ESTABLISHED: data beyond the window -> ACK (first)", TCP_ESTABLISHED, 0, A, RCV_WND, 0, 10, TCP_ESTABLISHED, ACK_(0), DR(TCP_UNACCEPTABLE), 0),
@@ -165,7 +165,7 @@ static const struct row rows_established[] = {
     X("ESTABLISHED: duplicate ACK within MAX.SND.WND ignored (fifth)", TCP_ESTABLISHED, 0, A, 0, -PEER_WND, 0, TCP_ESTABLISHED, NONE, DR(NONE), 0),
     X("ESTABLISHED: FIN,ACK in order -> CLOSE_WAIT, FIN ACKed (eighth)", TCP_ESTABLISHED, 0, FA, 0, 0, 0, TCP_CLOSE_WAIT, ACK_(1), DR(NONE), 0),
     X("ESTABLISHED: data+FIN -> CLOSE_WAIT, ACK covers both (seventh, eighth)", TCP_ESTABLISHED, 0, FA, 0, 0, 10, TCP_CLOSE_WAIT, ACK_(11), DR(NONE), 0),
-    X("ESTABLISHED: FIN out of order -> duplicate ACK, FIN not taken (eighth, RFC 5681 §4.2)", TCP_ESTABLISHED, 0, FA, 10, 0, 0, TCP_ESTABLISHED, ACK_(0), DR(TCP_OUT_OF_ORDER), 0),
+    X("ESTABLISHED: FIN out of order -> held, duplicate ACK, FIN not taken yet (eighth, RFC 5681 §4.2)", TCP_ESTABLISHED, 0, FA, 10, 0, 0, TCP_ESTABLISHED, ACK_(0), DR(NONE), 0),
     X("ESTABLISHED: FIN without ACK dropped (fifth)", TCP_ESTABLISHED, 0, F, 0, 0, 0, TCP_ESTABLISHED, NONE, DR(TCP_NO_ACK), 0),
     X("ESTABLISHED: data without ACK dropped (fifth)", TCP_ESTABLISHED, 0, 0, 0, 0, 10, TCP_ESTABLISHED, NONE, DR(TCP_NO_ACK), 0),
     X("ESTABLISHED: RST at RCV.NXT -> CLOSED, reset (second)", TCP_ESTABLISHED, 0, R, 0, 0, 0, TCP_CLOSED, NONE, DR(NONE), ECONNRESET),

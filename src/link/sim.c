@@ -1,6 +1,7 @@
 /* The in-process wire between the simulated hosts, and the virtual clock
  * that drives them.  Frames leave a host's transmit queue, travel for
- * SIM_DELAY and are handed to the other host's input. */
+ * SIM_DELAY (through the fault injector, link/faults.h, which holds them
+ * while they are in flight) and are handed to the other host's input. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,12 @@ struct simnet *simnet_new(uint64_t seed)
     struct simnet *n = calloc(1, sizeof *n);
     if (!n)
         return NULL;
-    n->delay = SIM_DELAY;
+    n->wire = faults_new(seed, SIM_DELAY);
+    if (!n->wire) {
+        free(n);
+        return NULL;
+    }
+    n->w.faults = n->wire;
     n->w.ops = &sim_ops;
     n->w.mode = "sim";
     n->w.seed = seed;
@@ -51,12 +57,7 @@ void simnet_free(struct simnet *n)
 {
     if (!n)
         return;
-    while (n->flight_head) {
-        struct sim_flight *f = n->flight_head;
-        n->flight_head = f->next;
-        free(f->f);
-        free(f);
-    }
+    faults_free(n->wire);
     for (int i = 0; i < SIM_HOSTS; i++)
         host_free(n->hosts[i]);
     free(n);
@@ -78,28 +79,15 @@ void simnet_collect(struct simnet *n)
             n->w.frames++;
             if (n->w.on_frame)
                 n->w.on_frame(n->w.on_frame_ctx, i, f->data, f->len, n->now);
-            struct sim_flight *fl = malloc(sizeof *fl);
-            if (!fl) {
-                free(f);
-                continue;
-            }
-            fl->next = NULL;
-            fl->at = n->now + n->delay;
-            fl->to = 1 - i;
-            fl->f = f;
-            if (n->flight_tail)
-                n->flight_tail->next = fl;
-            else
-                n->flight_head = fl;
-            n->flight_tail = fl;
-            n->in_flight++;
+            faults_push(n->wire, i, f->data, f->len, n->now);
+            free(f);
         }
     }
 }
 
 static tl_time next_arrival(const struct simnet *n)
 {
-    return n->flight_head ? n->flight_head->at : TL_NEVER;
+    return faults_next(n->wire);
 }
 
 static tl_time next_timer(const struct simnet *n)
@@ -122,15 +110,10 @@ static size_t run_due(struct simnet *n)
     simnet_collect(n);
     for (;;) {
         bool any = false;
-        while (n->flight_head && n->flight_head->at <= n->now) {
-            struct sim_flight *fl = n->flight_head;
-            n->flight_head = fl->next;
-            if (!n->flight_head)
-                n->flight_tail = NULL;
-            n->in_flight--;
-            host_input(n->hosts[fl->to], fl->f->data, fl->f->len, n->now);
-            free(fl->f);
-            free(fl);
+        struct fault_frame *fl;
+        while ((fl = faults_pop(n->wire, n->now))) {
+            host_input(n->hosts[1 - fl->dir], fl->data, fl->len, n->now);
+            faults_recycle(n->wire, fl);
             simnet_collect(n);
             ran++;
             any = true;
@@ -150,8 +133,8 @@ static size_t run_due(struct simnet *n)
 size_t simnet_settle(struct simnet *n)
 {
     size_t ran = run_due(n);
-    while (n->flight_head) {
-        n->now = n->flight_head->at;
+    while (faults_next(n->wire) != TL_NEVER) {
+        n->now = faults_next(n->wire);
         ran += run_due(n);
     }
     return ran;

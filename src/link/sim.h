@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "link/faults.h"
 #include "link/world.h"
 #include "stack/host.h"
 #include "util/tltime.h"
@@ -16,20 +17,11 @@
 #define SIM_HOSTS 2
 #define SIM_DELAY (100 * TL_US)    /* one-way propagation delay of the wire */
 
-struct sim_flight {
-    struct sim_flight *next;
-    tl_time at;                /* arrival time */
-    int to;                    /* host index */
-    struct frame *f;
-};
-
 struct simnet {
     struct world w;            /* what the shell drives; w.on_frame sees every frame */
     struct host *hosts[SIM_HOSTS];
     tl_time now;
-    tl_time delay;
-    struct sim_flight *flight_head, *flight_tail;
-    size_t in_flight;
+    struct faults *wire;       /* frames in flight, through the `wire` faults (w.faults) */
 };
 
 /* romeo (0) and juliet (1) with design.md's addresses; NULL on no memory. */

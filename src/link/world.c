@@ -3,6 +3,8 @@
 
 #include "link/world.h"
 
+volatile sig_atomic_t world_interrupt;
+
 int world_host_index(const struct world *w, const char *name)
 {
     for (int i = 0; i < WORLD_HOSTS; i++)

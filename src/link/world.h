@@ -6,16 +6,21 @@
 #ifndef TCPLAB_WORLD_H
 #define TCPLAB_WORLD_H
 
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "stack/sockapi.h"
 #include "util/tltime.h"
+#include "wire/drop.h"
 
 #define WORLD_HOSTS 2
 
 struct host;
+struct khost;
+struct faults;
 
 struct world;
 
@@ -31,6 +36,17 @@ struct world_ops {
     /* Let d pass, running what is due meanwhile. */
     void (*sleep)(struct world *w, tl_time d);
     void (*free)(struct world *w);
+
+    /* For a world with a life of its own (tap: frames and timers come
+     * while the prompt waits); NULL in sim, where time waits for the shell.
+     * The descriptors the interactive loop polls besides the terminal
+     * (returns how many it wrote, at most max), when the world next has
+     * something to do on its own (TL_NEVER: nothing), and taking in what
+     * has arrived and running what is due, without waiting (returns the
+     * events run). */
+    int (*pollfds)(struct world *w, struct pollfd *fds, int max);
+    tl_time (*next_deadline)(const struct world *w);
+    size_t (*service)(struct world *w);
 };
 
 struct world {
@@ -43,11 +59,25 @@ struct world {
     const struct sockapi *api[WORLD_HOSTS];
     void *api_ctx[WORLD_HOSTS];
     tl_time msl;                            /* for "2msl" */
+    /* the `wire` command's fault injector on the link (link/faults.h), or NULL */
+    struct faults *faults;
     /* every frame on the link, as it leaves its sender */
     world_frame_fn on_frame;
     void *on_frame_ctx;
     uint64_t frames;
+    /* While on_frame reports a frame the stack received: why the stack
+     * dropped it (DROP_NONE: taken in, or a frame the stack sent). */
+    enum drop_reason rx_drop;
+
+    /* tap mode */
+    bool realtime;                          /* time is the wall clock */
+    struct khost *kernel[WORLD_HOSTS];      /* the host the Linux kernel plays, or NULL */
+    char link[16];                          /* the TAP interface, "" in sim */
 };
+
+/* Set by the interactive loop's SIGINT handler: a real-time wait
+ * (run_until, sleep) returns early when it is set.  The loop clears it. */
+extern volatile sig_atomic_t world_interrupt;
 
 static inline tl_time world_now(const struct world *w) { return w->ops->now(w); }
 static inline size_t world_settle(struct world *w) { return w->ops->settle(w); }
@@ -62,5 +92,18 @@ static inline void world_free(struct world *w)
         w->ops->free(w);
 }
 int world_host_index(const struct world *w, const char *name);
+
+static inline int world_pollfds(struct world *w, struct pollfd *fds, int max)
+{
+    return w->ops->pollfds ? w->ops->pollfds(w, fds, max) : 0;
+}
+static inline tl_time world_next_deadline(const struct world *w)
+{
+    return w->ops->next_deadline ? w->ops->next_deadline(w) : TL_NEVER;
+}
+static inline size_t world_service(struct world *w)
+{
+    return w->ops->service ? w->ops->service(w) : 0;
+}
 
 #endif

@@ -40,6 +40,8 @@ static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, const str
 int cmd_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     const struct sock *s;
+    if (sh->tap && sh->w->kernel[host])
+        return sh_tap_tcb(sh, host, cl);        /* tap mode: the kernel's */
     struct host *h = stack_host(sh, host);
     if (!h || opt_sock(sh, host, cl, &s) < 0)
         return -1;
@@ -81,12 +83,24 @@ static int stack_hosts(struct shell *sh, struct host **hosts)
 int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     struct host *hosts[WORLD_HOSTS];
+    if (cl->argc > 1) {                         /* ss -i: tcplab's stack only */
+        if (strcmp(cl->argv[1].s, "-i") != 0 && strcmp(cl->argv[1].s, "-ti") != 0) {
+            sh_usage_error(sh, sh_cmd_find("ss"), "ss: unknown option '%s'", cl->argv[1].s);
+            return -1;
+        }
+        view_ss_info(sh->out, &sh->style, hosts, stack_hosts(sh, hosts), sh_now(sh));
+        return 0;
+    }
+    if (sh->tap)
+        return sh_tap_ss(sh);                   /* with the kernel host's sockets */
     view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
     return 0;
 }
 
 int cmd_lsof(struct shell *sh, int host, struct sh_cmdline *cl)
 {
+    if (sh->tap)
+        return sh_tap_lsof(sh);
     struct host *hosts[WORLD_HOSTS];
     view_lsof(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
     return 0;
@@ -197,8 +211,8 @@ int cmd_sleep(struct shell *sh, int host, struct sh_cmdline *cl)
 
 int cmd_time(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    fprintf(sh->out, "%lld.%06lld s (virtual)\n", (long long)(sh_now(sh) / TL_SEC),
-            (long long)(sh_now(sh) % TL_SEC));
+    fprintf(sh->out, "%lld.%06lld s (%s)\n", (long long)(sh_now(sh) / TL_SEC),
+            (long long)(sh_now(sh) % TL_SEC), sh->w->realtime ? "real" : "virtual");
     return 0;
 }
 

@@ -401,6 +401,9 @@ int cmd_setsockopt(struct shell *sh, int host, struct sh_cmdline *cl)
     static const struct { const char *name; enum sockopt opt; bool size; } opts[] = {
         {"reuseaddr", SOCKOPT_REUSEADDR, false}, {"linger0", SOCKOPT_LINGER0, false},
         {"sndbuf", SOCKOPT_SNDBUF, true}, {"rcvbuf", SOCKOPT_RCVBUF, true},
+        {"nodelay", SOCKOPT_NODELAY, false}, {"tcp_nodelay", SOCKOPT_NODELAY, false},
+        {"quickack", SOCKOPT_QUICKACK, false}, {"tcp_quickack", SOCKOPT_QUICKACK, false},
+        {"rto_min", SOCKOPT_RTO_MIN, false},
     };
     const struct sh_cmd *c = sh_cmd_find("setsockopt");
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {

@@ -9,10 +9,17 @@
 static const char *const w_proto[] = {"tcp", "udp", NULL};
 static const char *const w_how[] = {"rd", "wr", "rdwr", NULL};
 static const char *const w_show[] = {"decode", "state", "tcb", NULL};
-static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", NULL};
+static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", "nodelay",
+                                    "quickack", "rto_min", NULL};
 static const char *const w_decode[] = {"-S", "-v", "-x", "-X", "-e", "-t", "-SnvX", NULL};
 static const char *const w_hosts[] = {"romeo", "juliet", NULL};
+static const char *const w_lab[] = {"list", "start", "status", "next", "step", "questions",
+                                    "stop", NULL};
+static const char *const w_record[] = {"stop", NULL};
 static const char *const w_capture[] = {"start", "stop", NULL};
+static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", "dup",
+                                     "reorder", "delay", "corrupt", "rate", "reset", NULL};
+static const char *const w_ss[] = {"-i", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
@@ -63,10 +70,14 @@ static const struct sh_cmd commands[] = {
      "Example: close sock     sock.close()", 1, 1, true, cmd_close, NULL},
     {"abort", "socket", "abort SOCK", "close with SO_LINGER {1, 0}: send RST",
      "RFC 9293 ABORT: the connection is reset at once.", 1, 1, true, cmd_abort, NULL},
-    {"setsockopt", "socket", "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf VALUE",
+    {"setsockopt", "socket",
+     "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf|nodelay|quickack|rto_min VALUE",
      "set a socket option",
-     "sndbuf and rcvbuf take sizes (64k).  Also accepts the Python form\n"
-     "sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1).", 3, 3, false,
+     "sndbuf and rcvbuf take sizes (64k).  nodelay 1 turns Nagle's algorithm off\n"
+     "(TCP_NODELAY); quickack 0 turns delayed ACKs on (every data segment is ACKed at\n"
+     "once by default); rto_min sets the lowest retransmission timeout, in ms (200).\n"
+     "Also accepts the Python form sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+     "and sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1).", 3, 3, false,
      cmd_setsockopt, w_opt},
     /* look */
     {"tcb", "look", "tcb [SOCK]", "show the TCB of a socket (all sockets of the host if none)",
@@ -75,8 +86,11 @@ static const struct sh_cmd commands[] = {
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
      "The current state and the transitions the socket took are marked.", 0, 1, false,
      cmd_diagram, NULL},
-    {"ss", "look", "ss", "list sockets of both hosts, as ss -t -a -n", NULL, 0, 0, false, cmd_ss,
-     NULL},
+    {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
+     "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
+     "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
+     "retransmitted, acknowledged, received, in flight, retransmissions, the timer.",
+     0, 1, false, cmd_ss, w_ss},
     {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i", NULL, 0, 0, false,
      cmd_lsof, NULL},
     {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, false, cmd_arp, NULL},
@@ -94,6 +108,19 @@ static const struct sh_cmd commands[] = {
      true, cmd_sleep, NULL},
     {"time", "time", "time", "print the clock (seconds since the start)", NULL, 0, 0, false,
      cmd_time, NULL},
+    /* wire */
+    {"wire", "wire",
+     "wire [hold|release|step [N]|drop [N]|loss PCT|dup PCT|reorder PCT|delay DURATION|"
+     "corrupt PCT|rate RATE [QUEUE]|reset]",
+     "inject faults on the link: hold and step frames, lose, delay, reorder ...",
+     "wire hold keeps every frame; wire step [N] lets the next N through (one by one,\n"
+     "with what each causes); wire release lets all go.  wire drop [N] drops the next\n"
+     "N frames; loss, dup, reorder and corrupt take a percentage of frames (5%);\n"
+     "delay adds to the link's delay (10ms); rate sets a bottleneck (10M = 10 Mbit/s)\n"
+     "with a queue of QUEUE frames (100), tail-dropping when full.  Both directions.\n"
+     "wire reset: no faults.  wire alone: the settings, the counts, the held frames.\n"
+     "The faults draw from the session's seed: a sim-mode session replays exactly.",
+     0, 3, false, cmd_wire, w_wire},
     /* output */
     {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
      "After each socket call tcplab prints the decoded frames, the state transitions and\n"
@@ -119,6 +146,20 @@ static const struct sh_cmd commands[] = {
      cmd_print, NULL},
     {"import", "session", "import socket", "accepted for the lab's Python lines; does nothing",
      NULL, 0, 8, false, cmd_import, NULL},
+    {"record", "session", "record FILE | record stop", "write a transcript of the session to FILE",
+     "The transcript holds a header (version, mode, seed, lab), then every command after its\n"
+     "prompt and its output, from the start of the session, then every command until\n"
+     "record stop.  tcplab replay FILE re-runs it; tcplab grade LAB FILE scores it.\n"
+     "record alone says where the session is being recorded.", 0, 1, false, cmd_record,
+     w_record},
+    {"lab", "session", "lab list|start NAME|status|next|step [N]|questions|stop",
+     "walk through a guided lab, checkpoint by checkpoint",
+     "lab list shows the labs; lab start NAME begins one (tcplab --lab=NAME does it at\n"
+     "start).  Each step says what to do and which checkpoints to meet; checkpoints are\n"
+     "marked [x] as the commands' output meets them.  lab status shows the progress,\n"
+     "lab next the next step, lab step N step N again, lab questions the report questions.\n"
+     "Lab messages start with [lab].  The lab format: man tcplab-labs.", 0, 2, false, cmd_lab,
+     w_lab},
     {"help", "session", "help [CMD]", "list the commands, or explain one", NULL, 0, 1, false,
      cmd_help, NULL},
     {"quit", "session", "quit", "leave tcplab (also quit() and exit())", NULL, 0, 0, false,
@@ -222,9 +263,10 @@ int cmd_help(struct shell *sh, int host, struct sh_cmdline *cl)
             }
         return 0;
     }
-    static const char *const groups[] = {"socket", "data", "look", "time", "output", "session"};
-    static const char *const titles[] = {"socket calls", "data", "look", "time", "output",
+    static const char *const groups[] = {"socket", "data", "look", "time", "wire", "output",
                                          "session"};
+    static const char *const titles[] = {"socket calls", "data", "look", "time", "wire",
+                                         "output", "session"};
     fprintf(sh->out, "Commands run on the current host (the prompt); HOST: COMMAND runs one on "
                      "another.\nThe lab's Python lines work as typed: "
                      "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n");

@@ -12,6 +12,7 @@
 #include <readline/readline.h>
 
 #include "shell/shell.h"
+#include "wire/ipv4.h"
 
 static struct shell *g_sh;          /* readline's callbacks carry no context */
 static volatile sig_atomic_t g_sigint;
@@ -20,6 +21,47 @@ static void on_sigint(int sig)
 {
     (void)sig;
     g_sigint = 1;
+    world_interrupt = 1;            /* ends a real-time wait (tap mode) */
+}
+
+#define SCRIPT_WAIT (30 * TL_SEC)   /* tap scripts: longest wait for a pending call */
+
+static bool g_rl_on;                /* readline's callback handler is installed */
+
+/* The one way out for what happens between commands (tap mode: frames,
+ * state changes, calls that complete): printed above the prompt, the line
+ * being typed saved and put back as it was. */
+static void print_async(struct shell *sh)
+{
+    if (!sh->tap || !sh_tap_printable(sh))
+        return;
+    char *saved = NULL;
+    int point = 0;
+    if (g_rl_on) {
+        point = rl_point;
+        saved = rl_copy_text(0, rl_end);
+        rl_save_prompt();
+        rl_replace_line("", 0);
+        rl_redisplay();
+    }
+    sh_tap_report(sh);
+    fflush(sh->out);
+    if (g_rl_on) {
+        rl_restore_prompt();
+        rl_replace_line(saved ? saved : "", 0);
+        rl_point = point;
+        rl_forced_update_display();
+        free(saved);
+    }
+}
+
+/* Take in what arrived, let pending calls go on, and print it all now. */
+static void catch_up(struct shell *sh)
+{
+    if (!sh->tap)
+        return;
+    sh_tap_step(sh);
+    print_async(sh);
 }
 
 /* ---- completion ------------------------------------------------------ */
@@ -125,6 +167,40 @@ static char **complete(const char *text, int start, int end)
 
 /* ---- interactive ----------------------------------------------------- */
 
+#define WORLD_MAX_FDS 8
+
+/* poll()'s timeout until `due`: -1 for never, milliseconds rounded up. */
+static int poll_timeout(const struct shell *sh, tl_time due)
+{
+    if (due == TL_NEVER)
+        return -1;
+    tl_time d = due - sh_now(sh);
+    if (d <= 0)
+        return 0;
+    if (d > 3600 * TL_SEC)
+        d = 3600 * TL_SEC;
+    return (int)((d + TL_MS - 1) / TL_MS);
+}
+
+static void banner(const struct shell *sh)
+{
+    char a[16], b[16];
+    if (!sh->w->realtime) {
+        fprintf(stdout, "tcplab %s: %s (%s) and %s (%s) on a simulated wire.\n", TCPLAB_VERSION,
+                sh_host_name(sh, 0), ipv4_ntoa(sh->w->addr[0], a), sh_host_name(sh, 1),
+                ipv4_ntoa(sh->w->addr[1], b));
+    } else {
+        int k = sh->w->stack[0] ? 1 : 0;
+        fprintf(stdout, "tcplab %s, tap mode: %s (%s) is tcplab's stack on %s; %s (%s) is this "
+                        "machine's Linux kernel.\nDrive %s from here (%s: COMMAND) or from any "
+                        "program: python3, nc, curl, ping, tcpdump -i %s.\n",
+                TCPLAB_VERSION, sh_host_name(sh, 1 - k), ipv4_ntoa(sh->w->addr[1 - k], a),
+                sh->w->link, sh_host_name(sh, k), ipv4_ntoa(sh->w->addr[k], b),
+                sh_host_name(sh, k), sh_host_name(sh, k), sh->w->link);
+    }
+    fputs("Type help for the commands; the lab's Python lines work as typed.\n", stdout);
+}
+
 static char g_history[1024];
 
 static void on_line(char *line)
@@ -142,7 +218,12 @@ static void on_line(char *line)
         char prompt[64];
         fprintf(sh->record, "%s%s\n", shell_prompt(sh, prompt, sizeof prompt), line);
     }
+    bool was_on = g_rl_on;
+    g_rl_on = false;                    /* the line is done: print as usual */
+    catch_up(sh);
     shell_line(sh, line);
+    catch_up(sh);
+    g_rl_on = was_on;
     free(line);
     char prompt[64];
     rl_set_prompt(shell_prompt(sh, prompt, sizeof prompt));
@@ -151,6 +232,7 @@ static void on_line(char *line)
 static void interrupted(struct shell *sh)
 {
     g_sigint = 0;
+    world_interrupt = 0;
     fputc('\n', stdout);
     bool waiting = false;
     for (int h = 0; h < WORLD_HOSTS; h++)
@@ -184,14 +266,20 @@ int shell_run_interactive(struct shell *sh)
     sa.sa_handler = on_sigint;
     sigaction(SIGINT, &sa, NULL);
 
-    fprintf(stdout, "tcplab %s: romeo (10.10.1.100) and juliet (10.10.2.100) on a simulated wire."
-                    "\nType help for the commands; the lab's Python lines work as typed.\n",
-            TCPLAB_VERSION);
+    banner(sh);
     char prompt[64];
     rl_callback_handler_install(shell_prompt(sh, prompt, sizeof prompt), on_line);
+    g_rl_on = true;
     while (!sh->quit) {
-        struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-        int rc = poll(&pfd, 1, -1);
+        /* The terminal, and the world's own descriptors (tap mode: the TAP
+         * and the kernel's sockets), until the world's next timer or the
+         * moment to print what happened meanwhile. */
+        struct pollfd pfd[1 + WORLD_MAX_FDS];
+        pfd[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        int nfd = 1 + world_pollfds(sh->w, pfd + 1, WORLD_MAX_FDS);
+        int timeout = sh->tap ? poll_timeout(sh, tl_min(world_next_deadline(sh->w),
+                                                        sh_tap_report_due(sh))) : -1;
+        int rc = poll(pfd, (nfds_t)nfd, timeout);
         if (g_sigint) {
             interrupted(sh);
             continue;
@@ -201,9 +289,15 @@ int shell_run_interactive(struct shell *sh)
                 continue;
             break;
         }
-        if (pfd.revents & (POLLIN | POLLHUP))
+        if (pfd[0].revents & (POLLIN | POLLHUP))
             rl_callback_read_char();
+        if (sh->tap && !sh->quit) {
+            sh_tap_step(sh);
+            if (sh_tap_report_due(sh) <= sh_now(sh))
+                print_async(sh);
+        }
     }
+    g_rl_on = false;
     rl_callback_handler_remove();
     if (home)
         write_history(g_history);
@@ -215,25 +309,122 @@ int shell_run_interactive(struct shell *sh)
 
 /* ---- scripts --------------------------------------------------------- */
 
+/* Tap mode: a socket call on a host whose last call is still pending waits
+ * for it first (real time, the other side being another program), as the
+ * lab's Python would have waited in it.  What arrives meanwhile is
+ * printed before the line. */
+static void script_wait(struct shell *sh, const char *line)
+{
+    struct sh_cmdline cl;
+    char err[160];
+    catch_up(sh);
+    if (sh_parse(sh, line, &cl, err, sizeof err) < 0)
+        return;
+    if (!cl.empty) {
+        const struct sh_cmd *c = sh_cmd_find(cl.argv[0].s);
+        int host = cl.host >= 0 ? cl.host : sh->cur;
+        if (c && c->sockcall && c->run != cmd_sleep && c->run != cmd_ping &&
+            sh->pend[host].kind != PEND_NONE && !sh->pend[host].completed)
+            sh_tap_wait_pending(sh, host, SCRIPT_WAIT);
+    }
+    sh_cmdline_free(&cl);
+    catch_up(sh);
+}
+
+/* Tap mode reads a script (a file, or a pipe another program writes to)
+ * as the terminal is read: in the poll() loop, so that the stack answers
+ * ARP and pings, and what arrives is printed, while no line is there. */
+struct tap_reader {
+    int fd;
+    char *buf;
+    size_t len, cap;
+    bool eof;
+};
+
+static ssize_t tap_getline(struct shell *sh, struct tap_reader *r, char **line, size_t *lcap)
+{
+    for (;;) {
+        char *nl = r->len ? memchr(r->buf, '\n', r->len) : NULL;
+        if (nl || (r->eof && r->len)) {
+            size_t n = nl ? (size_t)(nl - r->buf) + 1 : r->len;
+            if (*lcap < n + 1) {
+                char *l = realloc(*line, n + 1);
+                if (!l)
+                    return -1;
+                *line = l;
+                *lcap = n + 1;
+            }
+            memcpy(*line, r->buf, n);
+            (*line)[n] = '\0';
+            memmove(r->buf, r->buf + n, r->len - n);
+            r->len -= n;
+            return (ssize_t)n;
+        }
+        if (r->eof)
+            return -1;
+        if (r->cap - r->len < 4096) {
+            char *b = realloc(r->buf, r->cap + 65536);
+            if (!b)
+                return -1;
+            r->buf = b;
+            r->cap += 65536;
+        }
+        struct pollfd pfd[1 + WORLD_MAX_FDS];
+        pfd[0] = (struct pollfd){.fd = r->fd, .events = POLLIN};
+        int nfd = 1 + world_pollfds(sh->w, pfd + 1, WORLD_MAX_FDS);
+        int rc = poll(pfd, (nfds_t)nfd,
+                      poll_timeout(sh, tl_min(world_next_deadline(sh->w), sh_tap_report_due(sh))));
+        if (rc < 0 && errno != EINTR)
+            return -1;
+        if (rc > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+            ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
+            if (got > 0)
+                r->len += (size_t)got;
+            else if (got == 0 || errno != EINTR)
+                r->eof = true;
+        }
+        sh_tap_step(sh);
+        if (sh_tap_report_due(sh) <= sh_now(sh))
+            print_async(sh);
+    }
+}
+
+static ssize_t next_line(struct shell *sh, FILE *in, struct tap_reader *r, char **line,
+                         size_t *cap)
+{
+    return sh->tap ? tap_getline(sh, r, line, cap) : getline(line, cap, in);
+}
+
 int shell_run_script(struct shell *sh, FILE *in)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
-    while (!sh->quit && (n = getline(&line, &cap, in)) >= 0) {
+    struct tap_reader r = {.fd = fileno(in)};
+    while (!sh->quit && (n = next_line(sh, in, &r, &line, &cap)) >= 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
         if (memchr(line, '\0', (size_t)n)) {
             sh_error(sh, "line contains a NUL byte; skipped");
             continue;
         }
+        if (sh->tap)
+            script_wait(sh, line);
         if (sh->echo) {
             char prompt[64];
             fprintf(sh->out, "%s%s\n", shell_prompt(sh, prompt, sizeof prompt), line);
         }
         shell_line(sh, line);
+        catch_up(sh);
     }
     free(line);
+    free(r.buf);
+    /* Real time: the calls still waiting get their chance to complete. */
+    for (int h = 0; sh->tap && h < WORLD_HOSTS; h++)
+        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed) {
+            sh_tap_wait_pending(sh, h, SCRIPT_WAIT);
+            catch_up(sh);
+        }
     for (int h = 0; h < WORLD_HOSTS; h++)
         if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
             fprintf(sh->out, "(%s: '%s' was still waiting at the end of the script)\n",

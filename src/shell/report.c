@@ -53,6 +53,8 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
     struct sh_frame_log *log = &sh->log;
     if (sh->capture)
         pcapw_frame(sh->capture, frame, len, t);
+    if (sh->tap && sh_tap_frame(sh, from, frame, len, t))
+        return;                        /* not handled by the stack: counted */
     if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {
         log->filtered++;
         return;
@@ -169,8 +171,11 @@ static void describe_sock(struct shell *sh, int host, int sock_id, char *buf, si
 static void print_transitions(struct shell *sh)
 {
     for (int h = 0; h < WORLD_HOSTS; h++) {
-        if (!sh_host(sh, h))
+        if (!sh_host(sh, h)) {
+            if (sh->tap)
+                sh_tap_transitions(sh, h);     /* the kernel host */
             continue;
+        }
         const struct trace *tr = &sh_host(sh, h)->trace;
         uint64_t first = sh->trace_mark[h] + 1;
         if (first < trace_first_id(tr)) {
@@ -271,6 +276,8 @@ static void print_tcbs(struct shell *sh)
     }
     if (more)
         fprintf(sh->out, "  (%d more TCBs changed; tcb SOCK shows one)\n", more);
+    if (sh->tap)
+        sh_tap_tcbs(sh);                       /* the kernel host's */
 }
 
 /* ---- one call -------------------------------------------------------- */
@@ -281,12 +288,16 @@ void sh_report_begin(struct shell *sh)
     for (int h = 0; h < WORLD_HOSTS; h++)
         sh->trace_mark[h] = sh_host(sh, h) ? trace_last_id(&sh_host(sh, h)->trace) : 0;
     snapshot(sh);
+    if (sh->tap)
+        sh_tap_report_begin(sh);
 }
 
 void sh_report_end(struct shell *sh, const char *held, size_t nheld)
 {
     if (sh->show.decode)
         print_frames(sh);
+    if (sh->tap && sh->show.decode)
+        sh_tap_report_frames(sh);              /* frames the stack does not handle */
     fwrite(held, 1, nheld, sh->out);
     for (int h = 0; h < WORLD_HOSTS; h++)
         if (sh->pend[h].completed)
@@ -295,6 +306,8 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
         print_transitions(sh);
     if (sh->show.tcb)
         print_tcbs(sh);
+    if (sh->tap)
+        sh_tap_report_done(sh);                /* what follows is a new report */
 }
 
 void sh_advance(struct shell *sh)

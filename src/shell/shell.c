@@ -38,6 +38,7 @@ void shell_free(struct shell *sh)
 {
     if (!sh)
         return;
+    sh_tap_detach(sh);
     for (int h = 0; h < WORLD_HOSTS; h++)
         free(sh->pend[h].data);
     sh_capture_stop(sh);

@@ -132,11 +132,16 @@ struct shell {
     struct sh_snapshot *before;
     size_t nbefore, capbefore;
     bool sigint;               /* Ctrl-C seen */
+    struct sh_tap *tap;        /* tap mode's state (tapmode.c); NULL in sim mode */
 
     /* Sees every command and all it printed (labs check their checkpoints
      * here).  host is where the command ran; text is what the user saw. */
     void (*observer)(void *ctx, int host, const char *line, const char *text, size_t len);
     void *observer_ctx;
+
+    /* The recording and the guided lab (cmd_lab.c, src/lab); NULL until
+     * sh_session_begin() (transcript.h). */
+    struct sh_session *session;
 };
 
 /* shell.c */
@@ -245,11 +250,43 @@ int cmd_decode(struct shell *, int, struct sh_cmdline *);
 int cmd_use(struct shell *, int, struct sh_cmdline *);
 int cmd_help(struct shell *, int, struct sh_cmdline *);
 int cmd_quit(struct shell *, int, struct sh_cmdline *);
+
+/* cmd_wire.c: the link's fault injector */
+int cmd_wire(struct shell *, int, struct sh_cmdline *);
+
+/* cmd_lab.c: handlers */
+int cmd_lab(struct shell *, int, struct sh_cmdline *);
+int cmd_record(struct shell *, int, struct sh_cmdline *);
 int cmd_capture(struct shell *, int, struct sh_cmdline *);
 int cmd_filter(struct shell *, int, struct sh_cmdline *);
 /* Start writing every frame to a pcap file; 0 or -1 (error printed). */
 int sh_capture_start(struct shell *sh, const char *path);
 void sh_capture_stop(struct shell *sh);
+
+/* tapmode.c: the kernel host in reports and views, frames the stack does
+ * not handle, reports of what happens between commands.  attach after
+ * shell_new in tap mode, detach before shell_free. */
+int sh_tap_attach(struct shell *sh);
+void sh_tap_detach(struct shell *sh);
+/* report.c's hooks: true if the frame is only counted, not logged. */
+bool sh_tap_frame(struct shell *sh, int from, const uint8_t *frame, size_t len, tl_time t);
+void sh_tap_report_begin(struct shell *sh);
+void sh_tap_report_frames(struct shell *sh);
+void sh_tap_transitions(struct shell *sh, int host);
+void sh_tap_tcbs(struct shell *sh);
+void sh_tap_report_done(struct shell *sh);
+/* The front ends, between commands: take in what arrived and let pending
+ * calls go on; something to print?  when?  print it. */
+size_t sh_tap_step(struct shell *sh);
+bool sh_tap_printable(struct shell *sh);
+tl_time sh_tap_report_due(struct shell *sh);
+void sh_tap_report(struct shell *sh);
+/* Scripts: wait (real time, at most limit) for host's pending call. */
+bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit);
+/* cmd_look.c's hooks: the views with the kernel host in them. */
+int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl);
+int sh_tap_ss(struct shell *sh);
+int sh_tap_lsof(struct shell *sh);
 
 /* repl.c */
 int shell_run_interactive(struct shell *sh);

@@ -21,6 +21,9 @@ enum sockopt {
     SOCKOPT_LINGER0,     /* SO_LINGER {1, 0}: close() sends RST (0/1) */
     SOCKOPT_SNDBUF,      /* SO_SNDBUF, bytes */
     SOCKOPT_RCVBUF,      /* SO_RCVBUF, bytes */
+    SOCKOPT_NODELAY,     /* TCP_NODELAY: no Nagle (0/1) */
+    SOCKOPT_QUICKACK,    /* TCP_QUICKACK: 1 ACK every segment at once (default), 0 delayed ACK */
+    SOCKOPT_RTO_MIN,     /* the RTO's lower bound, ms (200; Linux sets it per route) */
 };
 
 int sock_socket(struct host *h, enum sock_type type);

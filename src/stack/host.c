@@ -35,7 +35,16 @@ void host_config_default(struct host_config *c, int index, uint64_t seed)
     c->rto_min = 200 * TL_MS;
     c->syn_retries = 6;
     c->data_retries = 15;
+    c->tcp_wscale = c->tcp_timestamps = c->tcp_sack = true;
+    c->quickack = true;
+    c->delack_time = 40 * TL_MS;
+    c->syn_queue_max = 256;
+    c->syncookies = true;
+    c->ofo_max_segs = 1024;
+    c->challenge_ack_limit = 1000;
     c->trace_cap = 1024;
+    c->wire_trace_cap = 256;
+    c->frame_snap = 0;
 }
 
 struct host *host_new(const struct host_config *cfg)
@@ -44,10 +53,16 @@ struct host *host_new(const struct host_config *cfg)
     if (!h)
         return NULL;
     h->cfg = *cfg;
-    if (trace_init(&h->trace, cfg->trace_cap ? cfg->trace_cap : 1024) < 0) {
+    if (trace_init(&h->trace, cfg->trace_cap ? cfg->trace_cap : 1024, 0) < 0) {
         free(h);
         return NULL;
     }
+    if (trace_init(&h->wire_trace, cfg->wire_trace_cap, cfg->frame_snap) < 0) {
+        trace_free(&h->trace);
+        free(h);
+        return NULL;
+    }
+    h->challenge_slot = -1;
     rng_seed(&h->rng, cfg->seed);
     for (int i = 0; i < 4; i++) {
         uint64_t v = rng_next(&h->rng);
@@ -73,6 +88,7 @@ void host_free(struct host *h)
         free(f);
     }
     trace_free(&h->trace);
+    trace_free(&h->wire_trace);
     free(h);
 }
 
@@ -87,28 +103,11 @@ bool host_on_link(const struct host *h, uint32_t addr)
     return (addr & mask) == (h->cfg.addr & mask);
 }
 
-static void trace_frame(struct host *h, enum trace_kind k, const uint8_t *frame, size_t len,
-                        tl_time now)
-{
-    struct trace_ev *e = trace_add(&h->trace, k, now);
-    if (len > sizeof e->frame)
-        len = sizeof e->frame;
-    e->len = (uint16_t)len;
-    memcpy(e->frame, frame, len);
-}
-
 void host_drop(struct host *h, enum drop_reason r, const uint8_t *frame, size_t len, tl_time now)
 {
     h->drops[r]++;
-    struct trace_ev *e = trace_add(&h->trace, TRACE_DROP, now);
+    struct trace_ev *e = trace_add_frame(&h->wire_trace, TRACE_DROP, frame, len, now);
     e->drop = r;
-    e->len = 0;
-    if (frame && len) {
-        if (len > sizeof e->frame)
-            len = sizeof e->frame;
-        e->len = (uint16_t)len;
-        memcpy(e->frame, frame, len);
-    }
 }
 
 void host_queue_frame(struct host *h, struct frame *f, tl_time now)
@@ -121,7 +120,7 @@ void host_queue_frame(struct host *h, struct frame *f, tl_time now)
     h->tx_tail = f;
     h->tx_count++;
     h->tx_frames++;
-    trace_frame(h, TRACE_TX, f->data, f->len, now);
+    trace_add_frame(&h->wire_trace, TRACE_TX, f->data, f->len, now);
 }
 
 struct frame *host_tx_pop(struct host *h)
@@ -141,7 +140,7 @@ void host_input(struct host *h, const uint8_t *frame, size_t len, tl_time now)
 {
     struct eth_hdr eh;
     h->rx_frames++;
-    trace_frame(h, TRACE_RX, frame, len, now);
+    trace_add_frame(&h->wire_trace, TRACE_RX, frame, len, now);
     enum drop_reason r = eth_parse(frame, len, &eh);
     if (r != DROP_NONE) {
         host_drop(h, r, frame, len, now);

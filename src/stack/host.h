@@ -34,9 +34,20 @@ struct host_config {
     tl_time fin_timeout;       /* orphaned FIN-WAIT-2 lifetime (Linux tcp_fin_timeout) */
     tl_time arp_ttl;           /* ARP cache entry lifetime */
     tl_time rto_initial;       /* RFC 6298 (2.1): 1 s */
-    tl_time rto_min;           /* 200 ms as on Linux */
+    tl_time rto_min;           /* 200 ms as on Linux (RFC 6298 (2.4) would say 1 s) */
     int syn_retries, data_retries;
-    size_t trace_cap;          /* events kept in the trace ring */
+    /* TCP options offered in SYNs, as Linux's sysctls tcp_window_scaling,
+     * tcp_timestamps and tcp_sack (all on by default) */
+    bool tcp_wscale, tcp_timestamps, tcp_sack;
+    bool quickack;             /* ACK every data segment at once (true); false: delayed ACK */
+    tl_time delack_time;       /* the delayed-ACK timeout (Linux's 40 ms minimum) */
+    int syn_queue_max;         /* half-open connections per listener, beyond: SYN cookies */
+    bool syncookies;           /* RFC 4987 §3.6; false: drop SYNs beyond syn_queue_max */
+    uint32_t ofo_max_segs;     /* out-of-order runs held per connection */
+    int challenge_ack_limit;   /* RFC 5961 §7: challenge ACKs per second (about) */
+    size_t trace_cap;          /* state transitions kept in the trace ring */
+    size_t wire_trace_cap;     /* frames and drops kept in the wire trace */
+    size_t frame_snap;         /* bytes of each frame the wire trace keeps (0: none) */
 };
 
 struct frame {
@@ -81,8 +92,19 @@ struct host {
     struct frame *loopback;    /* packets to our own address, for host_poll */
     size_t tx_count;
 
-    struct trace trace;
+    struct trace trace;        /* state transitions */
+    struct trace wire_trace;   /* frames sent and received, drops */
     uint64_t drops[DROP__COUNT];
+    /* RFC 5961 §7 challenge-ACK throttle: this one-second slot */
+    tl_time challenge_slot;
+    int challenge_left;
+    uint64_t challenge_acks, challenge_acks_suppressed;
+    /* TCP counters of the whole host (as netstat -s): every connection's,
+     * freed ones included */
+    struct {
+        uint64_t retrans_segs, timeouts, fast_retrans, probes, ofo_segs;
+        uint64_t syncookies_sent, syncookies_ok;
+    } tcp;
     uint64_t rx_frames, tx_frames;
 
     struct ping_reply pings[16];

@@ -22,8 +22,12 @@ struct sock *sock_alloc(struct host *h, enum sock_type type)
     s->fd = -1;
     s->type = type;
     s->tcb.state = TCP_CLOSED;
-    s->tcb.rto_at = s->tcb.tw_at = s->tcb.fw2_at = TL_NEVER;
+    for (int i = 0; i < TCPT__COUNT; i++)
+        s->tcb.timer[i] = TL_NEVER;
     s->tcb.rto = h->cfg.rto_initial;
+    s->tcb.rto_min = h->cfg.rto_min;
+    s->tcb.quickack = h->cfg.quickack;
+    s->syn_overflow_at = TL_NEVER;
     bytering_init(&s->sndq, h->cfg.sndbuf);
     bytering_init(&s->rcvq, h->cfg.rcvbuf);
     s->next = h->socks;
@@ -42,6 +46,7 @@ static void sock_destroy(struct host *h, struct sock *s)
             c->parent = NULL;
     bytering_free(&s->sndq);
     bytering_free(&s->rcvq);
+    tcp_ofo_free(s);
     udp_flush(s);
     free(s);
 }
@@ -558,6 +563,25 @@ int sock_setsockopt(struct host *h, int fd, enum sockopt opt, int value)
         struct bytering *r = opt == SOCKOPT_SNDBUF ? &s->sndq : &s->rcvq;
         return bytering_set_limit(r, (size_t)value);
     }
+    case SOCKOPT_NODELAY:
+        if (s->type != SOCKT_TCP)
+            return -EOPNOTSUPP;
+        s->tcb.nodelay = value != 0;         /* what Nagle holds goes with the next ACK */
+        return 0;
+    case SOCKOPT_QUICKACK:
+        if (s->type != SOCKT_TCP)
+            return -EOPNOTSUPP;
+        s->tcb.quickack = value != 0;        /* a delayed ACK already due still waits */
+        return 0;
+    case SOCKOPT_RTO_MIN:
+        if (s->type != SOCKT_TCP)
+            return -EOPNOTSUPP;
+        if (value < 1 || value > 120000)
+            return -EINVAL;
+        s->tcb.rto_min = (tl_time)value * TL_MS;
+        if (s->tcb.rto < s->tcb.rto_min)
+            s->tcb.rto = s->tcb.rto_min;
+        return 0;
     }
     return -ENOPROTOOPT;
 }
@@ -572,6 +596,9 @@ int sock_getsockopt(struct host *h, int fd, enum sockopt opt, int *value)
     case SOCKOPT_LINGER0: *value = s->linger0; return 0;
     case SOCKOPT_SNDBUF: *value = (int)s->sndq.limit; return 0;
     case SOCKOPT_RCVBUF: *value = (int)s->rcvq.limit; return 0;
+    case SOCKOPT_NODELAY: *value = s->tcb.nodelay; return 0;
+    case SOCKOPT_QUICKACK: *value = s->tcb.quickack; return 0;
+    case SOCKOPT_RTO_MIN: *value = (int)(s->tcb.rto_min / TL_MS); return 0;
     }
     return -ENOPROTOOPT;
 }

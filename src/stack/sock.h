@@ -15,6 +15,27 @@
 
 enum sock_type { SOCKT_TCP = 1, SOCKT_UDP = 2 };
 
+/* The TCP timers.  One X-macro list gives the enum, the names the views
+ * print and the TCB fields (each the time it fires, TL_NEVER when not
+ * running), which are also reachable as tcb.timer[TCPT_...]. */
+#define TCP_TIMERS(X)                                                        \
+    X(RETRANSMIT, rto_at,     "retransmit")   /* RFC 6298 */                 \
+    X(PERSIST,    persist_at, "persist")      /* RFC 9293 §3.8.6.1 */        \
+    X(DELACK,     delack_at,  "delayed ACK")  /* RFC 9293 §3.8.6.3 */        \
+    X(TIME_WAIT,  tw_at,      "2MSL")         /* RFC 9293 §3.10.7.4 */       \
+    X(FIN_WAIT_2, fw2_at,     "FIN-WAIT-2")   /* Linux tcp_fin_timeout */
+
+enum tcp_timer {
+#define TCP_TIMER_ENUM(name, field, text) TCPT_##name,
+    TCP_TIMERS(TCP_TIMER_ENUM)
+#undef TCP_TIMER_ENUM
+    TCPT__COUNT
+};
+
+const char *tcp_timer_name(enum tcp_timer t);
+
+#define TCP_SACK_BLOCKS 16          /* SACKed ranges the sender remembers */
+
 /* RFC 9293 §3.3.1, names as in the RFC; our additions below them. */
 struct tcb {
     enum tcp_state state;
@@ -23,9 +44,10 @@ struct tcb {
     /* receive sequence variables */
     uint32_t rcv_nxt, rcv_wnd, rcv_up, irs;
 
-    /* additions */
-    uint16_t snd_mss;          /* largest segment we send (peer's MSS option) */
+    /* additions: segments and windows */
+    uint16_t snd_mss;          /* largest segment the peer takes (its MSS option) */
     uint16_t rcv_mss;          /* MSS we announce */
+    uint16_t eff_mss;          /* data bytes per segment: snd_mss less our options */
     uint32_t max_snd_wnd;      /* largest window the peer offered (RFC 5961 §5.2) */
     uint32_t rcv_adv;          /* right edge of the window we last announced */
     bool fin_queued;           /* user closed the sending side: FIN follows the data */
@@ -35,13 +57,63 @@ struct tcb {
     bool ack_now;              /* an ACK must go out */
     bool passive;              /* opened from LISTEN */
 
+    /* options (RFC 7323 window scale and timestamps, RFC 2018 SACK) */
+    bool wscale_ok, ts_ok, sack_ok;
+    uint8_t snd_wscale;        /* Snd.Wind.Shift: the peer's shift */
+    uint8_t rcv_wscale;        /* Rcv.Wind.Shift: ours */
+    uint32_t ts_recent;        /* TS.Recent */
+    tl_time ts_recent_age;     /* when TS.Recent was set */
+    uint32_t ts_offset;        /* added to our timestamp clock, per connection */
+    uint32_t last_ack_sent;    /* Last.ACK.sent */
+
+    /* retransmission timer, RFC 6298 (times in microseconds) */
+    tl_time srtt, rttvar;      /* 0 until the first measurement */
+    tl_time rto;               /* current timeout, backoff included */
+    bool rtt_timing;           /* one segment is being timed (Karn: never a retransmitted one) */
+    uint32_t rtt_seq;          /* ... the ACK beyond this sequence number ends the measurement */
+    tl_time rtt_start;
+    int retries;               /* consecutive timeouts (or unanswered window probes) */
+    bool syn_retransmitted;    /* RFC 6298 (5.7), RFC 5681 §3.1 */
+    tl_time last_send;         /* when data last went out (RFC 5681 §4.1 restart) */
+
+    /* congestion control, RFC 5681, RFC 6582 (NewReno), RFC 6675 (SACK) */
+    uint32_t cwnd, ssthresh;   /* bytes */
+    uint32_t bytes_acked;      /* congestion avoidance counter (RFC 5681 §3.1, eq. 3) */
+    int dupacks;
+    bool in_recovery;          /* fast recovery */
+    bool rto_recovery;         /* after a timeout: everything unacknowledged is lost */
+    uint32_t recover;          /* RFC 6582: SND.NXT when recovery began */
+    uint32_t high_rxt;         /* RFC 6675 HighRxt: retransmitted up to here */
+    bool wnd_blocked;          /* the peer's window (or SWS avoidance) holds data back */
+    uint8_t persist_shift;     /* persist timer backoff */
+    uint8_t nsacked;           /* SACK scoreboard: ranges above SND.UNA the peer holds */
+    struct { uint32_t left, right; } sacked[TCP_SACK_BLOCKS];
+
+    /* receiving */
+    bool quickack;             /* ACK every segment at once (no delayed ACK) */
+    bool nodelay;              /* TCP_NODELAY: no Nagle */
+    uint32_t unacked_rcvd;     /* bytes received since our last ACK (delayed ACK) */
+    uint32_t ofo_bytes;        /* out of order, held for reassembly */
+    uint32_t ofo_segs;
+    tl_time rto_min;           /* lower bound of the RTO for this connection */
+
+    /* counters, for the views (ss -i) */
+    uint32_t retrans_segs;     /* segments retransmitted */
+    uint32_t timeouts;         /* retransmission timer expiries */
+    uint32_t fast_retrans;     /* fast retransmits (entries into fast recovery) */
+    uint32_t probes;           /* zero-window probes */
+    uint64_t bytes_sent, bytes_retrans, bytes_acked_total, bytes_received;
+    uint64_t segs_out, segs_in;
+
     /* timers (TL_NEVER when not running) */
-    tl_time rto_at;            /* retransmission */
-    tl_time tw_at;             /* TIME-WAIT: 2*MSL */
-    tl_time fw2_at;            /* orphaned FIN-WAIT-2 */
-    tl_time rto;               /* current retransmission timeout */
-    int retries;               /* consecutive timeouts */
-    uint32_t retrans_segs;     /* segments retransmitted, for the views */
+    union {
+        tl_time timer[TCPT__COUNT];
+        struct {
+#define TCP_TIMER_FIELD(name, field, text) tl_time field;
+            TCP_TIMERS(TCP_TIMER_FIELD)
+#undef TCP_TIMER_FIELD
+        };
+    };
 };
 
 struct udp_dgram_q {
@@ -49,6 +121,16 @@ struct udp_dgram_q {
     uint32_t src;
     uint16_t sport;
     size_t len;
+    uint8_t data[];
+};
+
+/* Out-of-order bytes held for reassembly (RFC 9293 §3.10.7.4, seventh
+ * check): a sorted list of runs that do not overlap. */
+struct tcp_ofo {
+    struct tcp_ofo *next;
+    uint32_t seq;
+    uint32_t len;
+    bool fin;                  /* the peer's FIN follows the last byte */
     uint8_t data[];
 };
 
@@ -70,12 +152,16 @@ struct sock {
     bool ever_connected;
 
     struct tcb tcb;
-    struct bytering sndq;      /* from SND.UNA: unacknowledged, then unsent bytes */
+    struct bytering sndq;      /* from the first unacknowledged byte: unacknowledged, then unsent */
     struct bytering rcvq;      /* received, not yet read */
+    struct tcp_ofo *ofo;       /* received beyond RCV.NXT, in order of sequence */
+    uint32_t ofo_last;         /* sequence number of the newest out-of-order arrival */
 
     /* listening sockets */
     int backlog;
     int syn_queued, accept_queued;
+    tl_time syn_overflow_at;   /* the SYN queue last overflowed (SYN cookies sent), or TL_NEVER */
+    uint64_t syncookies_sent, syncookies_ok;
     struct sock *parent;       /* a connection not yet accepted: its listener */
     struct sock *accept_next;  /* the listener's accept queue, in order */
     struct sock *accept_head;  /* (on the listener) */

@@ -1,13 +1,16 @@
 /* TCP input: segment arrival, RFC 9293 §3.10.7, one function per state
  * group (CLOSED, LISTEN, SYN-SENT, the rest), with RST and SYN handled as
- * RFC 5961 asks.  Segments come parsed from tcp_parse(); replies go out
- * through tcp_out.c. */
+ * RFC 5961 asks, timestamps as RFC 7323 §4.3 and §5.3 (PAWS) ask, and
+ * out-of-order data held for reassembly.  Segments come parsed from
+ * tcp_parse(); acknowledgements go to tcp_ack.c, replies out through
+ * tcp_out.c. */
 #include <errno.h>
 #include <string.h>
 
 #include "stack/stack_int.h"
 #include "stack/tcp.h"
-#include "wire/seq.h"
+
+#define SYNCOOKIE_WINDOW (120 * TL_SEC)   /* cookies are checked this long after an overflow */
 
 struct seg_ctx {
     struct host *h;
@@ -39,26 +42,6 @@ static struct sock *tcp_lookup(struct host *h, const struct ipv4_hdr *ip, const 
     return listener;
 }
 
-static void take_mss(struct tcb *t, const struct tcp_seg *g)
-{
-    /* RFC 9293 §3.7.1: send no more than the peer's MSS (536 if absent). */
-    uint16_t mss = g->opt.has_mss ? g->opt.mss : 536;
-    if (mss > ETH_MTU - 40)
-        mss = ETH_MTU - 40;
-    if (mss < 64)
-        mss = 64;
-    t->snd_mss = mss;
-}
-
-static void update_window(struct tcb *t, const struct tcp_seg *g)
-{
-    t->snd_wnd = g->wnd;
-    t->snd_wl1 = g->seq;
-    t->snd_wl2 = g->ack;
-    if (t->snd_wnd > t->max_snd_wnd)
-        t->max_snd_wnd = t->snd_wnd;
-}
-
 /* §3.10.7.1 CLOSED (no TCB): RST unless the segment is an RST. */
 static void closed_input(struct seg_ctx *c)
 {
@@ -66,34 +49,22 @@ static void closed_input(struct seg_ctx *c)
     drop(c, DROP_TCP_NO_SOCKET);
 }
 
-/* §3.10.7.2 LISTEN: a SYN makes a new connection in SYN-RECEIVED and the
- * SYN,ACK leaves at once, before any accept(). */
-static void listen_input(struct seg_ctx *c, struct sock *l)
+static int syn_queue_max(const struct host *h, const struct sock *l)
+{
+    return l->backlog > h->cfg.syn_queue_max ? l->backlog : h->cfg.syn_queue_max;
+}
+
+static void tcp_input_synced(struct seg_ctx *c, struct sock *s);
+
+/* A new connection of listener l for the segment in c, its ISS chosen,
+ * still in LISTEN (NULL on no memory). */
+static struct sock *embryo_new(struct seg_ctx *c, struct sock *l, uint32_t iss)
 {
     struct tcp_seg *g = &c->seg;
     struct host *h = c->h;
-    if (g->flags & TH_RST) {
-        drop(c, DROP_TCP_LISTEN_BAD);          /* first: ignore an RST */
-        return;
-    }
-    if (g->flags & TH_ACK) {                   /* second: <SEQ=SEG.ACK><CTL=RST> */
-        tcp_send_reset_for(h, c->ip->src, c->ip->dst, g, c->now);
-        drop(c, DROP_TCP_LISTEN_BAD);
-        return;
-    }
-    if (!(g->flags & TH_SYN)) {                /* fourth: anything else */
-        drop(c, DROP_TCP_LISTEN_BAD);
-        return;
-    }
-    /* Linux drops the SYN while the accept queue is full; the client's
-     * retransmission tries again. */
-    if (l->accept_queued > l->backlog || l->syn_queued >= (l->backlog > 256 ? l->backlog : 256)) {
-        drop(c, DROP_TCP_SYN_QUEUE_FULL);
-        return;
-    }
     struct sock *s = sock_alloc(h, SOCKT_TCP);
     if (!s)
-        return;
+        return NULL;
     s->parent = l;
     l->syn_queued++;
     s->laddr = c->ip->dst;
@@ -107,18 +78,110 @@ static void listen_input(struct seg_ctx *c, struct sock *l)
     struct tcb *t = &s->tcb;
     t->state = TCP_LISTEN;                     /* born from the listener */
     t->passive = true;
+    t->nodelay = l->tcb.nodelay;
+    t->quickack = l->tcb.quickack;
+    t->rto_min = l->tcb.rto_min;
+    t->iss = iss;
+    t->snd_una = t->snd_nxt = t->snd_up = iss;
+    tcp_tcb_init(h, s);
+    return s;
+}
+
+/* An ACK that returns a valid SYN cookie: the connection the SYN would
+ * have made, in SYN-RECEIVED, takes the ACK as if it had waited there.
+ * True if the segment was a cookie (taken or dropped). */
+static bool cookie_input(struct seg_ctx *c, struct sock *l)
+{
+    struct tcp_seg *g = &c->seg;
+    struct host *h = c->h;
+    struct syncookie ck;
+    if (!tcp_syncookie_check(h, l, c->ip->src, c->ip->dst, g, c->now, &ck))
+        return false;
+    if (l->accept_queued > l->backlog) {
+        drop(c, DROP_TCP_SYN_QUEUE_FULL);      /* the client's next segment tries again */
+        return true;
+    }
+    struct sock *s = embryo_new(c, l, g->ack - 1);
+    if (!s)
+        return true;
+    l->syncookies_ok++;
+    h->tcp.syncookies_ok++;
+    struct tcb *t = &s->tcb;
+    t->snd_nxt = g->ack;
+    t->irs = g->seq - 1;
+    t->rcv_nxt = t->rcv_up = g->seq;
+    t->snd_wl1 = t->irs;
+    t->snd_wl2 = t->iss;
+    t->snd_mss = ck.mss;
+    t->wscale_ok = ck.wscale_ok;
+    t->snd_wscale = ck.wscale_ok ? ck.wscale : 0;
+    t->rcv_wscale = ck.wscale_ok ? tcp_wscale_for(s) : 0;
+    t->sack_ok = ck.sack_ok;
+    t->ts_ok = ck.ts_ok;
+    t->ts_recent = g->opt.ts_val;
+    t->ts_recent_age = c->now;
+    t->ts_offset = tcp_conn_hash(h, 1, s->laddr, s->lport, s->raddr, s->rport, 0);
+    t->last_ack_sent = t->rcv_nxt;
+    t->eff_mss = (uint16_t)(t->snd_mss - (t->ts_ok ? TCP_TS_LEN : 0));
+    t->cwnd = tcp_initial_window(t);
+    tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv ACK with SYN cookie", c->now);
+    tcp_input_synced(c, s);
+    return true;
+}
+
+/* §3.10.7.2 LISTEN: a SYN makes a new connection in SYN-RECEIVED and the
+ * SYN,ACK leaves at once, before any accept(). */
+static void listen_input(struct seg_ctx *c, struct sock *l)
+{
+    struct tcp_seg *g = &c->seg;
+    struct host *h = c->h;
+    if (g->flags & TH_RST) {
+        drop(c, DROP_TCP_LISTEN_BAD);          /* first: ignore an RST */
+        return;
+    }
+    if (g->flags & TH_ACK) {                   /* second: <SEQ=SEG.ACK><CTL=RST> */
+        /* ... unless it returns one of our SYN cookies (RFC 4987 §3.6). */
+        if (!(g->flags & TH_SYN) && l->syn_overflow_at != TL_NEVER &&
+            c->now - l->syn_overflow_at <= SYNCOOKIE_WINDOW && cookie_input(c, l))
+            return;
+        tcp_send_reset_for(h, c->ip->src, c->ip->dst, g, c->now);
+        drop(c, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    if (!(g->flags & TH_SYN)) {                /* fourth: anything else */
+        drop(c, DROP_TCP_LISTEN_BAD);
+        return;
+    }
+    /* Linux drops the SYN while the accept queue is full; the client's
+     * retransmission tries again. */
+    if (l->accept_queued > l->backlog) {
+        drop(c, DROP_TCP_SYN_QUEUE_FULL);
+        return;
+    }
+    /* A full SYN queue (a SYN flood, RFC 4987): answer without keeping
+     * state, with a SYN cookie, or drop. */
+    if (l->syn_queued >= syn_queue_max(h, l)) {
+        if (!h->cfg.syncookies) {
+            drop(c, DROP_TCP_SYN_QUEUE_FULL);
+            return;
+        }
+        l->syn_overflow_at = c->now;
+        tcp_syncookie_send(h, l, c->ip->src, c->ip->dst, g, c->now);
+        return;
+    }
+    uint32_t iss = tcp_new_iss(h, c->ip->dst, l->lport, c->ip->src, g->sport, c->now);
+    struct sock *s = embryo_new(c, l, iss);
+    if (!s)
+        return;
+    struct tcb *t = &s->tcb;
     t->irs = g->seq;
     t->rcv_nxt = g->seq + 1;
     t->rcv_up = t->rcv_nxt;
-    t->iss = tcp_new_iss(h, s->laddr, s->lport, s->raddr, s->rport, c->now);
-    t->snd_una = t->iss;
-    t->snd_nxt = t->iss + 1;
-    t->snd_up = t->iss;
-    t->rcv_mss = ETH_MTU - 40;
-    take_mss(t, g);
-    update_window(t, g);
+    t->segs_in++;
+    tcp_syn_options_take(h, s, g, false);
+    tcp_update_window(t, g);
     tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv SYN", c->now);
-    tcp_send_segment(h, s, t->iss, TH_SYN | TH_ACK, NULL, 0, c->now);
+    tcp_send_at(h, s, t->iss, 0, false, c->now);
     tcp_arm_rto(h, s, c->now);
 }
 
@@ -154,20 +217,18 @@ static void syn_sent_input(struct seg_ctx *c, struct sock *s)
     t->irs = g->seq;
     t->rcv_nxt = g->seq + 1;
     t->rcv_up = t->rcv_nxt;
-    take_mss(t, g);
+    tcp_syn_options_take(h, s, g, true);
+    tcp_update_window(t, g);
     if (ack_ok) {
         t->snd_una = g->ack;
-        t->retries = 0;
-        t->rto_at = TL_NEVER;
-        update_window(t, g);
+        tcp_ack_of_syn(h, s, c->now);
         tcp_set_state(h, s, TCP_ESTABLISHED, "rcv SYN,ACK", c->now);
         tcp_send_ack(h, s, c->now);            /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
         tcp_output(h, s, c->now);
     } else {
         /* Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
-        update_window(t, g);
         tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv SYN", c->now);
-        tcp_send_segment(h, s, t->iss, TH_SYN | TH_ACK, NULL, 0, c->now);
+        tcp_send_at(h, s, t->iss, 0, false, c->now);
     }
 }
 
@@ -204,10 +265,10 @@ static void trim_to_window(struct tcb *t, uint32_t wnd, struct tcp_seg *g)
 }
 
 /* RFC 5961 §3.2 and §4.2: answer a suspicious RST or SYN with an ACK the
- * true peer can act on. */
+ * true peer can act on (throttled, §7). */
 static void challenge_ack(struct seg_ctx *c, struct sock *s, enum drop_reason r)
 {
-    tcp_send_ack(c->h, s, c->now);
+    tcp_challenge_ack(c->h, s, c->now);
     drop(c, r);
 }
 
@@ -247,34 +308,18 @@ static bool ack_input(struct seg_ctx *c, struct sock *s)
     struct host *h = c->h;
     /* RFC 5961 §5.2: acceptable if SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.NXT. */
     if (seq_gt(g->ack, t->snd_nxt)) {
-        tcp_send_ack(h, s, c->now);
+        tcp_challenge_ack(h, s, c->now);
         drop(c, DROP_TCP_BAD_ACK);
         return false;
     }
     if (seq_lt(g->ack, t->snd_una - t->max_snd_wnd)) {
-        tcp_send_ack(h, s, c->now);
+        tcp_challenge_ack(h, s, c->now);
         drop(c, DROP_TCP_OLD_ACK);
         return false;
     }
-    if (seq_gt(g->ack, t->snd_una)) {
-        uint32_t acked = g->ack - t->snd_una;
-        bool fin_acked = t->fin_sent && seq_gt(g->ack, t->fin_seq);
-        size_t data_acked = acked - (fin_acked ? 1 : 0);
-        if (data_acked > s->sndq.len)
-            data_acked = s->sndq.len;
-        bytering_drop(&s->sndq, data_acked);
-        t->snd_una = g->ack;
-        t->retries = 0;
-        t->rto = h->cfg.rto_initial;
-        t->rto_at = TL_NEVER;
-        tcp_arm_rto(h, s, c->now);
-    }
-    /* Window update (§3.10.7.4): only from a newer segment. */
-    if (seq_le(t->snd_una, g->ack) &&
-        (seq_lt(t->snd_wl1, g->seq) || (t->snd_wl1 == g->seq && seq_le(t->snd_wl2, g->ack))))
-        update_window(t, g);
+    tcp_ack_received(h, s, g, c->now);
 
-    bool our_fin_acked = t->fin_sent && t->snd_una == t->fin_seq + 1;
+    bool our_fin_acked = t->fin_sent && seq_gt(t->snd_una, t->fin_seq);
     switch (t->state) {
     case TCP_FIN_WAIT_1:
         if (our_fin_acked) {
@@ -299,50 +344,82 @@ static bool ack_input(struct seg_ctx *c, struct sock *s)
     return true;
 }
 
-/* Seventh check: segment text, in order only (no reassembly queue yet). */
-static void text_input(struct seg_ctx *c, struct sock *s)
+/* How an in-order arrival is acknowledged: at once (the default, and
+ * always for a FIN or a filled gap), or delayed (RFC 9293 §3.8.6.3, RFC
+ * 5681 §4.2: at least every second full-sized segment, within delack_time). */
+static void ack_policy(struct host *h, struct sock *s, uint32_t n, bool now_please, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    if (t->quickack || now_please) {
+        t->ack_now = true;
+        return;
+    }
+    t->unacked_rcvd += n;
+    if (t->unacked_rcvd >= 2u * t->rcv_mss)
+        t->ack_now = true;
+    else if (t->delack_at == TL_NEVER)
+        t->delack_at = now + h->cfg.delack_time;
+}
+
+/* Seventh check: segment text.  In order, it goes to the receive queue,
+ * and what it joins up with from the reassembly queue after it; out of
+ * order, it is held and acknowledged at once (RFC 5681 §4.2), the ACK
+ * carrying SACK blocks.  Returns true when the peer's FIN is now next. */
+static bool text_input(struct seg_ctx *c, struct sock *s)
 {
     struct tcp_seg *g = &c->seg;
     struct tcb *t = &s->tcb;
-    if (g->len == 0)
-        return;
+    bool fin = g->flags & TH_FIN;
+    if (g->len == 0 && !fin)
+        return false;
     switch (t->state) {
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
         break;
     default:
-        drop(c, DROP_TCP_AFTER_FIN);
+        if (g->len)
+            drop(c, DROP_TCP_AFTER_FIN);
         g->len = 0;
-        return;
+        return false;
     }
-    t->ack_now = true;                         /* acknowledged on arrival, before recv */
     if (g->seq != t->rcv_nxt) {
-        drop(c, DROP_TCP_OUT_OF_ORDER);
-        g->len = 0;
+        t->ack_now = true;
+        if (tcp_ofo_insert(c->h, s, g->seq, g->data, (uint32_t)g->len, fin) < 0)
+            drop(c, DROP_TCP_OUT_OF_ORDER);
+        else
+            c->h->tcp.ofo_segs++;
         g->flags &= (uint8_t)~TH_FIN;
-        return;
+        return false;
     }
     size_t n = bytering_push(&s->rcvq, g->data, g->len);
     t->rcv_nxt += (uint32_t)n;
+    t->bytes_received += n;
     if (n < g->len) {
         drop(c, DROP_TCP_RCVBUF_FULL);
         g->flags &= (uint8_t)~TH_FIN;          /* the FIN lies beyond what we took */
+        t->ack_now = true;
+        return false;
     }
+    bool moved = false;
+    if (s->ofo)
+        fin = tcp_ofo_drain(s, &moved) || fin;
+    ack_policy(c->h, s, (uint32_t)n, fin || moved || n == 0, c->now);
+    return fin;
 }
 
 /* Eighth check: FIN. */
-static void fin_input(struct seg_ctx *c, struct sock *s)
+static void fin_input(struct seg_ctx *c, struct sock *s, bool fin_now)
 {
     struct tcb *t = &s->tcb;
     struct host *h = c->h;
-    if (!(c->seg.flags & TH_FIN))
-        return;
-    if (c->seg.seq + (uint32_t)c->seg.len != t->rcv_nxt && !t->fin_rcvd) {
-        /* Out of order, and there is no reassembly queue: not taken.
-         * RFC 5681 §4.2: an out-of-order segment gets an immediate ACK. */
+    if (!fin_now) {
+        if (!(c->seg.flags & TH_FIN))
+            return;
+        /* Not in order (held, or lost to a full buffer), or a FIN again. */
         t->ack_now = true;
-        drop(c, DROP_TCP_OUT_OF_ORDER);
+        if (t->fin_rcvd && t->state == TCP_TIME_WAIT)
+            t->tw_at = c->now + 2 * h->cfg.msl;    /* restart the 2 MSL timeout */
         return;
     }
     if (!t->fin_rcvd) {
@@ -356,16 +433,13 @@ static void fin_input(struct seg_ctx *c, struct sock *s)
         tcp_set_state(h, s, TCP_CLOSE_WAIT, "rcv FIN", c->now);
         break;
     case TCP_FIN_WAIT_1:
-        if (t->fin_sent && t->snd_una == t->fin_seq + 1)
+        if (t->fin_sent && seq_gt(t->snd_una, t->fin_seq))
             tcp_set_state(h, s, TCP_TIME_WAIT, "rcv FIN", c->now);
         else
             tcp_set_state(h, s, TCP_CLOSING, "rcv FIN", c->now);
         break;
     case TCP_FIN_WAIT_2:
         tcp_set_state(h, s, TCP_TIME_WAIT, "rcv FIN", c->now);
-        break;
-    case TCP_TIME_WAIT:
-        t->tw_at = c->now + 2 * h->cfg.msl;    /* restart the 2 MSL timeout */
         break;
     default:                                   /* CLOSE-WAIT, CLOSING, LAST-ACK: stay */
         break;
@@ -406,6 +480,14 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
         g->seq++;
     }
 
+    /* RFC 7323 §5.3 R1, PAWS: a timestamp older than TS.Recent marks an
+     * old duplicate; acknowledge and drop it. */
+    if (!tcp_paws_ok(t, g, c->now)) {
+        tcp_send_ack(h, s, c->now);
+        drop(c, DROP_TCP_PAWS);
+        return;
+    }
+
     /* first: sequence number */
     if (!seq_acceptable(t, wnd, g)) {
         bool zero_window_data = wnd == 0 && g->len > 0 && g->seq == t->rcv_nxt;
@@ -422,12 +504,14 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
             drop(c, (g->flags & TH_RST) ? DROP_TCP_RST_INVALID : DROP_TCP_UNACCEPTABLE);
             return;
         }
-        /* Zero window: keep the ACK, drop the text (§3.10.7.4 "special allowance"). */
+        /* Zero window: keep the ACK, drop the text (§3.10.7.4 "special
+         * allowance"); this is how a window probe is answered. */
         drop(c, DROP_TCP_RCVBUF_FULL);
         g->len = 0;
         g->flags &= (uint8_t)~TH_FIN;
         t->ack_now = true;
     }
+    tcp_ts_update(t, g, c->now);               /* RFC 7323 §4.3 (2) */
 
     /* second: RST */
     if (g->flags & TH_RST) {
@@ -455,11 +539,6 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
             drop(c, DROP_TCP_BAD_ACK);
             return;
         }
-        t->snd_una = g->ack;
-        t->retries = 0;
-        t->rto_at = TL_NEVER;
-        t->rto = h->cfg.rto_initial;
-        update_window(t, g);
         established_from_syn_received(c, s);
     }
     if (!ack_input(c, s))
@@ -470,9 +549,9 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
         t->rcv_up = g->seq + g->urp;
     /* seventh: segment text, trimmed to the window first */
     trim_to_window(t, wnd, g);
-    text_input(c, s);
+    bool fin_now = text_input(c, s);
     /* eighth: FIN */
-    fin_input(c, s);
+    fin_input(c, s, fin_now);
     /* TIME-WAIT: a retransmitted FIN or anything else gets an ACK. */
     if (t->state == TCP_TIME_WAIT && (g->flags & TH_FIN))
         t->ack_now = true;
@@ -488,6 +567,16 @@ static bool time_wait_reopen(struct seg_ctx *c, struct sock *s)
         return false;
     tcp_set_state(c->h, s, TCP_CLOSED, "rcv SYN in TIME_WAIT", c->now);   /* an orphan: freed */
     return true;
+}
+
+/* A segment for a connection in SYN-RECEIVED or later (also the one a SYN
+ * cookie has just made), then whatever output it allows. */
+static void tcp_input_synced(struct seg_ctx *c, struct sock *s)
+{
+    s->tcb.segs_in++;
+    sync_input(c, s);
+    if (s->tcb.state != TCP_CLOSED)
+        tcp_output(c->h, s, c->now);
 }
 
 void tcp_input(struct host *h, const struct ipv4_hdr *ip, const uint8_t *p, size_t len,
@@ -512,12 +601,11 @@ void tcp_input(struct host *h, const struct ipv4_hdr *ip, const uint8_t *p, size
         listen_input(&c, s);
         return;
     case TCP_SYN_SENT:
+        s->tcb.segs_in++;
         syn_sent_input(&c, s);
         return;
     default:
-        sync_input(&c, s);
-        break;
+        tcp_input_synced(&c, s);
+        return;
     }
-    if (s->tcb.state != TCP_CLOSED)
-        tcp_output(h, s, now);
 }

@@ -1,56 +1,107 @@
-/* TCP timers: retransmission (RFC 9293 §3.8.1, backoff as RFC 6298 (5.5)),
- * TIME-WAIT (2*MSL, §3.10.7.4) and Linux's orphaned FIN-WAIT-2 timeout. */
+/* TCP timers: retransmission (RFC 6298 (5.1)-(5.7), RFC 9293 §3.8.1),
+ * persist (zero-window probes, §3.8.6.1, and the SWS override timeout of
+ * §3.8.6.2.1), delayed ACK (§3.8.6.3), TIME-WAIT (2*MSL, §3.10.7.4) and
+ * Linux's orphaned FIN-WAIT-2 timeout.  The fields are the TCB's
+ * (sock.h, one X-macro list); tcp_timers_update() starts and stops the
+ * retransmission and persist timers after every output. */
 #include <errno.h>
 
 #include "stack/stack_int.h"
 #include "stack/tcp.h"
-#include "wire/seq.h"
 
-#define RTO_MAX         (120 * TL_SEC)     /* Linux TCP_RTO_MAX */
-#define SYNACK_RETRIES  5                  /* Linux tcp_synack_retries */
+static tl_time persist_interval(const struct tcb *t)
+{
+    tl_time d = t->rto;
+    for (int i = 0; i < t->persist_shift && d < TCP_RTO_MAX; i++)
+        d *= 2;                                /* RFC 9293 SHLD-30: exponential */
+    return d > TCP_RTO_MAX ? TCP_RTO_MAX : d;
+}
 
 void tcp_arm_rto(struct host *h, struct sock *s, tl_time now)
 {
     struct tcb *t = &s->tcb;
     if (t->snd_nxt == t->snd_una) {
-        t->rto_at = TL_NEVER;
+        t->rto_at = TL_NEVER;                  /* (5.2) all acknowledged */
         return;
     }
     if (t->rto_at == TL_NEVER)
-        t->rto_at = now + t->rto;
+        t->rto_at = now + t->rto;              /* (5.1) */
+}
+
+void tcp_timers_update(struct host *h, struct sock *s, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    if (t->state == TCP_TIME_WAIT || t->state == TCP_CLOSED || t->state == TCP_LISTEN)
+        return;
+    bool idle = t->snd_nxt == t->snd_una;
+    if (t->persist_at != TL_NEVER) {
+        if (t->snd_wnd == 0 || (t->wnd_blocked && idle))
+            return;                            /* still probing */
+        t->persist_at = TL_NEVER;              /* the window opened */
+        t->persist_shift = 0;
+    }
+    if (!idle) {
+        tcp_arm_rto(h, s, now);
+        return;
+    }
+    t->rto_at = TL_NEVER;
+    if (t->wnd_blocked) {
+        /* Nothing in flight, data held back by the window: the persist
+         * timer, first after one RTO (SHLD-29). */
+        t->persist_shift = 0;
+        t->persist_at = now + persist_interval(t);
+    }
 }
 
 tl_time tcp_next_deadline(const struct sock *s)
 {
     const struct tcb *t = &s->tcb;
-    return tl_min(t->rto_at, tl_min(t->tw_at, t->fw2_at));
+    tl_time d = TL_NEVER;
+    for (int i = 0; i < TCPT__COUNT; i++)
+        d = tl_min(d, t->timer[i]);
+    return d;
 }
 
-/* Send again the first unacknowledged segment. */
-static void retransmit(struct host *h, struct sock *s, tl_time now)
+static void retransmit_timeout(struct host *h, struct sock *s, tl_time now)
 {
     struct tcb *t = &s->tcb;
-    uint8_t buf[ETH_MTU];
-    t->retrans_segs++;
-    switch (t->state) {
-    case TCP_SYN_SENT:
-        tcp_send_segment(h, s, t->iss, TH_SYN, NULL, 0, now);
+    int limit = t->state == TCP_SYN_SENT ? h->cfg.syn_retries
+              : t->state == TCP_SYN_RECEIVED ? TCP_SYNACK_RETRIES : h->cfg.data_retries;
+    if (t->retries >= limit) {
+        t->rto_at = TL_NEVER;
+        tcp_drop_conn(h, s, ETIMEDOUT, "retransmission timeout", now);
         return;
-    case TCP_SYN_RECEIVED:
-        tcp_send_segment(h, s, t->iss, TH_SYN | TH_ACK, NULL, 0, now);
-        return;
-    default:
-        break;
     }
-    size_t inflight = (t->fin_sent ? t->fin_seq : t->snd_nxt) - t->snd_una;
-    size_t n = inflight < t->snd_mss ? inflight : t->snd_mss;
-    uint8_t flags = TH_ACK;
-    if (n > 0 && n == inflight)
-        flags |= TH_PSH;
-    if (t->fin_sent && n == inflight)
-        flags |= TH_FIN;
-    bytering_peek(&s->sndq, 0, buf, n);
-    tcp_send_segment(h, s, t->snd_una, flags, buf, n, now);
+    tcp_on_rto(h, s, now);
+    t->retries++;
+    /* (5.4) the earliest unacknowledged segment, (5.5) back off, (5.6) restart. */
+    uint32_t used = tcp_send_at(h, s, t->snd_una, t->eff_mss, true, now);
+    t->high_rxt = t->snd_una + used;
+    t->rto = t->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : t->rto * 2;
+    t->rto_at = now + t->rto;
+}
+
+static void persist_timeout(struct host *h, struct sock *s, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    if (t->retries >= h->cfg.data_retries) {
+        /* Probes went unanswered that many times: the peer is gone. */
+        t->persist_at = TL_NEVER;
+        tcp_drop_conn(h, s, ETIMEDOUT, "window probes unanswered", now);
+        return;
+    }
+    t->retries++;
+    tcp_send_probe(h, s, now);
+    if (t->persist_shift < 16)
+        t->persist_shift++;
+    t->persist_at = now + persist_interval(t);
+    if (t->snd_wnd > 0 && t->snd_nxt != t->snd_una) {
+        /* The override timeout sent data into an open window: back to
+         * the retransmission timer. */
+        t->persist_at = TL_NEVER;
+        t->persist_shift = 0;
+        tcp_arm_rto(h, s, now);
+    }
 }
 
 void tcp_timers(struct host *h, struct sock *s, tl_time now)
@@ -64,17 +115,19 @@ void tcp_timers(struct host *h, struct sock *s, tl_time now)
         tcp_set_state(h, s, TCP_CLOSED, "FIN_WAIT_2 timeout", now);
         return;
     }
-    if (t->rto_at > now)
-        return;
-    int limit = t->state == TCP_SYN_SENT ? h->cfg.syn_retries
-              : t->state == TCP_SYN_RECEIVED ? SYNACK_RETRIES : h->cfg.data_retries;
-    if (t->retries >= limit) {
-        t->rto_at = TL_NEVER;
-        tcp_drop_conn(h, s, ETIMEDOUT, "retransmission timeout", now);
+    if (t->delack_at <= now) {
+        t->delack_at = TL_NEVER;
+        if (tcp_state_synchronized(t->state))
+            tcp_send_ack(h, s, now);
+    }
+    if (t->persist_at <= now) {
+        persist_timeout(h, s, now);
         return;
     }
-    t->retries++;
-    t->rto = t->rto * 2 > RTO_MAX ? RTO_MAX : t->rto * 2;
-    retransmit(h, s, now);
-    t->rto_at = now + t->rto;
+    if (t->rto_at <= now) {
+        t->rto_at = TL_NEVER;
+        retransmit_timeout(h, s, now);
+        if (t->state != TCP_CLOSED && tcp_state_synchronized(t->state))
+            tcp_output(h, s, now);             /* more of what recovery calls lost, if cwnd allows */
+    }
 }

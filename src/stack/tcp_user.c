@@ -36,8 +36,9 @@ void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char
     if (st == TCP_ESTABLISHED)
         s->ever_connected = true;
     if (st == TCP_TIME_WAIT || st == TCP_CLOSED) {
-        s->tcb.rto_at = TL_NEVER;
-        s->tcb.fw2_at = TL_NEVER;
+        for (int i = 0; i < TCPT__COUNT; i++)
+            s->tcb.timer[i] = TL_NEVER;
+        tcp_ofo_free(s);
     }
     if (st == TCP_TIME_WAIT)
         s->tcb.tw_at = now + 2 * h->cfg.msl;
@@ -53,6 +54,30 @@ void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char
         s->dead = true;
 }
 
+/* F(localip, localport, remoteip, remoteport, secret) of RFC 6528 (here
+ * SHA-256), `domain` and `extra` mixed in for the other uses. */
+uint32_t tcp_conn_hash(const struct host *h, uint32_t domain, uint32_t laddr, uint16_t lport,
+                       uint32_t raddr, uint16_t rport, uint32_t extra)
+{
+    uint8_t in[32 + 12 + 8], d[32];
+    size_t n = 32 + 12;
+    memcpy(in, h->iss_secret, 32);
+    put_be32(in + 32, laddr);
+    put_be16(in + 36, lport);
+    put_be32(in + 38, raddr);
+    put_be16(in + 42, rport);
+    if (domain) {
+        put_be32(in + 44, domain);
+        put_be32(in + 48, extra);
+        n += 8;
+    }
+    struct sha256 c;
+    sha256_init(&c);
+    sha256_update(&c, in, n);
+    sha256_final(&c, d);
+    return get_be32(d);
+}
+
 /* RFC 6528: ISN = M + F(localip, localport, remoteip, remoteport, secret),
  * M a 4-microsecond clock, F a keyed hash (here SHA-256). */
 uint32_t tcp_new_iss(struct host *h, uint32_t laddr, uint16_t lport, uint32_t raddr,
@@ -62,17 +87,7 @@ uint32_t tcp_new_iss(struct host *h, uint32_t laddr, uint16_t lport, uint32_t ra
         h->iss_forced = false;
         return h->iss_next;
     }
-    uint8_t in[32 + 12], d[32];
-    memcpy(in, h->iss_secret, 32);
-    put_be32(in + 32, laddr);
-    put_be16(in + 36, lport);
-    put_be32(in + 38, raddr);
-    put_be16(in + 42, rport);
-    struct sha256 c;
-    sha256_init(&c);
-    sha256_update(&c, in, sizeof in);
-    sha256_final(&c, d);
-    return (uint32_t)(now / 4) + get_be32(d);
+    return (uint32_t)(now / 4) + tcp_conn_hash(h, 0, laddr, lport, raddr, rport, 0);
 }
 
 /* OPEN, active (RFC 9293 §3.10.1): choose the ISS, send <SYN>, SYN-SENT. */
@@ -81,19 +96,16 @@ int tcp_open_active(struct host *h, struct sock *s, tl_time now)
     struct tcb *t = &s->tcb;
     t->iss = tcp_new_iss(h, s->laddr, s->lport, s->raddr, s->rport, now);
     t->snd_una = t->iss;
-    t->snd_nxt = t->iss + 1;
+    t->snd_nxt = t->iss;
     t->snd_up = t->iss;
     t->snd_wnd = 0;
     t->snd_wl1 = t->snd_wl2 = 0;
     t->rcv_nxt = t->irs = t->rcv_up = 0;
-    t->rcv_mss = ETH_MTU - 40;
-    t->snd_mss = 536;                      /* RFC 9293 §3.7.1 default until told */
-    t->fin_queued = t->fin_sent = t->fin_rcvd = false;
     t->passive = false;
-    t->retries = 0;
-    t->rto = h->cfg.rto_initial;
+    tcp_tcb_init(h, s);
+    tcp_syn_options_offer(h, s);
     tcp_set_state(h, s, TCP_SYN_SENT, "connect", now);
-    tcp_send_segment(h, s, t->iss, TH_SYN, NULL, 0, now);
+    tcp_send_at(h, s, t->iss, 0, false, now);
     tcp_arm_rto(h, s, now);
     return 0;
 }
@@ -108,18 +120,19 @@ void tcp_close(struct host *h, struct sock *s, tl_time now)
     switch (t->state) {
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
-        t->fin_queued = true;
         tcp_set_state(h, s, TCP_FIN_WAIT_1, s->fd >= 0 && !s->shut_rd ? "shutdown" : "close", now);
         break;
     case TCP_CLOSE_WAIT:
-        t->fin_queued = true;
         tcp_set_state(h, s, TCP_LAST_ACK, s->fd >= 0 && !s->shut_rd ? "shutdown" : "close", now);
         break;
     default:
         return;
     }
-    if (t->state != TCP_SYN_RECEIVED)
-        tcp_output(h, s, now);
+    /* The FIN takes the sequence number after the last byte queued; from
+     * SYN-RECEIVED it follows our unacknowledged SYN (§3.10.4). */
+    t->fin_seq = tcp_data_start(t) + (uint32_t)s->sndq.len;
+    t->fin_queued = true;
+    tcp_output(h, s, now);
 }
 
 void tcp_drop_conn(struct host *h, struct sock *s, int err, const char *cause, tl_time now)
@@ -164,7 +177,7 @@ void tcp_rcv_consumed(struct host *h, struct sock *s, tl_time now)
     if (!tcp_state_synchronized(t->state) || t->fin_rcvd)
         return;
     uint32_t open_now = seq_gt(t->rcv_adv, t->rcv_nxt) ? t->rcv_adv - t->rcv_nxt : 0;
-    uint32_t new_wnd = tcp_rcv_window(s);
+    uint32_t new_wnd = tcp_select_window(s);
     uint32_t step = t->rcv_mss < s->rcvq.limit / 2 ? t->rcv_mss : (uint32_t)s->rcvq.limit / 2;
     if (new_wnd > open_now && new_wnd >= 2 * open_now && new_wnd - open_now >= step)
         tcp_send_ack(h, s, now);

@@ -1,6 +1,11 @@
-/* Per-host trace: state transitions (old, new, cause, time), frames sent
- * and received, and drops.  A ring of events with increasing ids; views
- * read "every event after id N" and learn how many fell out of the ring. */
+/* Per-host traces: rings of events with increasing ids; views read "every
+ * event after id N" and learn how many fell out of the ring.
+ *
+ * A host keeps two (host.h): `trace` holds the state transitions only (old,
+ * new, cause, time), so a long transfer cannot push a connection's history
+ * out; `wire_trace` holds frames sent and received and drops, each with
+ * its length and, if the ring was made with a snap length, the first bytes
+ * of the frame. */
 #ifndef TCPLAB_TRACE_H
 #define TCPLAB_TRACE_H
 
@@ -23,18 +28,25 @@ struct trace_ev {
     const char *cause;         /* static text: "connect", "rcv SYN,ACK", ... */
     enum drop_reason drop;     /* TRACE_DROP */
     uint16_t len;              /* TRACE_TX / TRACE_RX / TRACE_DROP: frame length */
-    uint8_t frame[ETH_FRAME_MAX];
+    uint16_t caplen;           /* bytes of it kept at `frame` (0 without a snap length) */
+    const uint8_t *frame;      /* into the ring's own storage, or NULL */
 };
 
 struct trace {
     struct trace_ev *ring;
+    uint8_t *frames;           /* cap slots of `snap` bytes, or NULL */
+    size_t snap;
     size_t cap;
     uint64_t next_id;          /* id the next event gets; ids start at 1 */
 };
 
-int trace_init(struct trace *t, size_t cap);
+/* A ring of cap events; snap > 0 keeps that many bytes of each frame. */
+int trace_init(struct trace *t, size_t cap, size_t snap);
 void trace_free(struct trace *t);
 struct trace_ev *trace_add(struct trace *t, enum trace_kind kind, tl_time now);
+/* Record a frame (or a dropped one) with its first bytes if the ring keeps them. */
+struct trace_ev *trace_add_frame(struct trace *t, enum trace_kind kind, const uint8_t *frame,
+                                 size_t len, tl_time now);
 /* The event with this id, or NULL if it is not (or no longer) in the ring. */
 const struct trace_ev *trace_get(const struct trace *t, uint64_t id);
 /* Oldest id still held. */

@@ -125,43 +125,95 @@ static void print_header(FILE *out, const struct view_style *st, const struct ho
 
 /* Send-Q (bytes not yet acknowledged or not yet sent), bytes in flight
  * (SND.NXT - SND.UNA: sent, unacknowledged; SYN and FIN count one each),
- * Recv-Q (arrived, not yet read), the MSS we send with, retransmissions. */
+ * Recv-Q (arrived, not yet read; out of order, held for reassembly), the
+ * MSS we send with (the peer's option; ss -i shows the data bytes per
+ * segment, less our options), retransmissions. */
 static void print_queues(FILE *out, const struct view_style *st, const struct sock *s,
                          const struct tcb *prev)
 {
     const struct tcb *t = &s->tcb;
     char mss[16];
-    fprintf(out, "  Send-Q %zu  in flight %u  Recv-Q %zu  MSS ",
-            sock_send_queue(s), t->snd_nxt - t->snd_una, sock_recv_queue(s));
+    fprintf(out, "  Send-Q %zu  in flight %u  Recv-Q %zu", sock_send_queue(s),
+            t->snd_nxt - t->snd_una, sock_recv_queue(s));
+    if (t->ofo_bytes)
+        fprintf(out, " (+%u out of order)", t->ofo_bytes);
+    fputs("  MSS ", out);
     snprintf(mss, sizeof mss, "%u", (unsigned)t->snd_mss);
     put_mark(out, st, prev && prev->snd_mss != t->snd_mss, mss);
-    if (t->retrans_segs)
+    if (t->retrans_segs) {
         fprintf(out, "  retransmitted %u", t->retrans_segs);
+        if (t->timeouts || t->fast_retrans)
+            fprintf(out, " (%u timeout%s, %u fast)", t->timeouts, t->timeouts == 1 ? "" : "s",
+                    t->fast_retrans);
+    }
+    fputc('\n', out);
+}
+
+/* The retransmission timer's variables (RFC 6298) and congestion control's
+ * (RFC 5681): "RTO 0.2s  SRTT 0.0002s  RTTVAR 0.0001s  cwnd 14480
+ * ssthresh 7240  slow start". */
+static void print_congestion(FILE *out, const struct view_style *st, const struct tcb *t,
+                             const struct tcb *prev)
+{
+    char v[40];
+    fputs("  RTO ", out);
+    put_mark(out, st, prev && prev->rto != t->rto, vu_secs(v, t->rto));
+    if (t->srtt || t->rttvar) {
+        fputs("  SRTT ", out);
+        put_mark(out, st, prev && prev->srtt != t->srtt, vu_secs(v, t->srtt));
+        fputs("  RTTVAR ", out);
+        put_mark(out, st, prev && prev->rttvar != t->rttvar, vu_secs(v, t->rttvar));
+    }
+    fputs("  cwnd ", out);
+    snprintf(v, sizeof v, "%u", t->cwnd);
+    put_mark(out, st, prev && prev->cwnd != t->cwnd, v);
+    if (t->ssthresh < 0x7fffffff) {
+        fputs("  ssthresh ", out);
+        snprintf(v, sizeof v, "%u", t->ssthresh);
+        put_mark(out, st, prev && prev->ssthresh != t->ssthresh, v);
+    }
+    const char *phase = t->rto_recovery ? "loss recovery (timeout)"
+                      : t->in_recovery ? "fast recovery"
+                      : t->cwnd < t->ssthresh ? "slow start" : "congestion avoidance";
+    fprintf(out, "  %s", phase);
+    if (t->snd_wnd == 0 && t->snd_nxt == t->snd_una + (t->persist_at != TL_NEVER))
+        fputs(", zero window", out);
     fputc('\n', out);
 }
 
 /* Only the timers that run, with the time left (RFC 6298 retransmission,
- * RFC 9293 §3.4.2 TIME-WAIT = 2*MSL, Linux's orphaned FIN-WAIT-2). */
+ * RFC 9293 §3.8.6.1 persist, §3.8.6.3 delayed ACK, §3.4.2 TIME-WAIT =
+ * 2*MSL, Linux's orphaned FIN-WAIT-2). */
 static void print_timers(FILE *out, const struct tcb *t, tl_time now)
 {
     char a[32], b[32];
     bool any = false;
-    if (t->rto_at != TL_NEVER) {
-        fprintf(out, "  timers: retransmit in %s (RTO %s", vu_secs(a, t->rto_at - now),
-                vu_secs(b, t->rto));
-        if (t->retries)
-            fprintf(out, ", %d %s", t->retries, t->retries == 1 ? "retry" : "retries");
-        fputc(')', out);
+    for (int i = 0; i < TCPT__COUNT; i++) {
+        if (t->timer[i] == TL_NEVER)
+            continue;
+        fputs(any ? "  " : "  timers: ", out);
         any = true;
-    }
-    if (t->tw_at != TL_NEVER) {
-        fprintf(out, "%s2MSL ends in %s", any ? "  " : "  timers: ", vu_secs(a, t->tw_at - now));
-        any = true;
-    }
-    if (t->fw2_at != TL_NEVER) {
-        fprintf(out, "%sFIN-WAIT-2 timeout in %s", any ? "  " : "  timers: ",
-                vu_secs(a, t->fw2_at - now));
-        any = true;
+        vu_secs(a, t->timer[i] - now);
+        switch ((enum tcp_timer)i) {
+        case TCPT_RETRANSMIT:
+            fprintf(out, "retransmit in %s (RTO %s", a, vu_secs(b, t->rto));
+            if (t->retries)
+                fprintf(out, ", %d %s", t->retries, t->retries == 1 ? "retry" : "retries");
+            fputc(')', out);
+            break;
+        case TCPT_PERSIST:
+            fprintf(out, "persist in %s (window probe %u)", a, t->probes + 1);
+            break;
+        case TCPT_TIME_WAIT:
+            fprintf(out, "2MSL ends in %s", a);
+            break;
+        case TCPT_FIN_WAIT_2:
+            fprintf(out, "FIN-WAIT-2 timeout in %s", a);
+            break;
+        default:
+            fprintf(out, "%s in %s", tcp_timer_name((enum tcp_timer)i), a);
+            break;
+        }
     }
     if (any)
         fputc('\n', out);
@@ -210,5 +262,7 @@ void view_tcb(FILE *out, const struct view_style *st, const struct host *h,
     }
     print_grid(out, st, &s->tcb, prev);
     print_queues(out, st, s, prev);
+    if (tcp_state_synchronized(s->tcb.state) && s->tcb.state != TCP_TIME_WAIT)
+        print_congestion(out, st, &s->tcb, prev);
     print_timers(out, &s->tcb, now);
 }

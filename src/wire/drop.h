@@ -19,7 +19,6 @@
     X(IP_BAD_CSUM,      "IPv4 header checksum wrong")                     \
     X(IP_NOT_FOR_US,    "IPv4 destination is not this host")              \
     X(IP_FRAGMENT,      "IPv4 fragment (no reassembly)")                  \
-    X(IP_TTL_ZERO,      "IPv4 TTL zero")                                  \
     X(IP_BAD_SRC,       "IPv4 source is broadcast, multicast or ours")    \
     X(IP_UNKNOWN_PROTO, "unhandled IP protocol")                          \
     X(ICMP_TRUNCATED,   "ICMP message truncated")                         \
@@ -45,9 +44,9 @@
     X(TCP_LISTEN_BAD,   "TCP segment to LISTEN neither SYN nor RST")      \
     X(TCP_SYN_QUEUE_FULL,"TCP SYN queue or accept queue full")            \
     X(TCP_RCVBUF_FULL,  "TCP data beyond the receive buffer")             \
-    X(TCP_OUT_OF_ORDER, "TCP data out of order (not queued)")             \
+    X(TCP_OUT_OF_ORDER, "TCP data out of order, reassembly queue full")   \
     X(TCP_AFTER_FIN,    "TCP data after the peer's FIN")                  \
-    X(TCP_TIME_WAIT,    "TCP segment in TIME-WAIT")                       \
+    X(TCP_PAWS,         "TCP timestamp older than TS.Recent (PAWS)")      \
     X(ARP_QUEUE_FULL,   "frame waiting for ARP dropped: queue full")      \
     X(ARP_UNRESOLVED,   "frame waiting for ARP dropped: no reply")
 
