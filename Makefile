@@ -104,6 +104,8 @@ install: tcplab
 	install -m 755 tcplab $(DESTDIR)$(PREFIX)/bin/tcplab
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man1/ || true; done
 	for m in man/*.5; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(PREFIX)/share/man/man5/ || true; done
+	install -d $(DESTDIR)$(PREFIX)/share/tcplab/labs
+	install -m 644 labs/*.lab $(DESTDIR)$(PREFIX)/share/tcplab/labs/
 
 clean:
 	rm -rf build tcplab

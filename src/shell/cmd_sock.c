@@ -228,6 +228,32 @@ static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enu
         off += (size_t)snprintf(p->line + off, sizeof p->line - off, "%s%s", i ? " " : "",
                                 cl->argv[i].quoted ? "\"...\"" : cl->argv[i].s);
     sha256_init(&p->sha);
+    p->started = sh->ncommands;
+}
+
+/* Said at the end of the command that made a call still waiting. */
+void sh_pending_note(struct shell *sh, int host)
+{
+    const struct pending *p = &sh->pend[host];
+    const char *name = sh_host_name(sh, host);
+    switch (p->kind) {
+    case PEND_ACCEPT:
+        fprintf(sh->out, "(%s: accept waits for a connection; the prompt stays free)\n", name);
+        break;
+    case PEND_RECV:
+        fprintf(sh->out, "(%s: recv waits for data; the prompt stays free)\n", name);
+        break;
+    case PEND_RECV_ALL:
+        fprintf(sh->out, "(%s: recv --all reads until the peer closes; %zu bytes so far; "
+                         "the prompt stays free)\n", name, p->done);
+        break;
+    case PEND_SEND_BYTES:
+        fprintf(sh->out, "(%s: send waits for the receiver to make room; %zu of %zu bytes "
+                         "taken so far; the prompt stays free)\n", name, p->done, p->want);
+        break;
+    case PEND_NONE:
+        break;
+    }
 }
 
 int cmd_accept(struct shell *sh, int host, struct sh_cmdline *cl)
@@ -236,11 +262,7 @@ int cmd_accept(struct shell *sh, int host, struct sh_cmdline *cl)
     if (fd < 0)
         return -1;
     start_pending(sh, host, cl, PEND_ACCEPT, fd);
-    if (!sh_pending_step(sh, host)) {
-        fprintf(sh->out, "(%s: accept waits for a connection; the prompt stays free)\n",
-                sh_host_name(sh, host));
-        sh->pend[host].announced = true;
-    }
+    sh_pending_step(sh, host);
     return 0;
 }
 
@@ -340,11 +362,7 @@ int cmd_recv(struct shell *sh, int host, struct sh_cmdline *cl)
     }
     start_pending(sh, host, cl, k, fd);
     sh->pend[host].want = n;
-    if (!sh_pending_step(sh, host) && k == PEND_RECV) {
-        fprintf(sh->out, "(%s: recv waits for data; the prompt stays free)\n",
-                sh_host_name(sh, host));
-        sh->pend[host].announced = true;
-    }
+    sh_pending_step(sh, host);
     return 0;
 }
 
@@ -543,7 +561,7 @@ void sh_pending_finish(struct shell *sh, int host)
     struct sockinfo si;
     char a[16], hex[65];
     uint8_t d[32];
-    if (p->announced)
+    if (p->started != sh->ncommands)         /* it began in an earlier command */
         fprintf(sh->out, "%s: %s returned:\n", sh_host_name(sh, host), p->line);
     if (p->err) {
         if (p->kind == PEND_SEND_BYTES || p->kind == PEND_RECV_ALL)
@@ -591,6 +609,12 @@ void sh_pending_finish(struct shell *sh, int host)
     }
     free(p->data);
     memset(p, 0, sizeof *p);
+}
+
+void sh_unfinished_text(const struct shell *sh, int host, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "(%s: '%s' was still waiting at the end of the script)",
+             sh_host_name(sh, host), sh->pend[host].line);
 }
 
 void sh_cancel_pending(struct shell *sh)

@@ -426,9 +426,11 @@ int shell_run_script(struct shell *sh, FILE *in)
             catch_up(sh);
         }
     for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
-            fprintf(sh->out, "(%s: '%s' was still waiting at the end of the script)\n",
-                    sh_host_name(sh, h), sh->pend[h].line);
+        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed) {
+            char text[256];
+            sh_unfinished_text(sh, h, text, sizeof text);
+            fprintf(sh->out, "%s\n", text);
+        }
     fflush(sh->out);
     return sh->errors ? 1 : 0;
 }

@@ -284,6 +284,7 @@ static void print_tcbs(struct shell *sh)
 
 void sh_report_begin(struct shell *sh)
 {
+    sh->ncommands++;
     memset(&sh->log.n, 0, sizeof sh->log - offsetof(struct sh_frame_log, n));
     for (int h = 0; h < WORLD_HOSTS; h++)
         sh->trace_mark[h] = sh_host(sh, h) ? trace_last_id(&sh_host(sh, h)->trace) : 0;
@@ -299,9 +300,12 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
     if (sh->tap && sh->show.decode)
         sh_tap_report_frames(sh);              /* frames the stack does not handle */
     fwrite(held, 1, nheld, sh->out);
-    for (int h = 0; h < WORLD_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++) {
         if (sh->pend[h].completed)
             sh_pending_finish(sh, h);
+        else if (sh->pend[h].kind != PEND_NONE && sh->pend[h].started == sh->ncommands)
+            sh_pending_note(sh, h);
+    }
     if (sh->show.state)
         print_transitions(sh);
     if (sh->show.tcb)

@@ -64,7 +64,7 @@ struct pending {
     size_t done;               /* bytes so far */
     uint64_t seed;             /* send --bytes: the pseudo-random stream */
     struct sha256 sha;         /* --all / --bytes */
-    bool announced;            /* "waits ..." was printed: name the call when it completes */
+    uint64_t started;          /* the command (sh->ncommands) that made the call */
     /* result, once completed */
     bool completed;
     int err;                   /* positive errno, or 0 */
@@ -132,6 +132,7 @@ struct shell {
     struct sh_snapshot *before;
     size_t nbefore, capbefore;
     bool sigint;               /* Ctrl-C seen */
+    uint64_t ncommands;        /* socket calls so far: which command a pending call began in */
     struct sh_tap *tap;        /* tap mode's state (tapmode.c); NULL in sim mode */
 
     /* Sees every command and all it printed (labs check their checkpoints
@@ -232,7 +233,11 @@ int cmd_setsockopt(struct shell *, int, struct sh_cmdline *);
 int cmd_print(struct shell *, int, struct sh_cmdline *);
 int cmd_import(struct shell *, int, struct sh_cmdline *);
 bool sh_pending_step(struct shell *sh, int host);
+/* "(juliet: 'accept s' was still waiting at the end of the script)": what a
+ * script prints for a call that never completed (replay expects it too). */
+void sh_unfinished_text(const struct shell *sh, int host, char *buf, size_t cap);
 void sh_pending_finish(struct shell *sh, int host);
+void sh_pending_note(struct shell *sh, int host);
 
 int cmd_tcb(struct shell *, int, struct sh_cmdline *);
 int cmd_diagram(struct shell *, int, struct sh_cmdline *);

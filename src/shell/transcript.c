@@ -168,8 +168,7 @@ static bool unfinished_tail(struct shell *sh, const struct transcript *t, size_t
         if (sh->pend[h].kind == PEND_NONE || sh->pend[h].completed)
             continue;
         char want[256];
-        snprintf(want, sizeof want, "(%s: '%s' was still waiting at the end of the script)",
-                 sh_host_name(sh, h), sh->pend[h].line);
+        sh_unfinished_text(sh, h, want, sizeof want);
         if (i >= t->n || strcmp(t->line[i], want) != 0)
             return false;
         i++;
