@@ -20,7 +20,7 @@ APP_LIBS   := $(shell pkg-config --libs libpcap readline 2>/dev/null || echo -lp
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-           -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral
+           -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS  ?= -O2 -g
 VERSION := 0.1.0
 CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DTCPLAB_VERSION=\"$(VERSION)\" -Isrc -Itests/lib -MMD -MP $(PKG_CFLAGS)
