@@ -203,8 +203,13 @@ int cmd_connect(struct shell *sh, int host, struct sh_cmdline *cl)
     if (rc == -EINPROGRESS) {
         /* Block as Python does: the handshake runs, timers included. */
         struct conn_wait w = {sh, host, fd, 0};
-        if (!world_run_until(sh->w, connect_done, &w, sh_now(sh) + CONNECT_LIMIT))
+        if (!world_run_until(sh->w, connect_done, &w, sh_now(sh) + CONNECT_LIMIT)) {
+            /* Ctrl-C (real time): the prompt says KeyboardInterrupt, and the
+             * socket stays in SYN_SENT as Python leaves it. */
+            if (world_interrupt)
+                return 0;
             w.err = ETIMEDOUT;
+        }
         rc = -w.err;
     }
     if (rc < 0)

@@ -472,7 +472,7 @@ def shell():
     out = t.run("juliet: tcb c")
     expect(has(out, r"juliet c \(fd 4\)  10\.10\.2\.100:4000 -> 10\.10\.1\.100:\d+  ESTABLISHED"),
            "juliet's tcb header")
-    expect(has(out, r"SND\.UNA \d+\s+SND\.NXT \d+"), "juliet's SND.UNA / SND.NXT")
+    expect(has(out, r"SND\.UNA\s+\d+\s+SND\.NXT\s+\d+"), "juliet's SND.UNA / SND.NXT")
     expect(has(out, r"TCP_INFO: RTO"), "no TCP_INFO")
     out = t.run("lsof")
     expect(has(out, r"tcplab\s+romeo\s+3u") and has(out, r"tcplab\s+juliet\s+4u"), "lsof")
