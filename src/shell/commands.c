@@ -27,49 +27,54 @@ static const struct sh_cmd commands[] = {
     {"socket", "socket", "[NAME =] socket [tcp|udp]",
      "create a socket (sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM))",
      "Creates a TCP (default) or UDP socket and names it.  Nothing is sent.\n"
-     "Example: sock = socket", 0, 1, true, cmd_socket, w_proto},
+     "Example: sock = socket", 0, 1, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_socket, w_proto},
     {"bind", "socket", "bind SOCK ADDR PORT", "give the socket a local address and port",
      "ADDR may be an address of this host, 0.0.0.0, * or '' (any).  PORT 0 picks a free one.\n"
      "Example: bind sock 10.10.2.100 4000     sock.bind(('10.10.2.100', 4000))",
-     3, 3, true, cmd_bind, NULL},
+     3, 3, CMD_SOCKCALL | CMD_REPORT, cmd_bind, NULL},
     {"listen", "socket", "listen SOCK [BACKLOG]", "wait for connections (LISTEN)",
      "Moves the socket to LISTEN.  BACKLOG bounds the accept queue (default 128).\n"
-     "Nothing is sent.  Example: listen sock       sock.listen()", 1, 2, true, cmd_listen, NULL},
+     "Nothing is sent.  Example: listen sock       sock.listen()",
+     1, 2, CMD_SOCKCALL | CMD_REPORT, cmd_listen, NULL},
     {"connect", "socket", "connect SOCK ADDR PORT", "open a connection (three-way handshake)",
      "Sends SYN and waits for the handshake to finish or fail.  A refusal prints\n"
      "ConnectionRefusedError: [Errno 111] Connection refused, as Python does.\n"
      "Example: connect sock 10.10.2.100 4000   sock.connect(('10.10.2.100', 4000))",
-     3, 3, true, cmd_connect, NULL},
+     3, 3, CMD_SOCKCALL | CMD_REPORT, cmd_connect, NULL},
     {"accept", "socket", "[NAME[, ADDR] =] accept SOCK", "take a connection from the accept queue",
      "Returns at once if a connection is waiting; otherwise the call is left pending and\n"
      "its result is printed when a connection arrives.  Accept sends nothing: the\n"
-     "handshake already happened.  Example: conn, addr = accept sock", 1, 1, true, cmd_accept,
+     "handshake already happened.  Example: conn, addr = accept sock",
+     1, 1, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_accept,
      NULL},
     {"send", "data", "send SOCK \"TEXT\" | send SOCK --bytes N", "send bytes",
      "TEXT takes escapes \\n \\t \\\\ \\\" \\xHH.  --bytes N sends N seeded pseudo-random\n"
      "bytes (sizes take k, M, G) and prints their count and SHA-256; a large send is\n"
      "summarised.  Example: send sock \"Hello juliet\\n\"    sock.send(b\"Hello juliet\\n\")",
-     2, 3, true, cmd_send, NULL},
+     2, 3, CMD_SOCKCALL | CMD_REPORT, cmd_send, NULL},
     {"sendto", "data", "sendto SOCK ADDR PORT \"TEXT\"", "send a UDP datagram",
      "Example: sendto u 10.10.2.100 4001 \"ping\"   u.sendto(b\"ping\", ('10.10.2.100', 4001))",
-     4, 4, true, cmd_sendto, NULL},
+     4, 4, CMD_SOCKCALL | CMD_REPORT, cmd_sendto, NULL},
     {"recv", "data", "[NAME =] recv SOCK [N] | recv SOCK --all", "receive bytes",
      "Reads up to N bytes (default 1024) from the receive queue, waiting if it is empty.\n"
      "b'' means the peer closed.  --all reads to the end of the stream and prints the\n"
-     "count and SHA-256.  Example: recv conn 1024    conn.recv(1024)", 1, 2, true, cmd_recv,
+     "count and SHA-256.  Example: recv conn 1024    conn.recv(1024)",
+     1, 2, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_recv,
      NULL},
     {"recvfrom", "data", "recvfrom SOCK [N]", "receive a UDP datagram and its sender",
-     "Example: recvfrom u 1024", 1, 2, true, cmd_recvfrom, NULL},
+     "Example: recvfrom u 1024", 1, 2, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_recvfrom, NULL},
     {"shutdown", "socket", "shutdown SOCK rd|wr|rdwr", "close one or both directions",
      "wr sends FIN (half-close); data can still arrive.  rd stops reading.\n"
-     "Example: shutdown sock wr     sock.shutdown(socket.SHUT_WR)", 2, 2, true, cmd_shutdown,
+     "Example: shutdown sock wr     sock.shutdown(socket.SHUT_WR)",
+     2, 2, CMD_SOCKCALL | CMD_REPORT, cmd_shutdown,
      w_how},
     {"close", "socket", "close SOCK", "close the socket (FIN, or RST if data is unread)",
      "The descriptor goes at once; the connection finishes its close on its own\n"
      "(FIN-WAIT, TIME-WAIT).  Closing with unread data sends RST, as Linux does.\n"
-     "Example: close sock     sock.close()", 1, 1, true, cmd_close, NULL},
+     "Example: close sock     sock.close()", 1, 1, CMD_SOCKCALL | CMD_REPORT, cmd_close, NULL},
     {"abort", "socket", "abort SOCK", "close with SO_LINGER {1, 0}: send RST",
-     "RFC 9293 ABORT: the connection is reset at once.", 1, 1, true, cmd_abort, NULL},
+     "RFC 9293 ABORT: the connection is reset at once.",
+     1, 1, CMD_SOCKCALL | CMD_REPORT, cmd_abort, NULL},
     {"setsockopt", "socket",
      "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf|nodelay|quickack|rto_min VALUE",
      "set a socket option",
@@ -77,37 +82,34 @@ static const struct sh_cmd commands[] = {
      "(TCP_NODELAY); quickack 0 turns delayed ACKs on (every data segment is ACKed at\n"
      "once by default); rto_min sets the lowest retransmission timeout, in ms (200).\n"
      "Also accepts the Python form sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-     "and sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1).", 3, 3, false,
-     cmd_setsockopt, w_opt},
+     "and sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1).",
+     3, 3, 0, cmd_setsockopt, w_opt},
     /* look */
     {"tcb", "look", "tcb [SOCK]", "show the TCB of a socket (all sockets of the host if none)",
      "SND.UNA SND.NXT SND.WND SND.UP SND.WL1 SND.WL2 ISS, RCV.NXT RCV.WND RCV.UP IRS,\n"
-     "queues and running timers.", 0, 1, false, cmd_tcb, NULL},
+     "queues and running timers.", 0, 1, 0, cmd_tcb, NULL},
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
-     "The current state and the transitions the socket took are marked.", 0, 1, false,
-     cmd_diagram, NULL},
+     "The current state and the transitions the socket took are marked.",
+     0, 1, 0, cmd_diagram, NULL},
     {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
      "retransmitted, acknowledged, received, in flight, retransmissions, the timer.",
-     0, 1, false, cmd_ss, w_ss},
-    {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i", NULL, 0, 0, false,
-     cmd_lsof, NULL},
-    {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, false, cmd_arp, NULL},
-    {"ifconfig", "look", "ifconfig", "show the host's interface and counters", NULL, 0, 0, false,
-     cmd_ifconfig, NULL},
-    {"route", "look", "route", "show the host's routing table", NULL, 0, 0, false, cmd_route,
+     0, 1, 0, cmd_ss, w_ss},
+    {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i", NULL, 0, 0, 0, cmd_lsof, NULL},
+    {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, 0, cmd_arp, NULL},
+    {"ifconfig", "look", "ifconfig", "show the host's interface and counters", NULL, 0, 0, 0, cmd_ifconfig, NULL},
+    {"route", "look", "route", "show the host's routing table", NULL, 0, 0, 0, cmd_route,
      NULL},
     {"drops", "look", "drops", "show why frames were dropped (named, counted reasons)", NULL, 0,
-     0, false, cmd_drops, NULL},
+     0, 0, cmd_drops, NULL},
     {"ping", "look", "ping ADDR [COUNT]", "send ICMP echo requests and show the replies",
-     "COUNT defaults to 1, one second apart.", 1, 2, true, cmd_ping, NULL},
+     "COUNT defaults to 1, one second apart.", 1, 2, CMD_REPORT, cmd_ping, NULL},
     /* time */
     {"sleep", "time", "sleep DURATION", "let time pass (200ms, 2s, 2msl)",
      "Virtual time in sim mode: timers such as TIME-WAIT (2*MSL) fire as it passes.", 1, 1,
-     true, cmd_sleep, NULL},
-    {"time", "time", "time", "print the clock (seconds since the start)", NULL, 0, 0, false,
-     cmd_time, NULL},
+     CMD_REPORT, cmd_sleep, NULL},
+    {"time", "time", "time", "print the clock (seconds since the start)", NULL, 0, 0, 0, cmd_time, NULL},
     /* wire */
     {"wire", "wire",
      "wire [hold|release|step [N]|drop [N]|loss PCT|dup PCT|reorder PCT|delay DURATION|"
@@ -120,37 +122,36 @@ static const struct sh_cmd commands[] = {
      "with a queue of QUEUE frames (100), tail-dropping when full.  Both directions.\n"
      "wire reset: no faults.  wire alone: the settings, the counts, the held frames.\n"
      "The faults draw from the session's seed: a sim-mode session replays exactly.",
-     0, 3, false, cmd_wire, w_wire},
+     0, 3, 0, cmd_wire, w_wire},
     /* output */
     {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
      "After each socket call tcplab prints the decoded frames, the state transitions and\n"
-     "the TCBs.  `show` alone prints the settings.", 0, 2, false, cmd_show, w_show},
+     "the TCBs.  `show` alone prints the settings.", 0, 2, 0, cmd_show, w_show},
     {"decode", "output", "decode FLAGS", "set tcpdump flags for the live decode (-S -v -x -X -e)",
-     "Example: decode -SnvX.  `decode` alone prints the flags in force.", 0, 4, false,
-     cmd_decode, w_decode},
+     "Example: decode -SnvX.  `decode` alone prints the flags in force.",
+     0, 4, 0, cmd_decode, w_decode},
     {"capture", "output", "capture start FILE | capture stop",
      "write every frame of the session to a pcap file",
      "The file is a classic pcap (libpcap) with the session's timestamps (virtual time\n"
      "in sim mode, counted from 1970-01-01); tcpdump -r, tshark and Wireshark read it.\n"
-     "The display filter does not apply to the capture.", 1, 2, false, cmd_capture, w_capture},
+     "The display filter does not apply to the capture.", 1, 2, 0, cmd_capture, w_capture},
     {"filter", "output", "filter EXPR | filter off",
      "show only frames matching a BPF expression (tcpdump's syntax)",
      "Compiled by libpcap, e.g. filter tcp port 4000, filter not arp.  A bad\n"
      "expression gets libpcap's message and changes nothing.  `filter` alone shows it.", 0,
-     15, false, cmd_filter, w_filter},
+     15, 0, cmd_filter, w_filter},
     /* session */
     {"use", "session", "use HOST", "run the next commands on HOST (romeo or juliet)",
-     "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, false, cmd_use,
+     "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, 0, cmd_use,
      w_hosts},
-    {"print", "session", "print NAME", "show what a name stands for", NULL, 1, 1, false,
-     cmd_print, NULL},
+    {"print", "session", "print NAME", "show what a name stands for", NULL, 1, 1, 0, cmd_print, NULL},
     {"import", "session", "import socket", "accepted for the lab's Python lines; does nothing",
-     NULL, 0, 8, false, cmd_import, NULL},
+     NULL, 0, 8, 0, cmd_import, NULL},
     {"record", "session", "record FILE | record stop", "write a transcript of the session to FILE",
      "The transcript holds a header (version, mode, seed, lab), then every command after its\n"
      "prompt and its output, from the start of the session, then every command until\n"
      "record stop.  tcplab replay FILE re-runs it; tcplab grade LAB FILE scores it.\n"
-     "record alone says where the session is being recorded.", 0, 1, false, cmd_record,
+     "record alone says where the session is being recorded.", 0, 1, 0, cmd_record,
      w_record},
     {"lab", "session", "lab list|start NAME|status|next|step [N]|questions|stop",
      "walk through a guided lab, checkpoint by checkpoint",
@@ -158,12 +159,10 @@ static const struct sh_cmd commands[] = {
      "start).  Each step says what to do and which checkpoints to meet; checkpoints are\n"
      "marked [x] as the commands' output meets them.  lab status shows the progress,\n"
      "lab next the next step, lab step N step N again, lab questions the report questions.\n"
-     "Lab messages start with [lab].  The lab format: man tcplab-labs.", 0, 2, false, cmd_lab,
+     "Lab messages start with [lab].  The lab format: man tcplab-labs.", 0, 2, 0, cmd_lab,
      w_lab},
-    {"help", "session", "help [CMD]", "list the commands, or explain one", NULL, 0, 1, false,
-     cmd_help, NULL},
-    {"quit", "session", "quit", "leave tcplab (also quit() and exit())", NULL, 0, 0, false,
-     cmd_quit, NULL},
+    {"help", "session", "help [CMD]", "list the commands, or explain one", NULL, 0, 1, 0, cmd_help, NULL},
+    {"quit", "session", "quit", "leave tcplab (also quit() and exit())", NULL, 0, 0, 0, cmd_quit, NULL},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -212,17 +211,16 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
                        nargs < c->min_args ? "missing" : "too many");
         return -1;
     }
-    if (cl->nassign && c->run != cmd_socket && c->run != cmd_accept && c->run != cmd_recv &&
-        c->run != cmd_recvfrom) {
+    if (cl->nassign && !(c->flags & CMD_RETURNS)) {
         sh_usage_error(sh, c, "%s returns nothing to assign", c->name);
         return -1;
     }
-    if (c->sockcall && sh->pend[host].kind != PEND_NONE) {
+    if ((c->flags & CMD_SOCKCALL) && sh->pend[host].kind != PEND_NONE) {
         sh_error(sh, "%s is still waiting in '%s' (it completes when the other host acts; "
                  "Ctrl-C cancels it)", sh_host_name(sh, host), sh->pend[host].line);
         return -1;
     }
-    if (!c->sockcall)
+    if (!(c->flags & CMD_REPORT))
         return c->run(sh, host, cl);
     /* The call's own output (its result, or Python's exception) is held
      * back and printed after the frames that produced it. */

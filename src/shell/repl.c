@@ -323,7 +323,7 @@ static void script_wait(struct shell *sh, const char *line)
     if (!cl.empty) {
         const struct sh_cmd *c = sh_cmd_find(cl.argv[0].s);
         int host = cl.host >= 0 ? cl.host : sh->cur;
-        if (c && c->sockcall && c->run != cmd_sleep && c->run != cmd_ping &&
+        if (c && (c->flags & CMD_SOCKCALL) &&
             sh->pend[host].kind != PEND_NONE && !sh->pend[host].completed)
             sh_tap_wait_pending(sh, host, SCRIPT_WAIT);
     }

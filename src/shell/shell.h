@@ -205,11 +205,14 @@ struct sh_cmd {
     const char *summary;
     const char *help;          /* longer text for help CMD */
     int min_args, max_args;    /* words after the name */
-    bool sockcall;             /* followed by a report */
+    unsigned flags;            /* CMD_* below */
     int (*run)(struct shell *sh, int host, struct sh_cmdline *cl);
     /* completion of argument `argi`: a static word list, or NULL for names */
     const char *const *words;
 };
+#define CMD_SOCKCALL 1u   /* a socket call: refused while the host waits in another */
+#define CMD_REPORT   2u   /* followed by the report: frames, transitions, TCBs */
+#define CMD_RETURNS  4u   /* its result can be named: NAME = ... */
 const struct sh_cmd *sh_cmd_find(const char *name);
 const struct sh_cmd *sh_cmd_table(size_t *n);
 int sh_dispatch(struct shell *sh, struct sh_cmdline *cl);
