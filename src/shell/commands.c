@@ -96,9 +96,11 @@ static const struct sh_cmd commands[] = {
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
      "retransmitted, acknowledged, received, in flight, retransmissions, the timer.",
      0, 1, 0, cmd_ss, w_ss},
-    {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i", NULL, 0, 0, 0, cmd_lsof, NULL},
+    {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i",
+     NULL, 0, 0, 0, cmd_lsof, NULL},
     {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, 0, cmd_arp, NULL},
-    {"ifconfig", "look", "ifconfig", "show the host's interface and counters", NULL, 0, 0, 0, cmd_ifconfig, NULL},
+    {"ifconfig", "look", "ifconfig", "show the host's interface and counters",
+     NULL, 0, 0, 0, cmd_ifconfig, NULL},
     {"route", "look", "route", "show the host's routing table", NULL, 0, 0, 0, cmd_route,
      NULL},
     {"drops", "look", "drops", "show why frames were dropped (named, counted reasons)", NULL, 0,
@@ -109,7 +111,8 @@ static const struct sh_cmd commands[] = {
     {"sleep", "time", "sleep DURATION", "let time pass (200ms, 2s, 2msl)",
      "Virtual time in sim mode: timers such as TIME-WAIT (2*MSL) fire as it passes.", 1, 1,
      CMD_REPORT, cmd_sleep, NULL},
-    {"time", "time", "time", "print the clock (seconds since the start)", NULL, 0, 0, 0, cmd_time, NULL},
+    {"time", "time", "time", "print the clock (seconds since the start)",
+     NULL, 0, 0, 0, cmd_time, NULL},
     /* wire */
     {"wire", "wire",
      "wire [hold|release|step [N]|drop [N]|loss PCT|dup PCT|reorder PCT|delay DURATION|"
@@ -144,7 +147,8 @@ static const struct sh_cmd commands[] = {
     {"use", "session", "use HOST", "run the next commands on HOST (romeo or juliet)",
      "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, 0, cmd_use,
      w_hosts},
-    {"print", "session", "print NAME", "show what a name stands for", NULL, 1, 1, 0, cmd_print, NULL},
+    {"print", "session", "print NAME", "show what a name stands for",
+     NULL, 1, 1, 0, cmd_print, NULL},
     {"import", "session", "import socket", "accepted for the lab's Python lines; does nothing",
      NULL, 0, 8, 0, cmd_import, NULL},
     {"record", "session", "record FILE | record stop", "write a transcript of the session to FILE",
@@ -161,8 +165,10 @@ static const struct sh_cmd commands[] = {
      "lab next the next step, lab step N step N again, lab questions the report questions.\n"
      "Lab messages start with [lab].  The lab format: man tcplab-labs.", 0, 2, 0, cmd_lab,
      w_lab},
-    {"help", "session", "help [CMD]", "list the commands, or explain one", NULL, 0, 1, 0, cmd_help, NULL},
-    {"quit", "session", "quit", "leave tcplab (also quit() and exit())", NULL, 0, 0, 0, cmd_quit, NULL},
+    {"help", "session", "help [CMD]", "list the commands, or explain one",
+     NULL, 0, 1, 0, cmd_help, NULL},
+    {"quit", "session", "quit", "leave tcplab (also quit() and exit())",
+     NULL, 0, 0, 0, cmd_quit, NULL},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
