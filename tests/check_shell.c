@@ -293,6 +293,29 @@ START_TEST(test_sleep_2msl_ends_time_wait)
 }
 END_TEST
 
+START_TEST(test_simultaneous_open_with_the_wire_held)
+{
+    run("ping juliet", NULL);                 /* ARP resolved before the hold */
+    run("a = socket", NULL);
+    run("bind a * 5000", NULL);
+    run("juliet: b = socket", NULL);
+    run("juliet: bind b * 6000", NULL);
+    run("wire hold", NULL);
+    const char *o = run("connect a juliet 6000", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "(romeo: connect waits for the handshake"));
+    o = run("juliet: connect b romeo 5000", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "(juliet: connect waits for the handshake"));
+    o = run("wire step 2", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "romeo  a (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)"));
+    ck_assert_ptr_nonnull(strstr(o, "juliet b (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)"));
+    o = run("wire release", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "romeo: connect a juliet 6000 returned:\nconnected to"));
+    ck_assert_ptr_nonnull(strstr(o, "juliet: connect b romeo 5000 returned:\nconnected to"));
+    ck_assert_ptr_nonnull(strstr(o, "SYN_RECEIVED -> ESTABLISHED"));
+    ck_assert_int_eq(sh->errors, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("shell");
@@ -313,6 +336,7 @@ int main(void)
     tcase_add_test(l, test_bulk_send_is_summarised_and_digests_match);
     tcase_add_test(l, test_help_lists_every_command_of_the_table);
     tcase_add_test(l, test_sleep_2msl_ends_time_wait);
+    tcase_add_test(l, test_simultaneous_open_with_the_wire_held);
     suite_add_tcase(s, l);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link/faults.h"
 #include "shell/shell.h"
 #include "wire/ipv4.h"
 
@@ -181,6 +182,9 @@ int cmd_listen(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
+static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enum pend_kind k,
+                          int fd);
+
 struct conn_wait {
     struct shell *sh;
     int host, fd, err;
@@ -200,6 +204,14 @@ int cmd_connect(struct shell *sh, int host, struct sh_cmdline *cl)
     if (fd < 0 || addr_port(sh, host, cl, 2, &addr, &port, "connect") < 0)
         return -1;
     int rc = SH_CALL(sh, host, connect, fd, addr, port, sh_now(sh));
+    if (rc == -EINPROGRESS && sh->w->faults && sh->w->faults->set.hold) {
+        /* The wire holds the SYN: the handshake needs `wire step` (or the
+         * other host, for a simultaneous open), so the call waits. */
+        start_pending(sh, host, cl, PEND_CONNECT, fd);
+        sh->pend[host].raddr = addr;
+        sh->pend[host].rport = port;
+        return 0;
+    }
     if (rc == -EINPROGRESS) {
         /* Block as Python does: the handshake runs, timers included. */
         struct conn_wait w = {sh, host, fd, 0};
@@ -255,6 +267,10 @@ void sh_pending_note(struct shell *sh, int host)
     case PEND_SEND_BYTES:
         fprintf(sh->out, "(%s: send waits for the receiver to make room; %zu of %zu bytes "
                          "taken so far; the prompt stays free)\n", name, p->done, p->want);
+        break;
+    case PEND_CONNECT:
+        fprintf(sh->out, "(%s: connect waits for the handshake; the wire is holding frames: "
+                         "wire step or wire release lets them go)\n", name);
         break;
     case PEND_NONE:
         break;
@@ -551,6 +567,14 @@ bool sh_pending_step(struct shell *sh, int host)
     }
     case PEND_RECV_ALL:
         return step_recv_all(sh, host, p);
+    case PEND_CONNECT: {
+        int err = 0;
+        if (!SH_CALL(sh, host, connect_done, p->fd, &err))
+            return false;
+        p->err = err;
+        p->completed = true;
+        return true;
+    }
     case PEND_SEND_BYTES:
         return step_send(sh, host, p);
     case PEND_NONE:
@@ -600,6 +624,9 @@ void sh_pending_finish(struct shell *sh, int host)
             } else {
                 print_bytes(sh, p->data, p->len);
             }
+            break;
+        case PEND_CONNECT:
+            fprintf(sh->out, "connected to ('%s', %u)\n", ipv4_ntoa(p->raddr, a), p->rport);
             break;
         case PEND_RECV_ALL:
         case PEND_SEND_BYTES:

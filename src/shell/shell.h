@@ -53,7 +53,7 @@ struct sh_name {
 };
 
 /* A call left waiting for the other host (accept, recv, bulk send). */
-enum pend_kind { PEND_NONE, PEND_ACCEPT, PEND_RECV, PEND_RECV_ALL, PEND_SEND_BYTES };
+enum pend_kind { PEND_NONE, PEND_ACCEPT, PEND_RECV, PEND_RECV_ALL, PEND_SEND_BYTES, PEND_CONNECT };
 struct pending {
     enum pend_kind kind;
     int fd, sock_id;
