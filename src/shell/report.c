@@ -299,7 +299,8 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
         print_frames(sh);
     if (sh->tap && sh->show.decode)
         sh_tap_report_frames(sh);              /* frames the stack does not handle */
-    fwrite(held, 1, nheld, sh->out);
+    if (nheld)
+        fwrite(held, 1, nheld, sh->out);
     for (int h = 0; h < WORLD_HOSTS; h++) {
         if (sh->pend[h].completed)
             sh_pending_finish(sh, h);
