@@ -290,6 +290,18 @@ START_TEST(test_sleep_2msl_ends_time_wait)
     ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
     o = run("time", NULL);
     ck_assert_ptr_nonnull(strstr(o, "61.000"));
+    /* a shorter MSL: the next TIME-WAIT lasts 2 s */
+    o = run("msl 1s", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "TIME-WAIT lasts 2.000 s"));
+    run("c = socket", NULL);
+    run("connect c juliet 4000", NULL);
+    run("juliet: s = accept l", NULL);
+    run("close c", NULL);
+    run("juliet: close s", NULL);
+    o = run("sleep 1900ms", NULL);
+    ck_assert_ptr_null(strstr(o, "CLOSED"));
+    o = run("sleep 200ms", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
 }
 END_TEST
 

@@ -216,6 +216,26 @@ int cmd_time(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
+int cmd_msl(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    if (cl->argc == 2) {
+        tl_time d;
+        if (sh_parse_duration(sh, cl->argv[1].s, &d) < 0 || d <= 0 || d > 3600 * TL_SEC) {
+            sh_usage_error(sh, sh_cmd_find("msl"), "msl: '%s' is not a duration up to 1h",
+                           cl->argv[1].s);
+            return -1;
+        }
+        sh->w->msl = d;
+        for (int i = 0; i < WORLD_HOSTS; i++)
+            if (sh_host(sh, i))
+                sh_host(sh, i)->cfg.msl = d;
+    }
+    fprintf(sh->out, "MSL %lld.%03lld s: TIME-WAIT lasts %lld.%03lld s\n",
+            (long long)(sh->w->msl / TL_SEC), (long long)(sh->w->msl % TL_SEC / 1000),
+            (long long)(2 * sh->w->msl / TL_SEC), (long long)(2 * sh->w->msl % TL_SEC / 1000));
+    return 0;
+}
+
 int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     const struct sh_cmd *c = sh_cmd_find("show");

@@ -111,6 +111,10 @@ static const struct sh_cmd commands[] = {
     {"sleep", "time", "sleep DURATION", "let time pass (200ms, 2s, 2msl)",
      "Virtual time in sim mode: timers such as TIME-WAIT (2*MSL) fire as it passes.", 1, 1,
      CMD_REPORT, cmd_sleep, NULL},
+    {"msl", "time", "msl [DURATION]", "show or set the MSL (TIME-WAIT lasts 2*MSL)",
+     "The maximum segment lifetime of tcplab's hosts: 30s by default, so TIME-WAIT\n"
+     "lasts 60 s as on Linux.  msl 5s makes it 10 s; it applies to connections that\n"
+     "enter TIME-WAIT afterwards.  sleep 2msl waits for it.", 0, 1, 0, cmd_msl, NULL},
     {"time", "time", "time", "print the clock (seconds since the start)",
      NULL, 0, 0, 0, cmd_time, NULL},
     /* wire */

@@ -253,6 +253,7 @@ int cmd_drops(struct shell *, int, struct sh_cmdline *);
 int cmd_ping(struct shell *, int, struct sh_cmdline *);
 int cmd_sleep(struct shell *, int, struct sh_cmdline *);
 int cmd_time(struct shell *, int, struct sh_cmdline *);
+int cmd_msl(struct shell *, int, struct sh_cmdline *);
 int cmd_show(struct shell *, int, struct sh_cmdline *);
 int cmd_decode(struct shell *, int, struct sh_cmdline *);
 int cmd_use(struct shell *, int, struct sh_cmdline *);
