@@ -315,14 +315,45 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
         sh_tap_report_done(sh);                /* what follows is a new report */
 }
 
+static bool any_live(struct shell *sh)
+{
+    for (int h = 0; h < WORLD_HOSTS; h++)
+        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
+            return true;
+    return false;
+}
+
+/* Give every call still waiting its turn; true if any made progress. */
+static bool step_all(struct shell *sh)
+{
+    bool progress = false;
+    for (int h = 0; h < WORLD_HOSTS; h++)
+        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
+            progress |= sh_pending_step(sh, h);
+    return progress;
+}
+
+static bool step_live(void *ctx)
+{
+    struct shell *sh = ctx;
+    return step_all(sh) || !any_live(sh);
+}
+
 void sh_advance(struct shell *sh)
 {
     for (int guard = 0; guard < 1 << 30; guard++) {
-        bool progress = false;
-        for (int h = 0; h < WORLD_HOSTS; h++)
-            if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
-                progress |= sh_pending_step(sh, h);
-        size_t ran = world_settle(sh->w);
+        bool progress = step_all(sh);
+        size_t ran;
+        if (sh->tap && (progress || any_live(sh))) {
+            /* Real time: serve the link without waiting for it to go
+             * quiet, and let waiting calls move as soon as they can. */
+            ran = world_service(sh->w);
+            if (!progress && ran == 0 &&
+                !world_run_until(sh->w, step_live, sh, sh_now(sh) + 30 * TL_MS))
+                break;
+            continue;
+        }
+        ran = world_settle(sh->w);
         if (!progress && ran == 0)
             break;
     }
