@@ -3,6 +3,7 @@
 #   make            build ./tcplab (optimised)
 #   make check      install missing packages, build with ASan+UBSan, run every test
 #   make run        install missing packages, build, start the shell (sim mode)
+#   make bench      build optimised, measure the performance figures (tests/bench/run.sh)
 #   make install    PREFIX=/usr/local DESTDIR= ...
 #   make clean
 #
@@ -48,7 +49,11 @@ FUZZ_LIB   := $(LIB_SRC:%.c=build/fuzz/%.o)
 FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_TIME  ?= 60
 
-.PHONY: all check run install clean deps tests fuzz
+# make bench: tests/bench/*.c, each one program (make check builds them with
+# the sanitizers for tests/steps/bench_smoke.sh)
+BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
+
+.PHONY: all check run install clean deps tests fuzz soak bench
 all: tcplab
 
 tcplab: build/rel/src/main.o $(REL_LIB)
@@ -67,6 +72,14 @@ build/san/%.o: %.c
 
 build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
+
+build/bench/%: tests/bench/%.c $(REL_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) $(CFLAGS) -pthread -o $@ $^ $(APP_LIBS) -lm
+
+build/san/bench/%: tests/bench/%.c $(SAN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -pthread -o $@ $^ $(APP_LIBS) -lm
 
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -87,13 +100,26 @@ fuzz: deps
 deps:
 	@sh src/tools/ensure-deps.sh
 
-tests: $(TESTS) build/san/tcplab $(FUZZ_BINS) build/fuzz/pcap2corpus
+tests: $(TESTS) build/san/tcplab $(FUZZ_BINS) build/fuzz/pcap2corpus $(BENCH_BINS:build/%=build/san/%)
 
 # Every suite, the decoder against tcpdump's own output, the golden
 # transcripts; tests/run.sh prints one closing "N passed, N failed" line.
 check: deps
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(TESTS)
+
+# `make soak`: the long soak, SOAK_SEEDS seeds of random faults (make check
+# runs a short one); SOAK_FIRST=N SOAK_SEEDS=1 replays one seed.
+SOAK_SEEDS ?= 3000
+soak: deps
+	@$(MAKE) --no-print-directory build/san/tests/check_soak
+	@SOAK_SEEDS=$(SOAK_SEEDS) CK_DEFAULT_TIMEOUT=0 ASAN_OPTIONS=detect_leaks=1 build/san/tests/check_soak
+
+# The figures of README "Performance": one table, build/bench.json.  Slow;
+# the tap parts need root (each in a network namespace of its own).
+bench: deps
+	@$(MAKE) --no-print-directory tcplab $(BENCH_BINS)
+	@sh tests/bench/run.sh
 
 run: deps
 	@$(MAKE) --no-print-directory tcplab

@@ -299,8 +299,12 @@ static void stream_bytes(uint64_t seed, size_t from, uint8_t *out, size_t n)
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         z ^= z >> 31;
         if ((pos & 7) == 0 && n - i >= 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            memcpy(out + i, &z, 8);            /* byte b is z >> 8b */
+#else
             for (int b = 0; b < 8; b++)
                 out[i + (size_t)b] = (uint8_t)(z >> (8 * b));
+#endif
             i += 8;
             continue;
         }

@@ -1,0 +1,305 @@
+#!/bin/sh
+# make bench: the figures of the performance targets, measured in one run,
+# printed as one table (figure, target, ok or MISSED) and written to
+# build/bench.json.  Run from anywhere after `make tcplab` and the bench
+# programs (make bench builds both, then runs this).
+#
+#   1. sim throughput   bench: send --bytes / recv --all on the in-process wire
+#                       (and, for reference, the same through the socket API)
+#   2. tap throughput   tcplab --tap against sink (a kernel socket), both ways;
+#                       baselines: tappump (raw TAP frame pump) and kernel to
+#                       kernel over a veth pair, MTU 1500
+#   3. grading          tcplab grade over copies of the golden lab transcripts
+#   4. responsiveness   bench: the golden lab sessions, command by command
+#   5. scale            bench: simultaneous connections between the sim hosts
+#
+# Everything that puts traffic on a TAP or veth runs in a network namespace
+# made for it (unshare -n; the veth's far end in a second one), which goes
+# away with it; nothing is sent outside.  The tap parts need root and
+# /dev/net/tun, else they are reported as skipped.
+#
+# Environment: TCPLAB (./tcplab), BENCH_BIN (build/bench: bench, sink,
+# tappump), BENCH_JSON (build/bench.json), BENCH_QUICK=1 (tiny sizes, for
+# tests/steps/bench_smoke.sh), BENCH_SIM_BYTES, BENCH_TAP_BYTES,
+# BENCH_VETH_BYTES, BENCH_CONNS, BENCH_GRADE_COPIES (per lab).
+# Exit 1 if a measurement failed (a program error, a digest mismatch);
+# a missed target is a figure, not a failure.
+set -u
+self=$(cd "$(dirname "$0")" && pwd)/run.sh
+cd "$(dirname "$self")/../.." || exit 1
+TCPLAB=${TCPLAB:-./tcplab}
+BIN=${BENCH_BIN:-build/bench}
+JSON=${BENCH_JSON:-build/bench.json}
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+    q=1; SIM=4194304; TAP=1048576; VETH=4194304; CONNS=200; COPIES=5; PUMP=0.2
+else
+    q=0; SIM=1073741824; TAP=134217728; VETH=1073741824; CONNS=10000; COPIES=100; PUMP=2
+fi
+SIM=${BENCH_SIM_BYTES:-$SIM}
+TAP=${BENCH_TAP_BYTES:-$TAP}
+VETH=${BENCH_VETH_BYTES:-$VETH}
+CONNS=${BENCH_CONNS:-$CONNS}
+COPIES=${BENCH_GRADE_COPIES:-$COPIES}
+
+# ---- helpers ----------------------------------------------------------------
+
+# wait_for PATTERN FILE: until a line of FILE matches (10 s at most)
+wait_for() {
+    i=0
+    while ! grep -q "$1" "$2" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -le 200 ] || return 1
+        sleep 0.05
+    done
+}
+
+# cpu_of FILE: user + system seconds of the children, from `times` output
+cpu_of() {
+    sed -n 2p "$1" | tr 'ms' '  ' | awk '{ printf "%.3f", $1 * 60 + $2 + $3 * 60 + $4 }'
+}
+
+# kv_of PREFIX FILE: "bytes N seconds S gbit G ..." as "PREFIX_bytes N" lines
+kv_of() {
+    awk -v p="$1" '{ for (i = 1; i < NF; i += 2) print p "_" $i, $(i + 1) }' "$2"
+}
+
+# transfer_result NAME DIR WHAT: the sink's figures, tcplab's CPU time, and
+# whether tcplab's digest ("N bytes WHAT, sha256 X") is the sink's
+transfer_result() {
+    [ -s "$2/sink" ] || { echo "bench: $1: no figure from sink; tcplab said:" >&2
+                          tail -n 5 "$2/out" >&2; return 1; }
+    kv_of "$1" "$2/sink" | grep -v "_sha256 "
+    echo "$1_tcplab_cpu_seconds $(cpu_of "$2/times")"
+    mine=$(grep "^[0-9]* bytes $3, sha256 " "$2/out" | sed 's/.*sha256 //')
+    theirs=$(sed 's/.*sha256 //' "$2/sink")
+    if [ -n "$mine" ] && [ "$mine" = "$theirs" ]; then
+        echo "$1_sha256_equal 1"
+    else
+        echo "$1_sha256_equal 0"
+        echo "bench: $1: SHA-256 differs (tcplab: ${mine:-none}, kernel: $theirs)" >&2
+        return 1
+    fi
+}
+
+# ---- run inside a namespace of their own (unshare -n sh run.sh _NAME) ------
+
+# tcplab's client sends N bytes to the kernel's sink
+_tap_out() {
+    d=$(mktemp -d) || return 1
+    trap 'rm -rf "$d"' EXIT
+    "$BIN/sink" recv -s 4000 >"$d/sink" 2>"$d/sink.err" &
+    sp=$!
+    wait_for listening "$d/sink.err" || { kill $sp; echo "bench: sink did not start" >&2; return 1; }
+    printf 'c = socket\nconnect c 10.10.2.100 4000\nsend c --bytes %s\nclose c\n' "$1" >"$d/cmds"
+    (timeout 900 "$TCPLAB" --tap --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times")
+    grep -q "bytes sent, sha256" "$d/out" || kill $sp 2>/dev/null
+    wait $sp
+    transfer_result tap_out "$d" sent
+}
+
+# the kernel sends N bytes to tcplab's server (recv --all)
+_tap_in() {
+    d=$(mktemp -d) || return 1
+    trap 'rm -rf "$d"' EXIT
+    printf 'l = socket\nbind l 10.10.1.100 5000\nlisten l\ns = accept l\nrecv s --all\nclose s\n' \
+        >"$d/cmds"
+    (timeout 900 "$TCPLAB" --tap --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times") &
+    tp=$!
+    if wait_for "^romeo> s = accept l" "$d/out"; then
+        "$BIN/sink" send -s -n "$1" 10.10.1.100 5000 >"$d/sink"
+    else
+        echo "bench: tcplab did not start listening" >&2
+    fi
+    wait $tp
+    transfer_result tap_in "$d" "received (end of stream)"
+}
+
+# kernel to kernel: this namespace's sink sends to a second namespace's
+# sink over a veth pair, MTU 1500
+_veth() {
+    d=$(mktemp -d) || return 1
+    unshare -n sleep 900 &
+    peer=$!
+    trap 'kill $peer 2>/dev/null; rm -rf "$d"' EXIT
+    i=0
+    while [ "$(readlink /proc/$peer/ns/net)" = "$(readlink /proc/self/ns/net)" ]; do
+        i=$((i + 1)); [ $i -le 100 ] || return 1; sleep 0.02
+    done
+    in_peer() { nsenter --net=/proc/$peer/ns/net "$@"; }
+    ip link add bv0 mtu 1500 type veth peer name bv1 mtu 1500 &&
+        ip link set bv1 netns $peer &&
+        ip addr add 10.97.0.1/24 dev bv0 && ip link set bv0 up &&
+        in_peer ip addr add 10.97.0.2/24 dev bv1 && in_peer ip link set bv1 up ||
+        { echo "bench: cannot set up the veth pair" >&2; return 1; }
+    in_peer "$BIN/sink" recv 5001 >"$d/recv" 2>"$d/recv.err" &
+    rp=$!
+    wait_for listening "$d/recv.err" || { echo "bench: veth sink did not start" >&2; return 1; }
+    "$BIN/sink" send -n "$1" 10.97.0.2 5001 >/dev/null || return 1
+    wait $rp
+    kv_of veth "$d/recv"
+}
+
+case ${1:-} in
+    _tap_out | _tap_in | _veth) f=$1; shift; $f "$@"; exit $? ;;
+esac
+
+# ---- the run ------------------------------------------------------------------
+
+for p in "$TCPLAB" "$BIN/bench" "$BIN/sink" "$BIN/tappump"; do
+    [ -x "$p" ] || { echo "bench: $p is missing (make bench builds it)" >&2; exit 1; }
+done
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+kv=$tmp/kv
+failed=0
+failure() { echo "bench: $*" >&2; failed=1; }
+say() { echo "bench: $*" >&2; }
+
+{
+    echo "machine_cpus $(nproc)"
+    echo "machine_load_average $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "machine_kernel $(uname -r)"
+    echo "machine_commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo +changes)"
+    echo "machine_date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} >>"$kv"
+
+say "1, 4, 5: sim throughput ($SIM bytes), command latency, $CONNS connections"
+qflag=
+[ $q = 1 ] && qflag=--quick
+"$BIN/bench" $qflag --bytes "$SIM" --conns "$CONNS" --tcplab "$TCPLAB" >>"$kv" ||
+    failure "bench exited $?"
+grep -q "^sim_sha256_equal 1" "$kv" || failure "sim transfer: SHA-256 differs or missing"
+grep -q "^sim_stack_complete 1" "$kv" || failure "sim transfer through the socket API stalled"
+
+say "3: grading $((COPIES * 4)) transcripts"
+mkdir "$tmp/grade"
+for lab in sockets tcb nobody closing; do
+    i=0
+    while [ $i -lt "$COPIES" ]; do
+        cp "transcripts/lab-$lab.txt" "$tmp/grade/$lab-$i.txt"
+        i=$((i + 1))
+    done
+done
+start=$(date +%s.%N)
+for lab in sockets tcb nobody closing; do
+    TCPLAB_LABS=labs "$TCPLAB" grade "$lab" "$tmp/grade/$lab"-*.txt >>"$tmp/grade.out"
+done
+end=$(date +%s.%N)
+full=$(grep -c ': \([0-9]*\)/\1 points' "$tmp/grade.out")
+[ "$full" -eq $((COPIES * 4)) ] || failure "grading: $full of $((COPIES * 4)) with full marks"
+awk -v n=$((COPIES * 4)) -v a="$start" -v b="$end" \
+    'BEGIN { printf "grade_transcripts %d\ngrade_seconds %.4f\ngrade_per_second %.0f\n", n, b - a, n / (b - a) }' >>"$kv"
+
+why=
+if [ "$(id -u)" -ne 0 ]; then why="not root"
+elif [ ! -c /dev/net/tun ]; then why="no /dev/net/tun"
+elif ! unshare -n true 2>/dev/null; then why="cannot make a network namespace"
+fi
+if [ -n "$why" ]; then
+    say "SKIP 2: tap throughput ($why)"
+    echo "tap_skipped $why" >>"$kv"
+else
+    say "2: raw TAP frame pump, $PUMP s each way"
+    "$BIN/tappump" -t "$PUMP" >"$tmp/pump" || failure "tappump exited $?"
+    awk '{ for (i = 2; i < NF; i += 2) print "pump_" $1 "_" $i, $(i + 1) }' "$tmp/pump" >>"$kv"
+    say "2: kernel to kernel over veth, $VETH bytes"
+    unshare -n sh "$self" _veth "$VETH" >>"$kv" || failure "veth baseline failed"
+    say "2: tap, tcplab -> kernel, $TAP bytes"
+    unshare -n sh "$self" _tap_out "$TAP" >>"$kv" || failure "tap transfer tcplab -> kernel failed"
+    say "2: tap, kernel -> tcplab, $TAP bytes"
+    unshare -n sh "$self" _tap_in "$TAP" >>"$kv" || failure "tap transfer kernel -> tcplab failed"
+fi
+
+# ---- the table and the JSON ---------------------------------------------------------
+
+mkdir -p "$(dirname "$JSON")"
+awk -v json="$JSON" '
+function has(k) { return k in v }
+function n(k) { return v[k] + 0 }
+function row(name, fig, target, verdict) {
+    printf "%-44s %-24s %-20s %s\n", name, fig, target, verdict
+}
+# a row with a target: the figure and the verdict go to the JSON too
+function judged(key, name, fig, target, x, met) {
+    row(name, fig, target, met ? "ok" : "MISSED")
+    tk[++nt] = key; tt[key] = target; tx[key] = x; tm[key] = met ? "true" : "false"
+    missed += !met
+}
+# judged, the figure being v[key] in format f
+function lat(key, name, f, target, met) { judged(key, name, sprintf(f, n(key)), target, v[key], met) }
+function size(b) { return b >= 1073741824 ? sprintf("%g GiB", b / 1073741824) : sprintf("%g MiB", b / 1048576) }
+function js(x) { return (x ~ /^-?[0-9]+(\.[0-9]+)?$/) ? x : "\"" x "\"" }
+{ k = $1; $1 = ""; sub(/^ /, ""); v[k] = $0; order[++nk] = k }
+END {
+    row("figure", "measured", "target", "")
+    judged("sim_gbit", "1. sim throughput, " size(n("sim_bytes")) " bulk (payload)",
+           sprintf("%.2f Gbit/s", n("sim_gbit")), ">= 5 Gbit/s", n("sim_gbit"), n("sim_gbit") >= 5)
+    row("   CPU seconds for the transfer", sprintf("%.2f s", n("sim_cpu_seconds")), "", "")
+    row("   the stack alone (socket API, no digests)", sprintf("%.2f Gbit/s", n("sim_stack_gbit")), "", "")
+    if (has("tap_skipped"))
+        row("2. tap throughput", "skipped: " v["tap_skipped"], ">= 70% of pump", "")
+    else {
+        ro = n("pump_write_gbit") ? n("tap_out_gbit") / n("pump_write_gbit") : 0
+        ri = n("pump_read_gbit") ? n("tap_in_gbit") / n("pump_read_gbit") : 0
+        row("2. tap, tcplab -> kernel (payload)", sprintf("%.3f Gbit/s", n("tap_out_gbit")), "", "")
+        judged("tap_out_ratio", "   as a share of the pump'"'"'s write", sprintf("%.1f %%", 100 * ro), ">= 70 %",
+               sprintf("%.4f", ro), ro >= 0.7)
+        row("   tap, kernel -> tcplab (payload)", sprintf("%.3f Gbit/s", n("tap_in_gbit")), "", "")
+        judged("tap_in_ratio", "   as a share of the pump'"'"'s read", sprintf("%.1f %%", 100 * ri), ">= 70 %",
+               sprintf("%.4f", ri), ri >= 0.7)
+        row("   tcplab CPU seconds, out / in", sprintf("%.2f / %.2f s", n("tap_out_tcplab_cpu_seconds"),
+            n("tap_in_tcplab_cpu_seconds")), "", "")
+        row("   raw TAP pump, write (payload-equiv.)", sprintf("%.2f Gbit/s, %.2f Mfps", n("pump_write_gbit"),
+            n("pump_write_fps") / 1e6), "", "")
+        row("   raw TAP pump, read (payload-equiv.)", sprintf("%.2f Gbit/s, %.2f Mfps", n("pump_read_gbit"),
+            n("pump_read_fps") / 1e6), "", "")
+        row("   kernel -> kernel, veth, MTU 1500", sprintf("%.2f Gbit/s", n("veth_gbit")), "", "")
+    }
+    lat("grade_per_second", "3. grading (" n("grade_transcripts") " transcripts)", "%.0f /s", ">= 500 /s",
+        n("grade_per_second") >= 500)
+    lat("lat_median_ms", "4. command latency, median (in process)", "%.3f ms", "< 1 ms", n("lat_median_ms") < 1)
+    lat("lat_p99_ms", "   99th percentile (in process)", "%.3f ms", "< 1 ms", n("lat_p99_ms") < 1)
+    if (has("lat_program_median_ms")) {
+        lat("lat_program_median_ms", "   median, through tcplab over pipes", "%.3f ms", "< 1 ms",
+            n("lat_program_median_ms") < 1)
+        lat("lat_program_p99_ms", "   99th percentile, through tcplab", "%.3f ms", "< 1 ms",
+            n("lat_program_p99_ms") < 1)
+    }
+    judged("scale_opened", "5. connections open at once", n("scale_opened") " of " n("scale_wanted"),
+           n("scale_wanted"), n("scale_opened"), n("scale_opened") >= n("scale_wanted"))
+    if (v["scale_first_error"] != "none")
+        row("   what stopped it", v["scale_first_error"], "", "")
+    if (n("scale_bytes_per_connection") >= 0)
+        lat("scale_bytes_per_connection", "   memory per idle connection (both ends)", "%d bytes",
+            "< 4096 bytes", n("scale_bytes_per_connection") < 4096)
+    else
+        row("   memory per idle connection (both ends)", "not measurable here", "< 4096 bytes", "")
+    row("   time to open them all", sprintf("%.3f s", n("scale_open_seconds")), "", "")
+    row("   time to close them all", sprintf("%.3f s", n("scale_close_seconds")), "", "")
+    row("   sockets left after closing", n("scale_left_after_close"), "0", "")
+    printf "%d of %d targets met; %s CPUs, load average %s at the start, commit %s\n", nt - missed, nt,
+        v["machine_cpus"], v["machine_load_average"], v["machine_commit"]
+
+    # JSON: one object per prefix (sim, tap_out, pump_write, lat_program ...), then the verdicts
+    ng = split("machine sim tap_out tap_in pump_write pump_read veth tap grade lat_program lat scale", g, " ")
+    printf "{\n" >json
+    for (i = 1; i <= ng; i++) {
+        body = ""
+        for (j = 1; j <= nk; j++) {
+            k = order[j]
+            if (index(k, g[i] "_") != 1 || done[k])
+                continue
+            done[k] = 1
+            body = body (body == "" ? "" : ", ") "\"" substr(k, length(g[i]) + 2) "\": " js(v[k])
+        }
+        if (body != "")
+            printf "  \"%s\": {%s},\n", g[i], body >json
+    }
+    printf "  \"targets\": {" >json
+    for (i = 1; i <= nt; i++)
+        printf "%s\n    \"%s\": {\"measured\": %s, \"target\": \"%s\", \"met\": %s}", (i > 1 ? "," : ""),
+            tk[i], js(tx[tk[i]]), tt[tk[i]], tm[tk[i]] >json
+    printf "\n  }\n}\n" >json
+}' "$kv" | sed 's/ *$//'
+echo "figures written to $JSON"
+exit $failed
