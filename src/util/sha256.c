@@ -69,6 +69,7 @@ static void block_shani(uint32_t h[8], const uint8_t *p)
     __m128i m[4];
     for (int i = 0; i < 4; i++)
         m[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+#pragma GCC unroll 16
     for (int r = 0; r < 16; r++) {
         __m128i w = m[r & 3];
         __m128i k = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)&K[4 * r]));
