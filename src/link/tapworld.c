@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "link/faults.h"
 #include "link/tap.h"
 #include "link/tapworld.h"
 #include "stack/sockapi.h"
@@ -45,6 +46,28 @@ static void watch(struct tapworld *t, bool from_kernel, const uint8_t *f, size_t
         khost_observe(t->k, now);
 }
 
+/* A frame the fault injector (link/faults.h, the `wire` command) lets
+ * through, due now: to the kernel through the TAP, or into the stack. */
+static void deliver(void *ctx, int dir, const uint8_t *f, size_t len, tl_time at)
+{
+    struct tapworld *t = ctx;
+    tl_time now = tnow(t);
+    (void)at;
+    if (dir == t->sidx) {
+        if (write(t->fd, f, len) != (ssize_t)len)
+            t->tx_errors++;
+        watch(t, false, f, len, now);
+        return;
+    }
+    new_drop(t);
+    host_input(t->h, f, len, now);
+    t->w.frames++;
+    t->w.rx_drop = new_drop(t);
+    if (t->w.on_frame)
+        t->w.on_frame(t->w.on_frame_ctx, t->kidx, f, len, now);
+    t->w.rx_drop = DROP_NONE;
+}
+
 static size_t flush_tx(struct tapworld *t)
 {
     struct frame *f;
@@ -54,9 +77,7 @@ static size_t flush_tx(struct tapworld *t)
         t->w.frames++;
         if (t->w.on_frame)
             t->w.on_frame(t->w.on_frame_ctx, t->sidx, f->data, f->len, now);
-        if (write(t->fd, f->data, f->len) != (ssize_t)f->len)
-            t->tx_errors++;
-        watch(t, false, f->data, f->len, now);
+        faults_pass(t->w.faults, t->sidx, f->data, f->len, now, deliver, t);
         free(f);
         n++;
     }
@@ -67,13 +88,7 @@ static void input(struct tapworld *t, const uint8_t *f, size_t len)
 {
     tl_time now = tnow(t);
     watch(t, true, f, len, now);
-    new_drop(t);
-    host_input(t->h, f, len, now);
-    t->w.frames++;
-    t->w.rx_drop = new_drop(t);
-    if (t->w.on_frame)
-        t->w.on_frame(t->w.on_frame_ctx, t->kidx, f, len, now);
-    t->w.rx_drop = DROP_NONE;
+    faults_pass(t->w.faults, t->kidx, f, len, now, deliver, t);
 }
 
 /* Everything that has arrived or is due, without waiting. */
@@ -86,6 +101,7 @@ static size_t pump(struct tapworld *t)
         host_poll(t->h, now);
         ev++;
     }
+    ev += faults_run(t->w.faults, now, deliver, t);
     ev += flush_tx(t);
     for (int i = 0; i < PUMP_BATCH; i++) {
         ssize_t n = read(t->fd, t->buf, sizeof t->buf);
@@ -105,7 +121,8 @@ static size_t pump(struct tapworld *t)
 static tl_time w_next_deadline(const struct world *w)
 {
     const struct tapworld *t = (const struct tapworld *)w;
-    return tl_min(host_next_deadline(t->h), khost_next_deadline(t->k));
+    return tl_min(tl_min(host_next_deadline(t->h), khost_next_deadline(t->k)),
+                  faults_next(t->w.faults));
 }
 
 static int w_pollfds(struct world *w, struct pollfd *fds, int max)
@@ -193,6 +210,7 @@ static void w_free(struct world *w)
     struct tapworld *t = (struct tapworld *)w;
     khost_free(t->k);          /* the shell's kernel sockets close first */
     host_free(t->h);
+    faults_free(t->w.faults);
     if (t->fd >= 0)
         close(t->fd);          /* a TAP we created goes with its descriptor */
     free(t);
@@ -287,8 +305,9 @@ int tapworld_start(const struct tap_options *o, struct tapworld **out, char *msg
     t->kidx = kidx;
     t->h = host_new(&sc);
     t->k = khost_new(kc.name, kc.addr, sc.addr);
+    t->w.faults = faults_new(seed, 0);
     t->w.ops = &tap_ops;
-    if (!t->h || !t->k) {
+    if (!t->h || !t->k || !t->w.faults) {
         w_free(&t->w);
         snprintf(msg, cap, "tcplab: out of memory");
         return 1;

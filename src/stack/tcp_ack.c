@@ -387,10 +387,11 @@ void tcp_ack_received(struct host *h, struct sock *s, const struct tcp_seg *g, t
         cc_new_ack(h, s, acked, prior_flight, now);
         if (!t->in_recovery)
             t->dupacks = 0;
-    } else if (g->ack == t->snd_una && prior_flight > 0 &&
+    } else if (g->ack == t->snd_una && prior_flight > 0 && wnd != 0 &&
                ((g->len == 0 && !(g->flags & (TH_SYN | TH_FIN)) && wnd == t->snd_wnd) ||
                 newly_sacked > 0)) {
-        /* A duplicate ACK (RFC 5681 §2), or one that SACKs new data (RFC 6675 §2). */
+        /* A duplicate ACK (RFC 5681 §2), or one that SACKs new data (RFC 6675
+         * §2).  Not with a zero window: those answer our window probes. */
         cc_dupack(h, s, now);
     }
     /* Window update (§3.10.7.4): only from a newer segment. */

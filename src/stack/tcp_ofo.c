@@ -25,6 +25,41 @@ static struct tcp_ofo *run_new(uint32_t seq, const uint8_t *data, uint32_t len, 
     return o;
 }
 
+/* A run wholly before seq (an empty FIN marker: at or before it). */
+static bool before(const struct tcp_ofo *o, uint32_t seq)
+{
+    return o->len ? seq_le(o->seq + o->len, seq) : seq_le(o->seq, seq);
+}
+
+/* The FIN at sequence number `at`: on the run that ends there, else on an
+ * empty marker, keeping the list in order.  Data held beyond it would be
+ * a peer's error: then the FIN is not kept (it comes again). */
+static int place_fin(struct sock *s, uint32_t at)
+{
+    for (struct tcp_ofo **q = &s->ofo;; q = &(*q)->next) {
+        struct tcp_ofo *o = *q;
+        if (o && o->len == 0 && o->seq == at) {
+            o->fin = true;
+            return 0;
+        }
+        if (!o || seq_ge(o->seq, at)) {
+            struct tcp_ofo *n = run_new(at, NULL, 0, true);
+            if (!n)
+                return -1;
+            n->next = o;
+            *q = n;
+            s->tcb.ofo_segs++;
+            return 0;
+        }
+        if (o->len && o->seq + o->len == at) {
+            o->fin = true;
+            return 0;
+        }
+        if (seq_gt(o->seq + o->len, at))
+            return 0;
+    }
+}
+
 int tcp_ofo_insert(struct host *h, struct sock *s, uint32_t seq, const uint8_t *data,
                    uint32_t len, bool fin)
 {
@@ -33,14 +68,13 @@ int tcp_ofo_insert(struct host *h, struct sock *s, uint32_t seq, const uint8_t *
         return -1;
     uint32_t end = seq + len;
     s->ofo_last = seq;
+    /* Fill the gaps of [seq, end) between the runs already held; the runs
+     * stay sorted and apart. */
     struct tcp_ofo **pp = &s->ofo;
-    while (*pp && seq_le((*pp)->seq + (*pp)->len, seq) && (*pp)->len)
-        pp = &(*pp)->next;
-    /* Fill the gaps of [seq, end) between the runs already held. */
     while (seq_lt(seq, end)) {
         struct tcp_ofo *o = *pp;
-        if (o && o->len == 0 && seq_le(o->seq, seq)) {
-            pp = &o->next;                     /* a FIN marker: data never lies beyond it */
+        if (o && before(o, seq)) {
+            pp = &o->next;
             continue;
         }
         if (!o || seq_lt(seq, o->seq)) {
@@ -57,30 +91,13 @@ int tcp_ofo_insert(struct host *h, struct sock *s, uint32_t seq, const uint8_t *
             data += piece;
             continue;
         }
+        /* seq lies inside o: skip what o already holds */
         uint32_t covered = seq_lt(o->seq + o->len, end) ? o->seq + o->len - seq : end - seq;
         seq += covered;
         data += covered;
         pp = &o->next;
     }
-    if (!fin)
-        return 0;
-    /* The FIN: on the run that ends where it sits, else on an empty marker. */
-    for (struct tcp_ofo **q = &s->ofo; ; q = &(*q)->next) {
-        struct tcp_ofo *o = *q;
-        if (o && o->seq + o->len == end && (o->len || o->seq == end)) {
-            o->fin = true;
-            return 0;
-        }
-        if (!o || seq_gt(o->seq, end)) {
-            struct tcp_ofo *n = run_new(end, NULL, 0, true);
-            if (!n)
-                return -1;
-            n->next = o;
-            *q = n;
-            t->ofo_segs++;
-            return 0;
-        }
-    }
+    return fin ? place_fin(s, end) : 0;
 }
 
 bool tcp_ofo_drain(struct sock *s, bool *moved)

@@ -170,6 +170,8 @@ uint32_t tcp_send_at(struct host *h, struct sock *s, uint32_t seq, uint32_t maxl
     if (seq_lt(seq, start))
         return 0;
     uint32_t avail = seq_lt(seq, data_end) ? data_end - seq : 0;
+    if (retrans && seq_lt(t->snd_nxt, seq + avail))
+        avail = seq_lt(seq, t->snd_nxt) ? t->snd_nxt - seq : 0;   /* only what went before */
     uint32_t n = avail < maxlen ? avail : maxlen;
     if (n > t->eff_mss)
         n = t->eff_mss;
@@ -296,6 +298,13 @@ void tcp_output(struct host *h, struct sock *s, tl_time now)
         uint32_t iw = tcp_initial_window(t);
         if (t->cwnd > iw)
             t->cwnd = iw;
+    }
+    /* The window reopened with our probe octet unacknowledged (the peer
+     * dropped it): it goes again as the start of the next segment. */
+    if (t->persist_at != TL_NEVER && t->snd_wnd > 0 && t->snd_nxt == t->snd_una + 1 &&
+        seq_gt(t->snd_una, t->iss)) {
+        t->snd_nxt = t->snd_una;
+        t->rtt_timing = false;
     }
     bool room = true;
     if (t->rto_recovery || (t->in_recovery && t->sack_ok))

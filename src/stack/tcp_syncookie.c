@@ -66,8 +66,13 @@ void tcp_syncookie_send(struct host *h, struct sock *l, uint32_t src, uint32_t d
                         (seg.opt.sack_perm ? TS_SACK : 0);
         uint32_t off = tcp_conn_hash(h, 1, dst, g->dport, src, g->sport, 0);
         uint32_t clock = (uint32_t)(now / TL_MS) + off;
+        /* Never ahead of our clock (the peer's PAWS would drop what
+         * follows): a period back if the bits would carry it past. */
+        uint32_t tsval = (clock & ~TS_OPT_MASK) | bits;
+        if (seq_gt(tsval, clock))
+            tsval = ((clock & ~TS_OPT_MASK) - (TS_OPT_MASK + 1)) | bits;
         seg.opt.has_ts = true;
-        seg.opt.ts_val = (clock & ~TS_OPT_MASK) | bits;
+        seg.opt.ts_val = tsval;
         seg.opt.ts_ecr = g->opt.ts_val;
     }
     l->syncookies_sent++;

@@ -101,7 +101,7 @@ size_t tcp_options_len(const struct tcp_opts *o)
     if (o->has_mss)
         n += 4;
     if (o->sack_perm)
-        n += 2;
+        n += o->has_ts ? 2 : 4;         /* without TS: nop, nop, sackOK (Linux) */
     if (o->has_ts)
         n += 10;
     if (o->has_wscale)
@@ -111,7 +111,8 @@ size_t tcp_options_len(const struct tcp_opts *o)
     return (n + 3) & ~(size_t)3;
 }
 
-/* Options in the order Linux sends them: mss, sackOK, TS, nop, wscale. */
+/* Options in the order and layout Linux sends them: mss, sackOK, TS, nop,
+ * wscale (mss, nop, nop, sackOK, nop, wscale without timestamps). */
 static size_t put_options(uint8_t *p, const struct tcp_opts *o)
 {
     size_t i = 0;
@@ -119,6 +120,10 @@ static size_t put_options(uint8_t *p, const struct tcp_opts *o)
         p[i] = TCPOPT_MSS; p[i + 1] = 4; put_be16(p + i + 2, o->mss); i += 4;
     }
     if (o->sack_perm) {
+        if (!o->has_ts) {
+            p[i++] = TCPOPT_NOP;
+            p[i++] = TCPOPT_NOP;
+        }
         p[i] = TCPOPT_SACK_PERM; p[i + 1] = 2; i += 2;
     }
     if (o->has_ts) {

@@ -8,7 +8,6 @@
 #include "util/sha256.h"
 #include "xfer.h"
 
-#define ROMEO  0x0a0a0164u
 #define JULIET 0x0a0a0264u
 #define CHUNK  16384
 
@@ -136,7 +135,6 @@ static bool app_step(struct run *r)
 static bool ready(void *ctx)
 {
     struct run *r = ctx;
-    tl_time now = r->n->now;
     if (!r->s[1].connected && sock_can_accept(r->s[1].h, r->lfd))
         return true;
     int err;
@@ -155,7 +153,6 @@ static bool ready(void *ctx)
                 return true;
         }
     }
-    (void)now;
     return false;
 }
 
@@ -227,7 +224,6 @@ bool xfer_run(struct simnet *n, struct xfer *x)
             sock_close(n->hosts[i], r.s[i].fd, n->now);
     }
     sock_close(n->hosts[1], r.lfd, n->now);
-    (void)ROMEO;
     return ok;
 }
 
