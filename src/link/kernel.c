@@ -467,6 +467,14 @@ static int k_setsockopt(void *ctx, int vfd, enum sockopt opt, int value)
     case SOCKOPT_RCVBUF:
         rc = setsockopt(s->fd, SOL_SOCKET, SO_RCVBUF, &value, sizeof value);
         break;
+    case SOCKOPT_NODELAY:
+        rc = setsockopt(s->fd, IPPROTO_TCP, TCP_NODELAY, &value, sizeof value);
+        break;
+    case SOCKOPT_QUICKACK:
+        rc = setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &value, sizeof value);
+        break;
+    case SOCKOPT_RTO_MIN:
+        return -ENOPROTOOPT;       /* Linux sets it per route (ip route ... rto_min) */
     default:
         return -ENOPROTOOPT;
     }

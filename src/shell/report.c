@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link/faults.h"
 #include "shell/shell.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -354,7 +355,18 @@ void sh_advance(struct shell *sh)
             continue;
         }
         ran = world_settle(sh->w);
-        if (!progress && ran == 0)
-            break;
+        if (progress || ran)
+            continue;
+        /* Nothing moves: a waiting call may be stuck behind a lost
+         * segment.  Let virtual time run to the next retransmission (and
+         * no further: not through TIME-WAIT or an idle prompt). */
+        tl_time rexmit = TL_NEVER;
+        for (int h = 0; h < WORLD_HOSTS; h++)
+            if (sh_host(sh, h))
+                rexmit = tl_min(rexmit, host_next_retransmit(sh_host(sh, h)));
+        bool held = sh->w->faults && sh->w->faults->set.hold;
+        if (!any_live(sh) || rexmit == TL_NEVER || held)
+            break;            /* a held wire moves only by wire step / release */
+        world_run_until(sh->w, step_live, sh, rexmit);
     }
 }
