@@ -57,7 +57,12 @@ struct host *host_new(const struct host_config *cfg)
         free(h);
         return NULL;
     }
-    if (trace_init(&h->wire_trace, cfg->wire_trace_cap, cfg->frame_snap) < 0) {
+    h->port_refs[0] = calloc(65536, sizeof *h->port_refs[0]);
+    h->port_refs[1] = calloc(65536, sizeof *h->port_refs[1]);
+    if (!h->port_refs[0] || !h->port_refs[1] ||
+        trace_init(&h->wire_trace, cfg->wire_trace_cap, cfg->frame_snap) < 0) {
+        free(h->port_refs[0]);
+        free(h->port_refs[1]);
         trace_free(&h->trace);
         free(h);
         return NULL;
@@ -89,6 +94,9 @@ void host_free(struct host *h)
     }
     trace_free(&h->trace);
     trace_free(&h->wire_trace);
+    free(h->port_refs[0]);
+    free(h->port_refs[1]);
+    free(h->fds);
     free(h);
 }
 

@@ -18,7 +18,8 @@
 #include "wire/drop.h"
 #include "wire/eth.h"
 
-#define HOST_MAX_FD     1024
+#define HOST_MAX_FD     65536      /* descriptors per host (the table grows) */
+#define HOST_CONN_BUCKETS 4096     /* connection lookup: hash of (lport, raddr, rport) */
 #define HOST_FD_FIRST   3          /* 0-2 are taken, as in a process */
 #define ARP_CACHE_SIZE  64
 #define ARP_QUEUE_MAX   16         /* frames waiting for one resolution */
@@ -85,7 +86,14 @@ struct host {
 
     struct arp_entry arp[ARP_CACHE_SIZE];
     struct sock *socks;        /* every socket, orphans and embryos included */
-    struct sock *fds[HOST_MAX_FD];
+    struct sock **fds;         /* descriptor table, fds_cap entries */
+    int fds_cap, fd_low;       /* fd_low: no free descriptor below it */
+    int ndead;                 /* sockets marked dead, not yet reaped */
+    /* Lookups that do not walk every socket (10,000 connections):
+     * connections by (lport, raddr, rport), listeners, bound ports. */
+    struct sock *conn_hash[HOST_CONN_BUCKETS];
+    struct sock *listeners;
+    uint32_t *port_refs[2];    /* [type-1][port]: sockets bound there */
     int next_sock_id;
 
     struct frame *tx_head, *tx_tail;

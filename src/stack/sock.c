@@ -31,19 +31,118 @@ struct sock *sock_alloc(struct host *h, enum sock_type type)
     bytering_init(&s->sndq, h->cfg.sndbuf);
     bytering_init(&s->rcvq, h->cfg.rcvbuf);
     s->next = h->socks;
+    if (h->socks)
+        h->socks->pprev = &s->next;
+    s->pprev = &h->socks;
     h->socks = s;
     return s;
+}
+
+static void sock_unlink(struct sock *s)
+{
+    *s->pprev = s->next;
+    if (s->next)
+        s->next->pprev = s->pprev;
+}
+
+void sock_mark_dead(struct host *h, struct sock *s)
+{
+    if (!s->dead) {
+        s->dead = true;
+        h->ndead++;
+    }
+}
+
+/* ---- lookups: bound ports, connections, listeners ------------------- */
+
+void sock_set_port(struct host *h, struct sock *s, uint16_t port)
+{
+    sock_unset_port(h, s);
+    s->lport = port;
+    s->bound = true;
+    h->port_refs[s->type - 1][port]++;
+    s->port_ref = true;
+}
+
+void sock_unset_port(struct host *h, struct sock *s)
+{
+    if (s->port_ref)
+        h->port_refs[s->type - 1][s->lport]--;
+    s->port_ref = false;
+    s->bound = false;
+}
+
+static unsigned conn_bucket(uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    uint32_t x = raddr ^ ((uint32_t)lport << 16 | rport);
+    x ^= x >> 15;
+    x *= 0x2c1b3c6du;
+    x ^= x >> 12;
+    return x % HOST_CONN_BUCKETS;
+}
+
+static void unhash(struct sock *s)
+{
+    if (!s->hashed)
+        return;
+    *s->hash_pprev = s->hash_next;
+    if (s->hash_next)
+        s->hash_next->hash_pprev = s->hash_pprev;
+    s->hashed = false;
+}
+
+static void hash_into(struct sock **head, struct sock *s)
+{
+    s->hash_next = *head;
+    if (*head)
+        (*head)->hash_pprev = &s->hash_next;
+    s->hash_pprev = head;
+    *head = s;
+    s->hashed = true;
+}
+
+/* Called on every state change: listeners are found by port, connections
+ * by (lport, raddr, rport); CLOSED sockets by neither. */
+void sock_rehash(struct host *h, struct sock *s)
+{
+    unhash(s);
+    if (s->type != SOCKT_TCP || s->dead)
+        return;
+    if (s->tcb.state == TCP_LISTEN) {
+        s->was_listener = true;
+        hash_into(&h->listeners, s);
+    } else if (s->tcb.state != TCP_CLOSED) {
+        hash_into(&h->conn_hash[conn_bucket(s->lport, s->raddr, s->rport)], s);
+    }
+}
+
+struct sock *sock_find_tcp(struct host *h, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    for (struct sock *s = h->conn_hash[conn_bucket(lport, raddr, rport)]; s; s = s->hash_next)
+        if (s->lport == lport && s->rport == rport && s->raddr == raddr && !s->dead &&
+            s->tcb.state != TCP_CLOSED)
+            return s;
+    for (struct sock *s = h->listeners; s; s = s->hash_next)
+        if (s->lport == lport && !s->dead)
+            return s;
+    return NULL;
 }
 
 /* Free what a socket holds; it is already out of the host's list. */
 static void sock_destroy(struct host *h, struct sock *s)
 {
-    if (s->fd >= 0 && s->fd < HOST_MAX_FD && h->fds[s->fd] == s)
+    if (s->fd >= 0 && s->fd < h->fds_cap && h->fds[s->fd] == s) {
         h->fds[s->fd] = NULL;
+        if (s->fd < h->fd_low)
+            h->fd_low = s->fd;
+    }
+    unhash(s);
+    sock_unset_port(h, s);
     /* A listener's queued connections lose their parent. */
-    for (struct sock *c = h->socks; c; c = c->next)
-        if (c->parent == s)
-            c->parent = NULL;
+    if (s->was_listener)
+        for (struct sock *c = h->socks; c; c = c->next)
+            if (c->parent == s)
+                c->parent = NULL;
     bytering_free(&s->sndq);
     bytering_free(&s->rcvq);
     tcp_ofo_free(s);
@@ -53,31 +152,28 @@ static void sock_destroy(struct host *h, struct sock *s)
 
 void sock_release(struct host *h, struct sock *s)
 {
-    for (struct sock **pp = &h->socks; *pp; pp = &(*pp)->next)
-        if (*pp == s) {
-            *pp = s->next;
-            break;
-        }
+    sock_unlink(s);
+    if (s->dead)
+        h->ndead--;
     sock_destroy(h, s);
 }
 
 void sock_reap(struct host *h)
 {
-    struct sock **pp = &h->socks;
-    while (*pp) {
-        struct sock *s = *pp;
-        if (s->dead) {
-            *pp = s->next;
-            sock_destroy(h, s);
-        } else {
-            pp = &s->next;
-        }
+    if (h->ndead == 0)
+        return;
+    struct sock *s = h->socks;
+    while (s && h->ndead > 0) {
+        struct sock *n = s->next;
+        if (s->dead)
+            sock_release(h, s);
+        s = n;
     }
 }
 
 struct sock *sock_by_fd(struct host *h, int fd)
 {
-    if (fd < 0 || fd >= HOST_MAX_FD)
+    if (fd < 0 || fd >= h->fds_cap)
         return NULL;
     return h->fds[fd];
 }
@@ -90,15 +186,38 @@ const struct sock *sock_by_id(const struct host *h, int id)
     return NULL;
 }
 
+/* The lowest free descriptor, as on Unix; the table grows as needed. */
 static int fd_alloc(struct host *h, struct sock *s)
 {
-    for (int fd = HOST_FD_FIRST; fd < HOST_MAX_FD; fd++)
-        if (!h->fds[fd]) {
-            h->fds[fd] = s;
-            s->fd = fd;
-            return fd;
-        }
-    return -EMFILE;
+    int fd = h->fd_low > HOST_FD_FIRST ? h->fd_low : HOST_FD_FIRST;
+    while (fd < h->fds_cap && h->fds[fd])
+        fd++;
+    if (fd >= HOST_MAX_FD)
+        return -EMFILE;
+    if (fd >= h->fds_cap) {
+        int cap = h->fds_cap ? h->fds_cap * 2 : 64;
+        if (cap > HOST_MAX_FD)
+            cap = HOST_MAX_FD;
+        struct sock **t = realloc(h->fds, (size_t)cap * sizeof *t);
+        if (!t)
+            return -ENOMEM;
+        memset(t + h->fds_cap, 0, (size_t)(cap - h->fds_cap) * sizeof *t);
+        h->fds = t;
+        h->fds_cap = cap;
+    }
+    h->fds[fd] = s;
+    s->fd = fd;
+    h->fd_low = fd + 1;
+    return fd;
+}
+
+void sock_fd_free(struct host *h, int fd)
+{
+    if (fd >= 0 && fd < h->fds_cap) {
+        h->fds[fd] = NULL;
+        if (fd < h->fd_low)
+            h->fd_low = fd;
+    }
 }
 
 /* Linux's bind conflict rule, simplified to one address per host: any other
@@ -107,6 +226,10 @@ static int fd_alloc(struct host *h, struct sock *s)
 bool sock_port_in_use(const struct host *h, enum sock_type type, uint16_t port,
                       const struct sock *except, bool reuse)
 {
+    uint32_t refs = h->port_refs[type - 1][port];
+    if (refs == 0 || (refs == 1 && except && except->port_ref && except->lport == port &&
+                      except->type == type))
+        return false;
     for (const struct sock *s = h->socks; s; s = s->next) {
         if (s == except || s->type != type || !s->bound || s->lport != port || s->dead)
             continue;
@@ -139,9 +262,8 @@ static int autobind(struct host *h, struct sock *s)
     int rc = sock_pick_ephemeral(h, s->type, &port);
     if (rc < 0)
         return rc;
-    s->lport = port;
+    sock_set_port(h, s, port);
     s->laddr = h->cfg.addr;
-    s->bound = true;
     return 0;
 }
 
@@ -175,8 +297,7 @@ int sock_bind(struct host *h, int fd, uint32_t addr, uint16_t port)
         return -EADDRINUSE;
     }
     s->laddr = addr;
-    s->lport = port;
-    s->bound = true;
+    sock_set_port(h, s, port);
     s->user_bound = true;
     return 0;
 }
@@ -488,7 +609,7 @@ int sock_close(struct host *h, int fd, tl_time now)
     struct sock *s = sock_by_fd(h, fd);
     if (!s)
         return -EBADF;
-    h->fds[fd] = NULL;
+    sock_fd_free(h, fd);
     s->fd = -1;
     if (s->type == SOCKT_UDP) {
         sock_release(h, s);
@@ -504,7 +625,7 @@ int sock_close(struct host *h, int fd, tl_time now)
             if (c->parent == s) {
                 if (c->tcb.state != TCP_CLOSED)
                     tcp_abort(h, c, 0, "listener closed", now);
-                c->dead = true;
+                sock_mark_dead(h, c);
             }
         tcp_set_state(h, s, TCP_CLOSED, "close", now);
         sock_release(h, s);
@@ -529,7 +650,7 @@ int sock_close(struct host *h, int fd, tl_time now)
     if (s->tcb.state == TCP_FIN_WAIT_2 && s->tcb.fw2_at == TL_NEVER)
         s->tcb.fw2_at = now + h->cfg.fin_timeout;
     if (s->tcb.state == TCP_CLOSED)
-        s->dead = true;
+        sock_mark_dead(h, s);
     return 0;
 }
 

@@ -136,6 +136,11 @@ struct tcp_ofo {
 
 struct sock {
     struct sock *next;         /* host's list of every socket */
+    struct sock **pprev;       /* the pointer to this one in that list */
+    struct sock *hash_next, **hash_pprev;   /* host conn_hash or listeners */
+    bool hashed;               /* in conn_hash (connected) or listeners (LISTEN) */
+    bool port_ref;             /* counted in host port_refs under lport */
+    bool was_listener;         /* may have connections pointing at it */
     int id;                    /* unique per host, never reused */
     int fd;                    /* -1 once closed, or for a connection not yet accepted */
     enum sock_type type;

@@ -42,6 +42,14 @@ tl_time tcp_next_deadline(const struct sock *s);
 struct sock *sock_alloc(struct host *h, enum sock_type type);
 void sock_release(struct host *h, struct sock *s);   /* unlink and free */
 void sock_reap(struct host *h);                       /* free dead sockets */
+void sock_mark_dead(struct host *h, struct sock *s);  /* for the reaper */
+void sock_set_port(struct host *h, struct sock *s, uint16_t port);   /* bind, counted */
+void sock_unset_port(struct host *h, struct sock *s);
+void sock_fd_free(struct host *h, int fd);
+/* After every TCP state change: listeners by port, connections by 4-tuple. */
+void sock_rehash(struct host *h, struct sock *s);
+/* The connection (lport, raddr, rport), else the listener on lport, or NULL. */
+struct sock *sock_find_tcp(struct host *h, uint16_t lport, uint32_t raddr, uint16_t rport);
 bool sock_port_in_use(const struct host *h, enum sock_type type, uint16_t port,
                       const struct sock *except, bool reuse);
 int sock_pick_ephemeral(struct host *h, enum sock_type type, uint16_t *port);

@@ -28,18 +28,7 @@ static void drop(struct seg_ctx *c, enum drop_reason r)
 
 static struct sock *tcp_lookup(struct host *h, const struct ipv4_hdr *ip, const struct tcp_seg *g)
 {
-    struct sock *listener = NULL;
-    for (struct sock *s = h->socks; s; s = s->next) {
-        if (s->type != SOCKT_TCP || s->lport != g->dport || s->dead)
-            continue;
-        if (s->tcb.state == TCP_LISTEN) {
-            if (!listener)
-                listener = s;
-        } else if (s->tcb.state != TCP_CLOSED && s->rport == g->sport && s->raddr == ip->src) {
-            return s;
-        }
-    }
-    return listener;
+    return sock_find_tcp(h, g->dport, ip->src, g->sport);
 }
 
 /* §3.10.7.1 CLOSED (no TCB): RST unless the segment is an RST. */
@@ -68,10 +57,9 @@ static struct sock *embryo_new(struct seg_ctx *c, struct sock *l, uint32_t iss)
     s->parent = l;
     l->syn_queued++;
     s->laddr = c->ip->dst;
-    s->lport = l->lport;
+    sock_set_port(h, s, l->lport);
     s->raddr = c->ip->src;
     s->rport = g->sport;
-    s->bound = true;
     s->reuseaddr = l->reuseaddr;
     bytering_set_limit(&s->sndq, l->sndq.limit);
     bytering_set_limit(&s->rcvq, l->rcvq.limit);

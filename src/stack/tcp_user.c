@@ -33,6 +33,7 @@ void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char
     e->new_state = (uint8_t)st;
     e->cause = cause;
     s->tcb.state = st;
+    sock_rehash(h, s);
     if (st == TCP_ESTABLISHED)
         s->ever_connected = true;
     if (st == TCP_TIME_WAIT || st == TCP_CLOSED) {
@@ -51,7 +52,7 @@ void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char
         s->parent = NULL;
     }
     if (s->fd < 0 && !s->parent)
-        s->dead = true;
+        sock_mark_dead(h, s);
 }
 
 /* F(localip, localport, remoteip, remoteport, secret) of RFC 6528 (here
@@ -141,7 +142,7 @@ void tcp_drop_conn(struct host *h, struct sock *s, int err, const char *cause, t
         s->err = err;
     if (!s->user_bound && !s->ever_connected && s->fd >= 0) {
         /* A failed connect gives its ephemeral port back (Linux). */
-        s->bound = false;
+        sock_unset_port(h, s);
         s->lport = 0;
     }
     tcp_set_state(h, s, TCP_CLOSED, cause, now);

@@ -81,8 +81,7 @@ long udp_sendto(struct host *h, struct sock *s, const void *buf, size_t len, uin
         int rc = sock_pick_ephemeral(h, SOCKT_UDP, &port);
         if (rc < 0)
             return rc;
-        s->lport = port;
-        s->bound = true;
+        sock_set_port(h, s, port);
     }
     uint8_t pkt[ETH_MTU];
     struct udp_dgram d = {.sport = s->lport, .dport = dport, .data = buf, .len = len};

@@ -430,7 +430,7 @@ void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const st
     vu_table_init(&t, lsof_cols, LS_NCOLS);
     for (int i = 0; i < 2; i++) {
         const struct host *h = stack[i];
-        for (int fd = 0; h && fd < HOST_MAX_FD; fd++) {
+        for (int fd = 0; h && fd < h->fds_cap; fd++) {
             const struct sock *s = h->fds[fd];
             if (!s)
                 continue;

@@ -169,7 +169,7 @@ void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts
     vu_table_init(&t, lsof_cols, LS_NCOLS);
     for (int i = 0; i < nhosts; i++) {
         const struct host *h = hosts[i];
-        for (int fd = 0; h && fd < HOST_MAX_FD; fd++) {
+        for (int fd = 0; h && fd < h->fds_cap; fd++) {
             const struct sock *s = h->fds[fd];
             struct vu_row *r;
             if (!s || !(r = vu_table_add(&t)))
