@@ -75,11 +75,11 @@ build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
 
 build/bench/%: tests/bench/%.c $(REL_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) $(CFLAGS) -pthread -o $@ $^ $(APP_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) $(CFLAGS) -pthread -o $@ $(filter %.c %.o,$^) $(APP_LIBS) -lm
 
 build/san/bench/%: tests/bench/%.c $(SAN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -pthread -o $@ $^ $(APP_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -pthread -o $@ $(filter %.c %.o,$^) $(APP_LIBS) -lm
 
 build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
