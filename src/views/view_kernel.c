@@ -217,33 +217,6 @@ void view_ktcb(FILE *out, const struct view_style *st, const struct khost *k, co
 
 /* ---- ss and lsof over both hosts --------------------------------------- */
 
-static const char *const ss_state[TCP__NSTATES] = {
-    [TCP_CLOSED] = "UNCONN",         [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN-SENT",     [TCP_SYN_RECEIVED] = "SYN-RECV",
-    [TCP_ESTABLISHED] = "ESTAB",     [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
-    [TCP_FIN_WAIT_2] = "FIN-WAIT-2", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST-ACK",
-    [TCP_TIME_WAIT] = "TIME-WAIT",
-};
-
-static const char *const lsof_state[TCP__NSTATES] = {
-    [TCP_CLOSED] = "CLOSE",          [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN_SENT",     [TCP_SYN_RECEIVED] = "SYN_RECV",
-    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT1",
-    [TCP_FIN_WAIT_2] = "FIN_WAIT2",  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST_ACK",
-    [TCP_TIME_WAIT] = "TIME_WAIT",
-};
-
-static const char *state_sgr(enum tcp_state s)
-{
-    switch (s) {
-    case TCP_ESTABLISHED: return "\033[32m";
-    case TCP_LISTEN: return "\033[36m";
-    case TCP_CLOSED: return SGR_DIM;
-    default: return "\033[33m";
-    }
-}
 
 enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
        SS_RPORT, SS_PROCESS, SS_NCOLS };
@@ -283,8 +256,8 @@ static void ss_add(struct vu_table *t, const struct row *x)
     bool peer = x->state != TCP_CLOSED && x->state != TCP_LISTEN;
     vu_cell(r, SS_HOST, "%s", x->host);
     vu_cell(r, SS_NETID, "%s", x->udp ? "udp" : "tcp");
-    vu_cell(r, SS_STATE, "%s", ss_state[x->state]);
-    r->sgr[SS_STATE] = state_sgr(x->state);
+    vu_cell(r, SS_STATE, "%s", vu_ss_state(x->state));
+    r->sgr[SS_STATE] = vu_state_sgr(x->state);
     vu_cell(r, SS_RECVQ, "%zu", x->rq);
     vu_cell(r, SS_SENDQ, "%zu", x->sq);
     vu_cell(r, SS_LADDR, "%s", vu_addr(a, x->la, "0.0.0.0"));
@@ -418,9 +391,9 @@ static void lsof_add(struct vu_table *t, const char *host, int fd, unsigned long
         len += snprintf(n + len, VU_CELL - (size_t)len, "->%s:%s", vu_addr(b, ra, "*"),
                         vu_port(q, rp));
     if (!udp && len >= 0 && len < VU_CELL)
-        snprintf(n + len, VU_CELL - (size_t)len, " (%s)", lsof_state[state]);
+        snprintf(n + len, VU_CELL - (size_t)len, " (%s)", vu_lsof_state(state));
     if (!udp)
-        r->sgr[LS_NAME] = state_sgr(state);
+        r->sgr[LS_NAME] = vu_state_sgr(state);
 }
 
 void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const stack[2],

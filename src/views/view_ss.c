@@ -8,38 +8,6 @@
 #include "views/view_util.h"
 #include "views/views.h"
 
-/* ss's names for the states (iproute2 misc/ss.c, sstate_name); a socket
- * with a descriptor and no connection is UNCONN. */
-static const char *const ss_state[TCP__NSTATES] = {
-    [TCP_CLOSED] = "UNCONN",         [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN-SENT",     [TCP_SYN_RECEIVED] = "SYN-RECV",
-    [TCP_ESTABLISHED] = "ESTAB",     [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
-    [TCP_FIN_WAIT_2] = "FIN-WAIT-2", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST-ACK",
-    [TCP_TIME_WAIT] = "TIME-WAIT",
-};
-
-/* lsof's names, those of Linux's /proc/net/tcp (lsof dialects/linux). */
-static const char *const lsof_state[TCP__NSTATES] = {
-    [TCP_CLOSED] = "CLOSE",          [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN_SENT",     [TCP_SYN_RECEIVED] = "SYN_RECV",
-    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT1",
-    [TCP_FIN_WAIT_2] = "FIN_WAIT2",  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST_ACK",
-    [TCP_TIME_WAIT] = "TIME_WAIT",
-};
-
-/* Colour of a state in the ss listing: where data flows, where a
- * connection waits, where it is closing. */
-static const char *state_sgr(enum tcp_state s)
-{
-    switch (s) {
-    case TCP_ESTABLISHED: return "\033[32m";
-    case TCP_LISTEN: return "\033[36m";
-    case TCP_CLOSED: return SGR_DIM;
-    default: return "\033[33m";
-    }
-}
 
 static int by_id(const void *a, const void *b)
 {
@@ -95,8 +63,8 @@ static void ss_row(struct vu_row *r, const struct view_style *st, const struct h
     bool peer = udp ? s->connected : state != TCP_CLOSED && state != TCP_LISTEN;
     vu_cell(r, SS_HOST, "%s", h->cfg.name);
     vu_cell(r, SS_NETID, "%s", udp ? "udp" : "tcp");
-    vu_cell(r, SS_STATE, "%s", ss_state[state]);
-    r->sgr[SS_STATE] = state_sgr(state);
+    vu_cell(r, SS_STATE, "%s", vu_ss_state(state));
+    r->sgr[SS_STATE] = vu_state_sgr(state);
     /* For LISTEN these are the accept queue and the backlog, as on Linux. */
     vu_cell(r, SS_RECVQ, "%zu", sock_recv_queue(s));
     vu_cell(r, SS_SENDQ, "%zu", udp ? (size_t)0 : sock_send_queue(s));
@@ -160,7 +128,7 @@ static void lsof_name(char *buf, size_t len, const struct sock *s)
         n += snprintf(buf + n, len - (size_t)n, "->%s:%s", vu_addr(ra, s->raddr, "*"),
                       vu_port(rp, s->rport));
     if (!udp && n >= 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, " (%s)", lsof_state[state]);
+        snprintf(buf + n, len - (size_t)n, " (%s)", vu_lsof_state(state));
 }
 
 void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
@@ -183,7 +151,7 @@ void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts
             vu_cell(r, LS_NODE, "%s", s->type == SOCKT_UDP ? "UDP" : "TCP");
             lsof_name(r->cell[LS_NAME], VU_CELL, s);
             if (s->type == SOCKT_TCP)
-                r->sgr[LS_NAME] = state_sgr(s->tcb.state);
+                r->sgr[LS_NAME] = vu_state_sgr(s->tcb.state);
         }
     }
     vu_table_print(out, st, &t);

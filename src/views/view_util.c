@@ -167,3 +167,48 @@ void vu_table_free(struct vu_table *t)
     t->rows = NULL;
     t->nrows = t->cap = 0;
 }
+
+/* ---- state names as ss and lsof print them ----------------------------- */
+
+/* ss's names for the states (iproute2 misc/ss.c, sstate_name); a socket
+ * with a descriptor and no connection is UNCONN. */
+static const char *const ss_state[TCP__NSTATES] = {
+    [TCP_CLOSED] = "UNCONN",         [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN-SENT",     [TCP_SYN_RECEIVED] = "SYN-RECV",
+    [TCP_ESTABLISHED] = "ESTAB",     [TCP_FIN_WAIT_1] = "FIN-WAIT-1",
+    [TCP_FIN_WAIT_2] = "FIN-WAIT-2", [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST-ACK",
+    [TCP_TIME_WAIT] = "TIME-WAIT",
+};
+
+/* lsof's names, those of Linux's /proc/net/tcp (lsof dialects/linux). */
+static const char *const lsof_state[TCP__NSTATES] = {
+    [TCP_CLOSED] = "CLOSE",          [TCP_LISTEN] = "LISTEN",
+    [TCP_SYN_SENT] = "SYN_SENT",     [TCP_SYN_RECEIVED] = "SYN_RECV",
+    [TCP_ESTABLISHED] = "ESTABLISHED", [TCP_FIN_WAIT_1] = "FIN_WAIT1",
+    [TCP_FIN_WAIT_2] = "FIN_WAIT2",  [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+    [TCP_CLOSING] = "CLOSING",       [TCP_LAST_ACK] = "LAST_ACK",
+    [TCP_TIME_WAIT] = "TIME_WAIT",
+};
+
+/* Colour of a state in the ss listing: where data flows, where a
+ * connection waits, where it is closing. */
+const char *vu_state_sgr(enum tcp_state s)
+{
+    switch (s) {
+    case TCP_ESTABLISHED: return "\033[32m";
+    case TCP_LISTEN: return "\033[36m";
+    case TCP_CLOSED: return SGR_DIM;
+    default: return "\033[33m";
+    }
+}
+
+const char *vu_ss_state(enum tcp_state s)
+{
+    return (unsigned)s < TCP__NSTATES ? ss_state[s] : "?";
+}
+
+const char *vu_lsof_state(enum tcp_state s)
+{
+    return (unsigned)s < TCP__NSTATES ? lsof_state[s] : "?";
+}

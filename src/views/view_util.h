@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "stack/tcp_state.h"
 #include "util/tltime.h"
 #include "views/views.h"
 
@@ -78,5 +79,11 @@ void vu_cell(struct vu_row *r, int col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void vu_table_print(FILE *out, const struct view_style *st, const struct vu_table *t);
 void vu_table_free(struct vu_table *t);
+
+/* A TCP state as ss prints it (ESTAB, SYN-RECV, UNCONN), as lsof prints it
+ * (ESTABLISHED, FIN_WAIT1), and its colour in those listings. */
+const char *vu_ss_state(enum tcp_state s);
+const char *vu_lsof_state(enum tcp_state s);
+const char *vu_state_sgr(enum tcp_state s);
 
 #endif
