@@ -3,8 +3,12 @@
 # corpus (tests/fuzz/corpus/NAME plus, for the decoder, every frame of the
 # tcpdump vectors).  Any crash, leak or sanitizer report fails; the input
 # that caused it is kept under build/fuzz/crashes/.
+# With FUZZ_RUNS=N each target instead runs N inputs from the fixed seed 1:
+# the same inputs every time (make check), FUZZ_TIME then only a bound.
 set -u
 T=${FUZZ_TIME:-60}
+how="-max_total_time=$T"
+[ -n "${FUZZ_RUNS:-}" ] && how="-runs=$FUZZ_RUNS -seed=1 -max_total_time=$T"
 VEC=${TCPLAB_VECTORS:-../shared/vectors/tcpdump}
 fail=0
 mkdir -p build/fuzz/crashes
@@ -15,8 +19,9 @@ for bin in "$@"; do
     if [ "$name" = decode ] && [ -d "$VEC" ]; then
         build/fuzz/pcap2corpus "$corpus" "$VEC"/*.pcap >/dev/null
     fi
-    echo "fuzz $name: ${T}s"
-    if ! "$bin" -max_total_time="$T" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+    echo "fuzz $name: ${FUZZ_RUNS:+$FUZZ_RUNS runs, at most }${T}s"
+    # shellcheck disable=SC2086
+    if ! "$bin" $how -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
             -artifact_prefix=build/fuzz/crashes/"$name"- "$corpus" >build/fuzz/"$name".log 2>&1; then
         echo "FAIL fuzz $name (see build/fuzz/$name.log)"
         tail -30 build/fuzz/"$name".log
