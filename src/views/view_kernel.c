@@ -218,91 +218,6 @@ void view_ktcb(FILE *out, const struct view_style *st, const struct khost *k, co
 /* ---- ss and lsof over both hosts --------------------------------------- */
 
 
-enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
-       SS_RPORT, SS_PROCESS, SS_NCOLS };
-
-static const struct vu_col ss_cols[SS_NCOLS] = {
-    [SS_HOST] = {"Host", VU_LEFT, "  "},
-    [SS_NETID] = {"Netid", VU_LEFT, "  "},
-    [SS_STATE] = {"State", VU_LEFT, "  "},
-    [SS_RECVQ] = {"Recv-Q", VU_LEFT, "  "},
-    [SS_SENDQ] = {"Send-Q", VU_LEFT, "  "},
-    [SS_LADDR] = {"Local Address", VU_RIGHT, ":"},
-    [SS_LPORT] = {"Port", VU_LEFT, "  "},
-    [SS_RADDR] = {"Peer Address", VU_RIGHT, ":"},
-    [SS_RPORT] = {"Port", VU_LEFT, "  "},
-    [SS_PROCESS] = {"Process", VU_LEFT, "  "},
-};
-
-/* One row, whoever's socket it is. */
-struct row {
-    const char *host;
-    bool udp;
-    enum tcp_state state;
-    size_t rq, sq;
-    uint32_t la, ra;
-    uint16_t lp, rp;
-    int fd;
-    const char *name;
-    const char *note;          /* Process column when there is no fd */
-};
-
-static void ss_add(struct vu_table *t, const struct row *x)
-{
-    struct vu_row *r = vu_table_add(t);
-    char a[16], p[8];
-    if (!r)
-        return;
-    bool peer = x->state != TCP_CLOSED && x->state != TCP_LISTEN;
-    vu_cell(r, SS_HOST, "%s", x->host);
-    vu_cell(r, SS_NETID, "%s", x->udp ? "udp" : "tcp");
-    vu_cell(r, SS_STATE, "%s", vu_ss_state(x->state));
-    r->sgr[SS_STATE] = vu_state_sgr(x->state);
-    vu_cell(r, SS_RECVQ, "%zu", x->rq);
-    vu_cell(r, SS_SENDQ, "%zu", x->sq);
-    vu_cell(r, SS_LADDR, "%s", vu_addr(a, x->la, "0.0.0.0"));
-    vu_cell(r, SS_LPORT, "%s", vu_port(p, x->lp));
-    vu_cell(r, SS_RADDR, "%s", vu_addr(a, peer ? x->ra : 0, "0.0.0.0"));
-    vu_cell(r, SS_RPORT, "%s", vu_port(p, peer ? x->rp : 0));
-    if (x->fd >= 0)
-        vu_cell(r, SS_PROCESS, "fd=%d%s%s", x->fd, x->name ? " " : "", x->name ? x->name : "");
-    else if (x->note)
-        vu_cell(r, SS_PROCESS, "%s", x->note);
-}
-
-static int by_id(const void *a, const void *b)
-{
-    const struct sock *x = *(const struct sock *const *)a, *y = *(const struct sock *const *)b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-static void ss_stack(struct vu_table *t, const struct view_style *st, struct host *h)
-{
-    size_t n = 0, cap = 0;
-    for (const struct sock *s = h->socks; s; s = s->next)
-        cap++;
-    const struct sock **v = calloc(cap ? cap : 1, sizeof *v);
-    if (!v)
-        return;
-    for (const struct sock *s = h->socks; s; s = s->next)
-        if (!s->dead && !(s->type == SOCKT_TCP && s->tcb.state == TCP_CLOSED && s->fd < 0))
-            v[n++] = s;
-    qsort(v, n, sizeof *v, by_id);
-    for (size_t i = 0; i < n; i++) {
-        const struct sock *s = v[i];
-        bool udp = s->type == SOCKT_UDP;
-        struct row x = {
-            .host = h->cfg.name, .udp = udp,
-            .state = udp ? (s->connected ? TCP_ESTABLISHED : TCP_CLOSED) : s->tcb.state,
-            .rq = sock_recv_queue(s), .sq = udp ? 0 : sock_send_queue(s),
-            .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport, .fd = s->fd,
-            .name = s->fd >= 0 ? vu_name(st, h, s->fd) : NULL,
-        };
-        ss_add(t, &x);
-    }
-    free(v);
-}
-
 static bool watched(const struct khost *k, uint64_t cookie)
 {
     for (const struct ksock *s = k->socks; s; s = s->next)
@@ -317,15 +232,15 @@ static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn k
         if (s->type == SOCKT_TCP && s->state == TCP_CLOSED && s->fd < 0)
             continue;
         bool udp = s->type == SOCKT_UDP;
-        struct row x = {
+        struct vu_sock_row x = {
             .host = k->name, .udp = udp,
             .state = udp ? (s->rport ? TCP_ESTABLISHED : TCP_CLOSED) : s->state,
             .rq = s->recv_q, .sq = s->send_q, .la = s->laddr, .ra = s->raddr, .lp = s->lport,
-            .rp = s->rport, .fd = s->vfd,
+            .rp = s->rport, .fd = s->vfd, .id = (unsigned long long)s->inode,
             .name = s->vfd >= 0 && kname ? kname(ctx, k, s->vfd) : NULL,
             .note = s->ours ? NULL : "(another program)",
         };
-        ss_add(t, &x);
+        vu_ss_add(t, &x);
     }
     /* Other programs' sockets on the kernel host's address (the lab's
      * python3 listening on it, say), from the last diag dump. */
@@ -333,12 +248,12 @@ static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn k
         const struct kdiag *d = &k->dump[i];
         if (d->laddr != k->addr || watched(k, d->cookie) || d->state == TCP_CLOSED)
             continue;
-        struct row x = {
+        struct vu_sock_row x = {
             .host = k->name, .state = d->state, .rq = d->rqueue, .sq = d->wqueue,
             .la = d->laddr, .ra = d->raddr, .lp = d->lport, .rp = d->rport, .fd = -1,
             .note = "(another program)",
         };
-        ss_add(t, &x);
+        vu_ss_add(t, &x);
     }
 }
 
@@ -346,10 +261,10 @@ void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stac
                  const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
 {
     struct vu_table t;
-    vu_table_init(&t, ss_cols, SS_NCOLS);
+    vu_ss_init(&t);
     for (int i = 0; i < 2; i++) {
         if (stack[i])
-            ss_stack(&t, st, stack[i]);
+            vu_ss_add_host(&t, st, stack[i]);
         else if (kernel[i])
             ss_kernel(&t, kernel[i], kname, ctx);
     }
@@ -357,70 +272,27 @@ void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stac
     vu_table_free(&t);
 }
 
-enum { LS_COMMAND, LS_HOST, LS_FD, LS_TYPE, LS_DEVICE, LS_SIZE, LS_NODE, LS_NAME, LS_NCOLS };
-
-static const struct vu_col lsof_cols[LS_NCOLS] = {
-    [LS_COMMAND] = {"COMMAND", VU_LEFT, " "},
-    [LS_HOST] = {"HOST", VU_LEFT, " "},
-    [LS_FD] = {"FD", VU_RIGHT, " "},
-    [LS_TYPE] = {"TYPE", VU_LEFT, " "},
-    [LS_DEVICE] = {"DEVICE", VU_RIGHT, " "},
-    [LS_SIZE] = {"SIZE/OFF", VU_RIGHT, " "},
-    [LS_NODE] = {"NODE", VU_LEFT, " "},
-    [LS_NAME] = {"NAME", VU_LEFT, " "},
-};
-
-static void lsof_add(struct vu_table *t, const char *host, int fd, unsigned long long dev,
-                     bool udp, enum tcp_state state, bool peer, uint32_t la, uint16_t lp,
-                     uint32_t ra, uint16_t rp)
-{
-    struct vu_row *r = vu_table_add(t);
-    char a[16], p[8], b[16], q[8];
-    if (!r)
-        return;
-    vu_cell(r, LS_COMMAND, "tcplab");
-    vu_cell(r, LS_HOST, "%s", host);
-    vu_cell(r, LS_FD, "%du", fd);
-    vu_cell(r, LS_TYPE, "IPv4");
-    vu_cell(r, LS_DEVICE, "%llu", dev);
-    vu_cell(r, LS_SIZE, "0t0");
-    vu_cell(r, LS_NODE, "%s", udp ? "UDP" : "TCP");
-    char *n = r->cell[LS_NAME];
-    int len = snprintf(n, VU_CELL, "%s:%s", vu_addr(a, la, "*"), vu_port(p, lp));
-    if (peer && len >= 0 && len < VU_CELL)
-        len += snprintf(n + len, VU_CELL - (size_t)len, "->%s:%s", vu_addr(b, ra, "*"),
-                        vu_port(q, rp));
-    if (!udp && len >= 0 && len < VU_CELL)
-        snprintf(n + len, VU_CELL - (size_t)len, " (%s)", vu_lsof_state(state));
-    if (!udp)
-        r->sgr[LS_NAME] = vu_state_sgr(state);
-}
-
 void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
                    const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
 {
     struct vu_table t;
-    vu_table_init(&t, lsof_cols, LS_NCOLS);
+    vu_lsof_init(&t);
     for (int i = 0; i < 2; i++) {
-        const struct host *h = stack[i];
-        for (int fd = 0; h && fd < h->fds_cap; fd++) {
-            const struct sock *s = h->fds[fd];
-            if (!s)
-                continue;
-            bool udp = s->type == SOCKT_UDP;
-            bool peer = udp ? s->connected : s->tcb.state != TCP_CLOSED && s->tcb.state != TCP_LISTEN;
-            lsof_add(&t, h->cfg.name, fd, (unsigned long long)s->id, udp, s->tcb.state, peer,
-                     s->laddr, s->lport, s->raddr, s->rport);
-        }
+        if (stack[i])
+            vu_lsof_add_host(&t, st, stack[i]);
         const struct khost *k = kernel[i];
         for (int fd = 0; k && fd < KHOST_MAX_FD; fd++) {
             const struct ksock *s = k->vfds[fd];
             if (!s)
                 continue;
             bool udp = s->type == SOCKT_UDP;
-            bool peer = udp ? s->rport != 0 : s->state != TCP_CLOSED && s->state != TCP_LISTEN;
-            lsof_add(&t, k->name, fd, (unsigned long long)s->inode, udp, s->state, peer,
-                     s->laddr, s->lport, s->raddr, s->rport);
+            struct vu_sock_row x = {
+                .host = k->name, .udp = udp,
+                .state = udp ? (s->rport ? TCP_ESTABLISHED : TCP_CLOSED) : s->state,
+                .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport, .fd = fd,
+                .id = (unsigned long long)s->inode,
+            };
+            vu_lsof_add(&t, &x);
         }
     }
     vu_table_print(out, st, &t);

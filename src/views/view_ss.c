@@ -54,48 +54,72 @@ static const struct vu_col ss_cols[SS_NCOLS] = {
     [SS_PROCESS] = {"Process", VU_LEFT, "  "},
 };
 
-static void ss_row(struct vu_row *r, const struct view_style *st, const struct host *h,
-                   const struct sock *s)
+void vu_ss_init(struct vu_table *t)
 {
+    vu_table_init(t, ss_cols, SS_NCOLS);
+}
+
+void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x)
+{
+    struct vu_row *r = vu_table_add(t);
     char a[16], p[8];
-    bool udp = s->type == SOCKT_UDP;
-    enum tcp_state state = udp ? (s->connected ? TCP_ESTABLISHED : TCP_CLOSED) : s->tcb.state;
-    bool peer = udp ? s->connected : state != TCP_CLOSED && state != TCP_LISTEN;
-    vu_cell(r, SS_HOST, "%s", h->cfg.name);
-    vu_cell(r, SS_NETID, "%s", udp ? "udp" : "tcp");
-    vu_cell(r, SS_STATE, "%s", vu_ss_state(state));
-    r->sgr[SS_STATE] = vu_state_sgr(state);
+    if (!r)
+        return;
+    bool peer = x->state != TCP_CLOSED && x->state != TCP_LISTEN;
+    vu_cell(r, SS_HOST, "%s", x->host);
+    vu_cell(r, SS_NETID, "%s", x->udp ? "udp" : "tcp");
+    vu_cell(r, SS_STATE, "%s", vu_ss_state(x->state));
+    r->sgr[SS_STATE] = vu_state_sgr(x->state);
     /* For LISTEN these are the accept queue and the backlog, as on Linux. */
-    vu_cell(r, SS_RECVQ, "%zu", sock_recv_queue(s));
-    vu_cell(r, SS_SENDQ, "%zu", udp ? (size_t)0 : sock_send_queue(s));
-    vu_cell(r, SS_LADDR, "%s", vu_addr(a, s->laddr, "0.0.0.0"));
-    vu_cell(r, SS_LPORT, "%s", vu_port(p, s->lport));
-    vu_cell(r, SS_RADDR, "%s", vu_addr(a, peer ? s->raddr : 0, "0.0.0.0"));
-    vu_cell(r, SS_RPORT, "%s", vu_port(p, peer ? s->rport : 0));
+    vu_cell(r, SS_RECVQ, "%zu", x->rq);
+    vu_cell(r, SS_SENDQ, "%zu", x->sq);
+    vu_cell(r, SS_LADDR, "%s", vu_addr(a, x->la, "0.0.0.0"));
+    vu_cell(r, SS_LPORT, "%s", vu_port(p, x->lp));
+    vu_cell(r, SS_RADDR, "%s", vu_addr(a, peer ? x->ra : 0, "0.0.0.0"));
+    vu_cell(r, SS_RPORT, "%s", vu_port(p, peer ? x->rp : 0));
     /* Orphans (closed by the user, finishing in TIME-WAIT or FIN-WAIT) and
      * connections not yet accepted belong to no process: ss shows none. */
-    if (s->fd >= 0) {
-        const char *name = vu_name(st, h, s->fd);
-        vu_cell(r, SS_PROCESS, "fd=%d%s%s", s->fd, name ? " " : "", name ? name : "");
+    if (x->fd >= 0)
+        vu_cell(r, SS_PROCESS, "fd=%d%s%s", x->fd, x->name ? " " : "", x->name ? x->name : "");
+    else if (x->note)
+        vu_cell(r, SS_PROCESS, "%s", x->note);
+}
+
+/* A socket of tcplab's stack as ss and lsof see it: a UDP socket is
+ * "established" once connected. */
+static struct vu_sock_row stack_row(const struct view_style *st, const struct host *h,
+                                    const struct sock *s)
+{
+    bool udp = s->type == SOCKT_UDP;
+    struct vu_sock_row x = {
+        .host = h->cfg.name, .udp = udp,
+        .state = udp ? (s->connected ? TCP_ESTABLISHED : TCP_CLOSED) : s->tcb.state,
+        .rq = sock_recv_queue(s), .sq = udp ? 0 : sock_send_queue(s),
+        .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport,
+        .fd = s->fd, .id = (unsigned long long)s->id,
+        .name = s->fd >= 0 ? vu_name(st, h, s->fd) : NULL,
+    };
+    return x;
+}
+
+void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h)
+{
+    size_t n;
+    const struct sock **v = listed_socks(h, &n);
+    for (size_t k = 0; v && k < n; k++) {
+        struct vu_sock_row x = stack_row(st, h, v[k]);
+        vu_ss_add(t, &x);
     }
+    free(v);
 }
 
 void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
 {
     struct vu_table t;
-    vu_table_init(&t, ss_cols, SS_NCOLS);
-    for (int i = 0; i < nhosts; i++) {
-        size_t n;
-        if (!hosts[i])
-            continue;
-        const struct sock **v = listed_socks(hosts[i], &n);
-        for (size_t k = 0; k < n; k++) {
-            struct vu_row *r = vu_table_add(&t);
-            if (r)
-                ss_row(r, st, hosts[i], v[k]);
-        }
-        free(v);
-    }
+    vu_ss_init(&t);
+    for (int i = 0; i < nhosts; i++)
+        if (hosts[i])
+            vu_ss_add_host(&t, st, hosts[i]);
     vu_table_print(out, st, &t);
     vu_table_free(&t);
 }
@@ -116,44 +140,54 @@ static const struct vu_col lsof_cols[LS_NCOLS] = {
     [LS_NAME] = {"NAME", VU_LEFT, " "},
 };
 
-/* "10.10.1.100:50000->10.10.2.100:4000 (ESTABLISHED)", "*:4000 (LISTEN)" */
-static void lsof_name(char *buf, size_t len, const struct sock *s)
+void vu_lsof_init(struct vu_table *t)
 {
+    vu_table_init(t, lsof_cols, LS_NCOLS);
+}
+
+/* NAME: "10.10.1.100:50000->10.10.2.100:4000 (ESTABLISHED)", "*:4000 (LISTEN)" */
+void vu_lsof_add(struct vu_table *t, const struct vu_sock_row *x)
+{
+    struct vu_row *r = vu_table_add(t);
     char la[16], lp[8], ra[16], rp[8];
-    bool udp = s->type == SOCKT_UDP;
-    enum tcp_state state = s->tcb.state;
-    bool peer = udp ? s->connected : state != TCP_CLOSED && state != TCP_LISTEN;
-    int n = snprintf(buf, len, "%s:%s", vu_addr(la, s->laddr, "*"), vu_port(lp, s->lport));
+    if (!r)
+        return;
+    bool peer = x->state != TCP_CLOSED && x->state != TCP_LISTEN;
+    vu_cell(r, LS_COMMAND, "tcplab");
+    vu_cell(r, LS_HOST, "%s", x->host);
+    vu_cell(r, LS_FD, "%du", x->fd);            /* u: open for reading and writing */
+    vu_cell(r, LS_TYPE, "IPv4");
+    vu_cell(r, LS_DEVICE, "%llu", x->id);
+    vu_cell(r, LS_SIZE, "0t0");
+    vu_cell(r, LS_NODE, "%s", x->udp ? "UDP" : "TCP");
+    char *buf = r->cell[LS_NAME];
+    size_t len = VU_CELL;
+    int n = snprintf(buf, len, "%s:%s", vu_addr(la, x->la, "*"), vu_port(lp, x->lp));
     if (peer && n >= 0 && (size_t)n < len)
-        n += snprintf(buf + n, len - (size_t)n, "->%s:%s", vu_addr(ra, s->raddr, "*"),
-                      vu_port(rp, s->rport));
-    if (!udp && n >= 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, " (%s)", vu_lsof_state(state));
+        n += snprintf(buf + n, len - (size_t)n, "->%s:%s", vu_addr(ra, x->ra, "*"),
+                      vu_port(rp, x->rp));
+    if (!x->udp && n >= 0 && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " (%s)", vu_lsof_state(x->state));
+    if (!x->udp)
+        r->sgr[LS_NAME] = vu_state_sgr(x->state);
+}
+
+void vu_lsof_add_host(struct vu_table *t, const struct view_style *st, const struct host *h)
+{
+    for (int fd = 0; fd < h->fds_cap; fd++)
+        if (h->fds[fd]) {
+            struct vu_sock_row x = stack_row(st, h, h->fds[fd]);
+            vu_lsof_add(t, &x);
+        }
 }
 
 void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
 {
     struct vu_table t;
-    vu_table_init(&t, lsof_cols, LS_NCOLS);
-    for (int i = 0; i < nhosts; i++) {
-        const struct host *h = hosts[i];
-        for (int fd = 0; h && fd < h->fds_cap; fd++) {
-            const struct sock *s = h->fds[fd];
-            struct vu_row *r;
-            if (!s || !(r = vu_table_add(&t)))
-                continue;
-            vu_cell(r, LS_COMMAND, "tcplab");
-            vu_cell(r, LS_HOST, "%s", h->cfg.name);
-            vu_cell(r, LS_FD, "%du", fd);            /* u: open for reading and writing */
-            vu_cell(r, LS_TYPE, "IPv4");
-            vu_cell(r, LS_DEVICE, "%d", s->id);
-            vu_cell(r, LS_SIZE, "0t0");
-            vu_cell(r, LS_NODE, "%s", s->type == SOCKT_UDP ? "UDP" : "TCP");
-            lsof_name(r->cell[LS_NAME], VU_CELL, s);
-            if (s->type == SOCKT_TCP)
-                r->sgr[LS_NAME] = vu_state_sgr(s->tcb.state);
-        }
-    }
+    vu_lsof_init(&t);
+    for (int i = 0; i < nhosts; i++)
+        if (hosts[i])
+            vu_lsof_add_host(&t, st, hosts[i]);
     vu_table_print(out, st, &t);
     vu_table_free(&t);
 }

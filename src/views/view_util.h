@@ -80,6 +80,27 @@ void vu_cell(struct vu_row *r, int col, const char *fmt, ...)
 void vu_table_print(FILE *out, const struct view_style *st, const struct vu_table *t);
 void vu_table_free(struct vu_table *t);
 
+/* One socket's row in ss and lsof, whoever serves it (tcplab's stack, or
+ * the kernel in tap mode). */
+struct vu_sock_row {
+    const char *host;
+    bool udp;
+    enum tcp_state state;      /* UDP: ESTABLISHED once connected, else CLOSED */
+    size_t rq, sq;             /* Recv-Q, Send-Q as ss shows them */
+    uint32_t la, ra;
+    uint16_t lp, rp;
+    int fd;                    /* -1: no descriptor (orphan, not accepted, other program) */
+    unsigned long long id;     /* lsof DEVICE: socket id, or the kernel's inode */
+    const char *name;          /* the shell's name for fd, or NULL */
+    const char *note;          /* Process column when there is no fd */
+};
+void vu_ss_init(struct vu_table *t);
+void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x);
+void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h);
+void vu_lsof_init(struct vu_table *t);
+void vu_lsof_add(struct vu_table *t, const struct vu_sock_row *x);
+void vu_lsof_add_host(struct vu_table *t, const struct view_style *st, const struct host *h);
+
 /* A TCP state as ss prints it (ESTAB, SYN-RECV, UNCONN), as lsof prints it
  * (ESTABLISHED, FIN_WAIT1), and its colour in those listings. */
 const char *vu_ss_state(enum tcp_state s);
