@@ -45,6 +45,7 @@ void sock_reap(struct host *h);                       /* free dead sockets */
 void sock_mark_dead(struct host *h, struct sock *s);  /* for the reaper */
 void sock_set_port(struct host *h, struct sock *s, uint16_t port);   /* bind, counted */
 void sock_unset_port(struct host *h, struct sock *s);
+int sock_fd_alloc(struct host *h, struct sock *s);    /* lowest free descriptor, or -errno */
 void sock_fd_free(struct host *h, int fd);
 /* After every TCP state change: listeners by port, connections by 4-tuple. */
 void sock_rehash(struct host *h, struct sock *s);
