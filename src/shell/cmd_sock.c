@@ -414,26 +414,27 @@ int cmd_shutdown(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-int cmd_close(struct shell *sh, int host, struct sh_cmdline *cl)
+/* close and abort: the socket, the call, Python's error if any. */
+static int call_on_sock(struct shell *sh, int host, struct sh_cmdline *cl,
+                        int (*call)(void *h, int fd, tl_time now))
 {
     int fd = arg_sock(sh, host, cl, 1);
     if (fd < 0)
         return -1;
-    int rc = SH_CALL(sh, host, close, fd, sh_now(sh));
+    int rc = call(sh->w->api_ctx[host], fd, sh_now(sh));
     if (rc < 0)
         sh_oserror(sh, -rc);
     return 0;
 }
 
+int cmd_close(struct shell *sh, int host, struct sh_cmdline *cl)
+{
+    return call_on_sock(sh, host, cl, sh->w->api[host]->close);
+}
+
 int cmd_abort(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    int fd = arg_sock(sh, host, cl, 1);
-    if (fd < 0)
-        return -1;
-    int rc = SH_CALL(sh, host, abort, fd, sh_now(sh));
-    if (rc < 0)
-        sh_oserror(sh, -rc);
-    return 0;
+    return call_on_sock(sh, host, cl, sh->w->api[host]->abort);
 }
 
 int cmd_setsockopt(struct shell *sh, int host, struct sh_cmdline *cl)
