@@ -17,14 +17,15 @@ CC      ?= gcc
 PKGS    := libpcap check readline
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-APP_LIBS   := $(shell pkg-config --libs libpcap readline 2>/dev/null || echo -lpcap -lreadline)
+# -pthread: the digest of a long stream is hashed by a worker (src/util/digest.c)
+APP_LIBS   := $(shell pkg-config --libs libpcap readline 2>/dev/null || echo -lpcap -lreadline) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wno-unused-parameter -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS  ?= -O2 -g
 VERSION := 0.1.0
-CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DTCPLAB_VERSION=\"$(VERSION)\" -Isrc -Itests/lib -MMD -MP $(PKG_CFLAGS)
+CPPFLAGS_ALL := -std=c11 -D_GNU_SOURCE -DTCPLAB_VERSION=\"$(VERSION)\" -Isrc -Itests/lib -MMD -MP -pthread $(PKG_CFLAGS)
 ifeq ($(WERROR),1)
 WARN += -Werror
 endif
@@ -41,6 +42,10 @@ REL_LIB  := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_LIB  := $(LIB_SRC:%.c=build/san/%.o)
 SAN_TLIB := $(TLIB_SRC:%.c=build/san/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=build/san/tests/%)
+# The utilities again under ThreadSanitizer: the stream digest hashes in a
+# worker thread (src/util/digest.c), the one place tcplab has a second thread.
+UTIL_SRC := $(sort $(wildcard src/util/*.c))
+TSAN_TESTS := build/tsan/tests/check_util
 
 # Fuzz targets: clang's libFuzzer with ASan and UBSan.
 FUZZ_CC    := clang
@@ -73,6 +78,10 @@ build/san/%.o: %.c
 build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
+build/tsan/tests/check_util: tests/check_util.c $(UTIL_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
+
 build/bench/%: tests/bench/%.c $(REL_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) $(CFLAGS) -pthread -o $@ $(filter %.c %.o,$^) $(APP_LIBS) -lm
@@ -100,13 +109,13 @@ fuzz: deps
 deps:
 	@sh src/tools/ensure-deps.sh
 
-tests: $(TESTS) build/san/tcplab $(FUZZ_BINS) build/fuzz/pcap2corpus $(BENCH_BINS:build/%=build/san/%)
+tests: $(TESTS) $(TSAN_TESTS) build/san/tcplab $(FUZZ_BINS) build/fuzz/pcap2corpus $(BENCH_BINS:build/%=build/san/%)
 
 # Every suite, the decoder against tcpdump's own output, the golden
 # transcripts; tests/run.sh prints one closing "N passed, N failed" line.
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run.sh $(TESTS)
+	@sh tests/run.sh $(TESTS) $(TSAN_TESTS)
 
 # `make soak`: the long soak, SOAK_SEEDS seeds of random faults (make check
 # runs a short one); SOAK_FIRST=N SOAK_SEEDS=1 replays one seed.

@@ -6,6 +6,7 @@
 
 #include "link/faults.h"
 #include "shell/shell.h"
+#include "util/stream.h"
 #include "wire/ipv4.h"
 
 #define RECV_DEFAULT   1024
@@ -233,6 +234,7 @@ static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enu
                           int fd)
 {
     struct pending *p = &sh->pend[host];
+    digest_drop(&p->dg);
     memset(p, 0, sizeof *p);
     p->kind = k;
     p->fd = fd;
@@ -244,7 +246,7 @@ static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enu
     for (int i = 0; i < cl->argc && off < sizeof p->line - 1; i++)
         off += (size_t)snprintf(p->line + off, sizeof p->line - off, "%s%s", i ? " " : "",
                                 cl->argv[i].quoted ? "\"...\"" : cl->argv[i].s);
-    sha256_init(&p->sha);
+    digest_init(&p->dg);
     p->started = sh->ncommands;
 }
 
@@ -285,32 +287,6 @@ int cmd_accept(struct shell *sh, int host, struct sh_cmdline *cl)
     start_pending(sh, host, cl, PEND_ACCEPT, fd);
     sh_pending_step(sh, host);
     return 0;
-}
-
-/* send --bytes: byte i of a seeded stream, so any suffix can be produced
- * again when the buffer takes only part of it. */
-static void stream_bytes(uint64_t seed, size_t from, uint8_t *out, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t pos = from + i;
-        uint64_t z = seed + (pos >> 3) * 0x9e3779b97f4a7c15ull;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        z ^= z >> 31;
-        if ((pos & 7) == 0 && n - i >= 8) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            memcpy(out + i, &z, 8);            /* byte b is z >> 8b */
-#else
-            for (int b = 0; b < 8; b++)
-                out[i + (size_t)b] = (uint8_t)(z >> (8 * b));
-#endif
-            i += 8;
-            continue;
-        }
-        for (size_t b = pos & 7; b < 8 && i < n; b++, i++)
-            out[i] = (uint8_t)(z >> (8 * b));
-    }
 }
 
 int cmd_send(struct shell *sh, int host, struct sh_cmdline *cl)
@@ -493,12 +469,13 @@ int cmd_import(struct shell *sh, int host, struct sh_cmdline *cl)
 
 /* ---- pending calls --------------------------------------------------- */
 
+/* The bytes are made, and received, straight into the digest's ring. */
 static bool step_send(struct shell *sh, int host, struct pending *p)
 {
-    uint8_t buf[16384];
     bool progress = false;
     while (p->done < p->want) {
-        size_t n = p->want - p->done < sizeof buf ? p->want - p->done : sizeof buf;
+        size_t n = p->want - p->done < 16384 ? p->want - p->done : 16384;
+        uint8_t *buf = digest_room(&p->dg, &n);
         stream_bytes(p->seed, p->done, buf, n);
         long rc = SH_CALL(sh, host, send, p->fd, buf, n, sh_now(sh));
         if (rc == -EAGAIN)
@@ -508,7 +485,7 @@ static bool step_send(struct shell *sh, int host, struct pending *p)
             p->completed = true;
             return true;
         }
-        sha256_update(&p->sha, buf, (size_t)rc);
+        digest_commit(&p->dg, (size_t)rc);
         p->done += (size_t)rc;
         progress = true;
     }
@@ -519,10 +496,11 @@ static bool step_send(struct shell *sh, int host, struct pending *p)
 
 static bool step_recv_all(struct shell *sh, int host, struct pending *p)
 {
-    uint8_t buf[16384];
     bool progress = false;
     for (;;) {
-        long rc = SH_CALL(sh, host, recvfrom, p->fd, buf, sizeof buf, NULL, NULL, sh_now(sh));
+        size_t n = 16384;
+        uint8_t *buf = digest_room(&p->dg, &n);
+        long rc = SH_CALL(sh, host, recvfrom, p->fd, buf, n, NULL, NULL, sh_now(sh));
         if (rc == -EAGAIN)
             return progress;
         if (rc <= 0) {
@@ -530,7 +508,7 @@ static bool step_recv_all(struct shell *sh, int host, struct pending *p)
             p->completed = true;
             return true;
         }
-        sha256_update(&p->sha, buf, (size_t)rc);
+        digest_commit(&p->dg, (size_t)rc);
         p->done += (size_t)rc;
         progress = true;
     }
@@ -635,7 +613,7 @@ void sh_pending_finish(struct shell *sh, int host)
             break;
         case PEND_RECV_ALL:
         case PEND_SEND_BYTES:
-            sha256_final(&p->sha, d);
+            digest_final(&p->dg, d);
             sha256_hex(d, hex);
             fprintf(sh->out, "%zu bytes %s, sha256 %s\n", p->done,
                     p->kind == PEND_SEND_BYTES ? "sent" : "received (end of stream)", hex);
@@ -645,6 +623,7 @@ void sh_pending_finish(struct shell *sh, int host)
         }
     }
     free(p->data);
+    digest_drop(&p->dg);
     memset(p, 0, sizeof *p);
 }
 
@@ -666,6 +645,7 @@ void sh_cancel_pending(struct shell *sh)
         }
         fprintf(sh->out, "%s: %s interrupted\nKeyboardInterrupt\n", sh_host_name(sh, h), p->line);
         free(p->data);
+        digest_drop(&p->dg);
         memset(p, 0, sizeof *p);
     }
 }

@@ -39,8 +39,10 @@ void shell_free(struct shell *sh)
     if (!sh)
         return;
     sh_tap_detach(sh);
-    for (int h = 0; h < WORLD_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++) {
         free(sh->pend[h].data);
+        digest_drop(&sh->pend[h].dg);
+    }
     sh_capture_stop(sh);
     bpf_filter_free(sh->filter);
     world_free(sh->w);

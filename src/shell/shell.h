@@ -14,7 +14,7 @@
 #include "link/pcapw.h"
 #include "link/world.h"
 #include "stack/api.h"
-#include "util/sha256.h"
+#include "util/digest.h"
 #include "views/views.h"
 
 #define SH_MAX_ARGS   16
@@ -63,7 +63,7 @@ struct pending {
     size_t want;               /* recv: max bytes; send --bytes: total */
     size_t done;               /* bytes so far */
     uint64_t seed;             /* send --bytes: the pseudo-random stream */
-    struct sha256 sha;         /* --all / --bytes */
+    struct digest dg;          /* --all / --bytes: SHA-256 of the bytes so far */
     uint64_t started;          /* the command (sh->ncommands) that made the call */
     /* result, once completed */
     bool completed;
