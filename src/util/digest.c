@@ -13,8 +13,8 @@
 
 #include "util/digest.h"
 
-#define RING_BYTES (2u << 20)    /* power of two */
-#define CHUNK (128u << 10)       /* hashed at most between two looks at `head`;
+#define RING_BYTES (8u << 20)    /* power of two */
+#define CHUNK (256u << 10)       /* hashed at most between two looks at `head`;
                                     the worker sleeps until this much waits */
 
 struct digest_bg {

@@ -61,6 +61,7 @@ static uint64_t sum_words_avx2(const uint8_t *data, size_t len)
     a = _mm256_add_epi64(a, b);
     uint64_t l[4];
     _mm256_storeu_si256((__m256i *)l, a);
+    _mm256_zeroupper();     /* leave no dirty upper halves to SSE code (sha256.c) */
     return l[0] + l[1] + l[2] + l[3] + sum_words(data + i, len - i);
 }
 

@@ -5,7 +5,8 @@
  *
  * 1. sim throughput: `send c --bytes N` / `recv s --all` between romeo and
  *    juliet on the in-process wire, no faults: the shell's bulk-summary
- *    path, SHA-256 on both ends (compared)
+ *    path, SHA-256 on both ends (compared); for reference the same through
+ *    the socket API alone, and SHA-256's own speed on one core
  * 4. responsiveness: time from a command line to its printed output, over
  *    the golden lab sessions (transcripts/lab-*.cmds, each in its guided
  *    lab): in process (shell_line), and through the real program (BIN, a
@@ -31,6 +32,7 @@
 #include "shell/shell.h"
 #include "shell/transcript.h"
 #include "stack/api.h"
+#include "util/sha256.h"
 
 static const char *lab_names[] = {"sockets", "tcb", "nobody", "closing"};
 #define NLABS (sizeof lab_names / sizeof lab_names[0])
@@ -142,6 +144,30 @@ static void sim_stack_only(size_t bytes)
     printf("sim_stack_gbit %.4f\nsim_stack_cpu_seconds %.6f\nsim_stack_complete %d\n",
            (double)got * 8 / secs / 1e9, cpus, got == bytes);
     simnet_free(net);
+}
+
+/* SHA-256 on one core, over a buffer bigger than the caches: what the two
+ * digests of a bulk transfer cost, the floor under the sim figure. */
+static void sha256_rate(size_t bytes)
+{
+    size_t n = bytes < (64u << 20) ? bytes : (64u << 20), chunk = 65536;
+    uint8_t *b = malloc(n);
+    if (!b)
+        return;
+    for (size_t i = 0; i < n; i++)
+        b[i] = (uint8_t)(i * 131 + (i >> 9));
+    struct sha256 c;
+    uint8_t d[32];
+    sha256_init(&c);
+    double c0 = cpu();
+    size_t done = 0;
+    for (int round = 0; round < 4; round++)
+        for (size_t off = 0; off + chunk <= n; off += chunk, done += chunk)
+            sha256_update(&c, b + off, chunk);
+    double secs = cpu() - c0;
+    sha256_final(&c, d);
+    printf("sim_sha256_gbyte_per_core %.4f\n", secs > 0 ? (double)done / secs / 1e9 : 0.0);
+    free(b);
 }
 
 /* 4. responsiveness ------------------------------------------------------ */
@@ -406,8 +432,10 @@ int main(int argc, char **argv)
         bytes = quick ? (size_t)8 << 20 : (size_t)1 << 30;
     if (!only || strcmp(only, "sim") == 0)
         sim_throughput(bytes);
-    if (!only || strcmp(only, "stack") == 0)
+    if (!only || strcmp(only, "stack") == 0) {
         sim_stack_only(bytes);
+        sha256_rate(bytes);
+    }
     if (!only || strcmp(only, "lat") == 0) {
         struct samples in = {0}, prog = {0};
         latency_inproc(quick ? 2 : 30, &in);

@@ -236,6 +236,16 @@ END {
            sprintf("%.2f Gbit/s", n("sim_gbit")), ">= 5 Gbit/s", n("sim_gbit"), n("sim_gbit") >= 5)
     row("   CPU seconds for the transfer", sprintf("%.2f s", n("sim_cpu_seconds")), "", "")
     row("   the stack alone (socket API, no digests)", sprintf("%.2f Gbit/s", n("sim_stack_gbit")), "", "")
+    if (n("sim_sha256_gbyte_per_core") > 0 && n("sim_bytes") > 0) {
+        # The CPU-seconds per byte of the transfer times 5 Gbit/s: how many CPUs
+        # the path as it is would keep busy at the target (more than the
+        # machine has: no scheduling can reach it), and how many of them the
+        # digests alone take.
+        r = n("sim_sha256_gbyte_per_core") * 1e9; b = n("sim_bytes"); t = b * 8 / 5e9
+        row("   SHA-256 on one core", sprintf("%.2f GB/s", r / 1e9), "", "")
+        row("   CPUs the path needs at 5 Gbit/s", sprintf("%.2f (digests %.2f), %d here",
+            n("sim_cpu_seconds") / t, 2 * b / r / t, n("machine_cpus")), "", "")
+    }
     if (has("tap_skipped"))
         row("2. tap throughput", "skipped: " v["tap_skipped"], ">= 70% of pump", "")
     else {

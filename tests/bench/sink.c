@@ -13,7 +13,8 @@
  * establishment to the moment the peer has acknowledged every byte and the
  * FIN (SIOCOUTQ down to 0), not to the peer's own close, which waits for
  * whatever its program does next.  -s hashes the stream (SHA-256, as
- * tcplab's send --bytes and recv --all print it).  Exit 1 on any error. */
+ * tcplab's send --bytes and recv --all print it), outside the timing: send
+ * hashes before it starts, recv after the last byte.  Exit 1 on any error. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -61,25 +62,56 @@ static void report(uint64_t n, double secs, struct sha256 *sha)
     printf("\n");
 }
 
-/* Read to the end of the stream; when the first and last bytes came. */
+/* Read to the end of the stream; when the first and last bytes came.
+ * With -s the bytes are kept (up to KEEP_MAX) and hashed after the last
+ * one came, so the check does not take CPU from the transfer it times
+ * (the raw pump does no such work either); beyond KEEP_MAX they are
+ * hashed as they come. */
+#define KEEP_MAX (1ull << 30)
 static uint64_t drain(int fd, struct sha256 *sha, double *first, double *last)
 {
     uint64_t n = 0;
+    uint8_t *kept = NULL;
+    size_t cap = 0, held = 0;
     for (;;) {
-        ssize_t r = read(fd, buf, sizeof buf);
+        uint8_t *to = buf;
+        if (sha && held == n && n < KEEP_MAX) {
+            if (cap - held < CHUNK) {
+                size_t want = cap ? 2 * cap : 64u * CHUNK;
+                uint8_t *more = realloc(kept, want);
+                if (more) {
+                    kept = more;
+                    cap = want;
+                }
+            }
+            if (cap - held >= CHUNK)
+                to = kept + held;
+        }
+        ssize_t r = read(fd, to, CHUNK);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0)
             die("read");
         if (r == 0)
-            return n;
+            break;
         *last = now();
         if (n == 0)
             *first = *last;
-        if (sha)
+        if (to != buf)
+            held += (size_t)r;
+        else if (sha) {
+            if (held) {                /* keeping stopped: hash what was kept */
+                sha256_update(sha, kept, held);
+                held = 0;
+            }
             sha256_update(sha, buf, (size_t)r);
+        }
         n += (uint64_t)r;
     }
+    if (sha && held)
+        sha256_update(sha, kept, held);
+    free(kept);
+    return n;
 }
 
 static int do_recv(const char *addr, int port, struct sha256 *sha)
