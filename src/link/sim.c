@@ -80,7 +80,7 @@ void simnet_collect(struct simnet *n)
             if (n->w.on_frame)
                 n->w.on_frame(n->w.on_frame_ctx, i, f->data, f->len, n->now);
             faults_push(n->wire, i, f->data, f->len, n->now);
-            free(f);
+            host_frame_put(n->hosts[i], f);
         }
     }
 }

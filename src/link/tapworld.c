@@ -78,7 +78,7 @@ static size_t flush_tx(struct tapworld *t)
         if (t->w.on_frame)
             t->w.on_frame(t->w.on_frame_ctx, t->sidx, f->data, f->len, now);
         faults_pass(t->w.faults, t->sidx, f->data, f->len, now, deliver, t);
-        free(f);
+        host_frame_put(t->h, f);
         n++;
     }
     return n;

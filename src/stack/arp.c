@@ -26,7 +26,7 @@ static void drop_waiting(struct host *h, struct arp_entry *e, enum drop_reason w
     while (f) {
         struct frame *n = f->next;
         host_drop(h, why, f->data, f->len, now);
-        free(f);
+        host_frame_put(h, f);
         f = n;
     }
     e->waiting = NULL;
@@ -54,7 +54,7 @@ static struct arp_entry *arp_slot(struct host *h, tl_time now)
 static void send_arp(struct host *h, uint16_t op, const uint8_t *dst_mac, const uint8_t *tha,
                      uint32_t tpa, tl_time now)
 {
-    struct frame *f = malloc(sizeof *f);
+    struct frame *f = host_frame_get(h);
     if (!f)
         return;
     struct eth_hdr eh = {.type = ETHERTYPE_ARP};
@@ -142,7 +142,7 @@ void arp_output(struct host *h, uint32_t ip, struct frame *f, tl_time now)
     }
     if (e->nwaiting >= ARP_QUEUE_MAX) {
         host_drop(h, DROP_ARP_QUEUE_FULL, f->data, f->len, now);
-        free(f);
+        host_frame_put(h, f);
     } else {
         f->next = NULL;
         struct frame **pp = &e->waiting;

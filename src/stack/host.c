@@ -92,6 +92,10 @@ void host_free(struct host *h)
         h->loopback = f->next;
         free(f);
     }
+    while ((f = h->spare)) {
+        h->spare = f->next;
+        free(f);
+    }
     trace_free(&h->trace);
     trace_free(&h->wire_trace);
     free(h->port_refs[0]);
@@ -129,6 +133,29 @@ void host_queue_frame(struct host *h, struct frame *f, tl_time now)
     h->tx_count++;
     h->tx_frames++;
     trace_add_frame(&h->wire_trace, TRACE_TX, f->data, f->len, now);
+}
+
+#define SPARE_FRAMES 64
+
+struct frame *host_frame_get(struct host *h)
+{
+    struct frame *f = h->spare;
+    if (!f)
+        return malloc(sizeof *f);
+    h->spare = f->next;
+    h->nspare--;
+    return f;
+}
+
+void host_frame_put(struct host *h, struct frame *f)
+{
+    if (h->nspare >= SPARE_FRAMES) {
+        free(f);
+        return;
+    }
+    f->next = h->spare;
+    h->spare = f;
+    h->nspare++;
 }
 
 struct frame *host_tx_pop(struct host *h)
@@ -180,7 +207,7 @@ void host_poll(struct host *h, tl_time now)
     while (lo) {
         struct frame *n = lo->next;
         host_input(h, lo->data, lo->len, now);
-        free(lo);
+        host_frame_put(h, lo);
         lo = n;
     }
     arp_poll(h, now);

@@ -99,6 +99,8 @@ struct host {
     struct frame *tx_head, *tx_tail;
     struct frame *loopback;    /* packets to our own address, for host_poll */
     size_t tx_count;
+    struct frame *spare;       /* frames given back (host_frame_put), for reuse */
+    int nspare;
 
     struct trace trace;        /* state transitions */
     struct trace wire_trace;   /* frames sent and received, drops */
@@ -136,8 +138,14 @@ tl_time host_next_deadline(const struct host *h);
  * complete may let virtual time run to it, as the peer would (loss
  * recovery), without running through window probes or TIME-WAIT. */
 tl_time host_next_retransmit(const struct host *h);
-/* Take the next frame to transmit; NULL when none.  Caller frees it. */
+/* Take the next frame to transmit; NULL when none.  The caller gives it
+ * back with host_frame_put (or free()s it). */
 struct frame *host_tx_pop(struct host *h);
+/* A frame to fill (NULL without memory), and one given back: a bulk
+ * transfer sends a frame per segment, and malloc and free for each cost
+ * more than keeping a few. */
+struct frame *host_frame_get(struct host *h);
+void host_frame_put(struct host *h, struct frame *f);
 
 /* Test hook: the next connection this host opens uses this ISS. */
 void host_force_iss(struct host *h, uint32_t iss);

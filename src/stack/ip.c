@@ -58,7 +58,7 @@ int ip_output(struct host *h, uint32_t dst, uint8_t proto, uint8_t tos, bool df,
         return -EMSGSIZE;
     if (!host_on_link(h, dst))
         return -ENETUNREACH;           /* the lab network has no gateway */
-    struct frame *f = malloc(sizeof *f);
+    struct frame *f = host_frame_get(h);
     if (!f)
         return -ENOMEM;
     struct eth_hdr eh = {.type = ETHERTYPE_IPV4};
