@@ -194,6 +194,38 @@ START_TEST(test_digest_dropped_mid_stream_ends_its_worker)
 }
 END_TEST
 
+START_TEST(test_digest_of_the_seeded_stream_is_its_sha256)
+{
+    /* send --bytes: the worker makes the bytes again from the seed; the
+     * digest must be that of the bytes given, in pieces of any size (as a
+     * send buffer takes them), across the line where the worker starts,
+     * and a dropped one must end its worker. */
+    size_t n = (3u << 20) + 12345;
+    uint8_t *b = malloc(n);
+    stream_bytes(99, 0, b, n);
+    char want[65], got[65];
+    digest(b, n, want);
+    struct digest d;
+    digest_init_seeded(&d, 99);
+    size_t off = 0, piece = 1;
+    while (off < n) {
+        size_t k = piece < n - off ? piece : n - off;
+        digest_update_seeded(&d, b + off, k);
+        off += k;
+        piece = piece * 3 % 20011 + 1;
+    }
+    ck_assert_ptr_nonnull(d.bg);               /* the worker had it */
+    hex_of(&d, got);
+    ck_assert_str_eq(got, want);
+    digest_init_seeded(&d, 99);
+    digest_update_seeded(&d, b, n);
+    digest_drop(&d);
+    ck_assert_ptr_null(d.bg);
+    ck_assert(!d.seeded);
+    free(b);
+}
+END_TEST
+
 /* ---- the byte stream of send --bytes (util/stream.c) ---- */
 
 START_TEST(test_stream_bytes_are_positional_and_the_vector_path_agrees)
@@ -280,6 +312,7 @@ int main(void)
     tcase_add_test(tc, test_digest_room_and_commit_equal_update);
     tcase_add_test(tc, test_digest_short_streams_and_reuse);
     tcase_add_test(tc, test_digest_dropped_mid_stream_ends_its_worker);
+    tcase_add_test(tc, test_digest_of_the_seeded_stream_is_its_sha256);
     tcase_add_test(tc, test_stream_bytes_are_positional_and_the_vector_path_agrees);
     tcase_add_test(tc, test_bytering_wraps_and_respects_its_limit);
     tcase_add_test(tc, test_rng_same_seed_same_stream);

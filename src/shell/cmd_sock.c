@@ -306,6 +306,7 @@ int cmd_send(struct shell *sh, int host, struct sh_cmdline *cl)
         struct pending *p = &sh->pend[host];
         p->want = n;
         p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->w->frames;
+        digest_init_seeded(&p->dg, p->seed);
         sh_pending_step(sh, host);
         return 0;
     }
@@ -469,13 +470,15 @@ int cmd_import(struct shell *sh, int host, struct sh_cmdline *cl)
 
 /* ---- pending calls --------------------------------------------------- */
 
-/* The bytes are made, and received, straight into the digest's ring. */
+/* The digest of what was sent is of the seeded stream (its worker makes
+ * the bytes again); what is received goes straight into the digest's
+ * ring. */
 static bool step_send(struct shell *sh, int host, struct pending *p)
 {
     bool progress = false;
+    uint8_t buf[16384];
     while (p->done < p->want) {
-        size_t n = p->want - p->done < 16384 ? p->want - p->done : 16384;
-        uint8_t *buf = digest_room(&p->dg, &n);
+        size_t n = p->want - p->done < sizeof buf ? p->want - p->done : sizeof buf;
         stream_bytes(p->seed, p->done, buf, n);
         long rc = SH_CALL(sh, host, send, p->fd, buf, n, sh_now(sh));
         if (rc == -EAGAIN)
@@ -485,7 +488,7 @@ static bool step_send(struct shell *sh, int host, struct pending *p)
             p->completed = true;
             return true;
         }
-        digest_commit(&p->dg, (size_t)rc);
+        digest_update_seeded(&p->dg, buf, (size_t)rc);
         p->done += (size_t)rc;
         progress = true;
     }

@@ -3,7 +3,9 @@
  * digest_commit); before the worker starts, each commit is hashed at once,
  * in place.  Once it runs, the caller (the only producer) advances `head`
  * and the worker (the only consumer) `tail`, and each sleeps on a
- * condition variable only when the ring is full or empty. */
+ * condition variable only when the ring is full or empty.  A seeded
+ * stream (send --bytes) has no ring: `head` only says how far the worker
+ * may go, and it makes the bytes itself. */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -13,19 +15,23 @@
 #include <string.h>
 
 #include "util/digest.h"
+#include "util/stream.h"
 
 #define RING_BYTES (8u << 20)    /* power of two */
 #define CHUNK (256u << 10)       /* hashed at most between two looks at `head`;
                                     the worker sleeps until this much waits */
 
 struct digest_bg {
-    uint8_t *ring;
+    uint8_t *ring;               /* NULL for a seeded stream */
+    bool seeded;
+    uint64_t seed;
     atomic_size_t head, tail;    /* bytes ever written, bytes ever hashed */
     bool running;                /* the worker was started (the caller's to read) */
     bool tried;                  /* ... or could not be: hash inline to the end */
     pthread_t thread;
     struct sha256 sha;           /* the worker's copy while it runs */
     atomic_bool worker_idle, producer_waiting;
+    atomic_bool dropped;         /* digest_drop: stop after this chunk */
     pthread_mutex_t mu;
     pthread_cond_t wake_worker, wake_producer;
     bool stop, discard;          /* under mu */
@@ -58,15 +64,26 @@ static void *worker(void *arg)
                 return NULL;
             continue;
         }
-        size_t off = tail & (RING_BYTES - 1);
         size_t n = head - tail;
-        if (n > RING_BYTES - off)
-            n = RING_BYTES - off;
         if (n > CHUNK)
             n = CHUNK;
-        sha256_update(&b->sha, b->ring + off, n);
+        if (b->seeded) {
+            uint8_t made[16384];         /* made and hashed while in L1 */
+            for (size_t k = 0; k < n; k += sizeof made) {
+                size_t m = n - k < sizeof made ? n - k : sizeof made;
+                stream_bytes(b->seed, tail + k, made, m);
+                sha256_update(&b->sha, made, m);
+            }
+        } else {
+            size_t off = tail & (RING_BYTES - 1);
+            if (n > RING_BYTES - off)
+                n = RING_BYTES - off;
+            sha256_update(&b->sha, b->ring + off, n);
+        }
         tail += n;
         atomic_store(&b->tail, tail);
+        if (atomic_load_explicit(&b->dropped, memory_order_relaxed))
+            return NULL;             /* a seeded stream may be far ahead */
         if (atomic_load(&b->producer_waiting)) {
             pthread_mutex_lock(&b->mu);
             pthread_cond_signal(&b->wake_producer);
@@ -126,6 +143,7 @@ static void end_ring(struct digest *d, bool discard)
 {
     struct digest_bg *b = d->bg;
     if (b->running) {
+        atomic_store(&b->dropped, discard);
         pthread_mutex_lock(&b->mu);
         b->stop = true;
         b->discard = discard;
@@ -147,6 +165,52 @@ void digest_init(struct digest *d)
     sha256_init(&d->sha);
     d->len = 0;
     d->bg = NULL;
+    d->seeded = false;
+    d->inline_only = false;
+    d->seed = 0;
+}
+
+void digest_init_seeded(struct digest *d, uint64_t seed)
+{
+    digest_init(d);
+    d->seeded = true;
+    d->seed = seed;
+}
+
+void digest_update_seeded(struct digest *d, const void *p, size_t n)
+{
+    struct digest_bg *b = d->bg;
+    if (!b) {
+        sha256_update(&d->sha, p, n);
+        d->len += n;
+        if (d->len <= DIGEST_INLINE_MAX || d->inline_only)
+            return;
+        d->inline_only = true;           /* unless the worker starts below */
+        b = calloc(1, sizeof *b);
+        if (!b)
+            return;
+        b->seeded = true;
+        b->seed = d->seed;
+        atomic_init(&b->head, (size_t)d->len);
+        atomic_init(&b->tail, (size_t)d->len);
+        d->bg = b;
+        start_worker(d);
+        if (!b->running) {
+            free(b);
+            d->bg = NULL;
+            return;
+        }
+        d->inline_only = false;
+        return;
+    }
+    d->len += n;
+    size_t head = atomic_load_explicit(&b->head, memory_order_relaxed) + n;
+    atomic_store(&b->head, head);
+    if (head - atomic_load(&b->tail) >= CHUNK && atomic_load(&b->worker_idle)) {
+        pthread_mutex_lock(&b->mu);
+        pthread_cond_signal(&b->wake_worker);
+        pthread_mutex_unlock(&b->mu);
+    }
 }
 
 uint8_t *digest_room(struct digest *d, size_t *room)

@@ -12,6 +12,7 @@
 #ifndef TCPLAB_DIGEST_H
 #define TCPLAB_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,9 @@ struct digest {
     struct sha256 sha;           /* the worker's copy is the live one while it runs */
     uint64_t len;                /* bytes given so far */
     struct digest_bg *bg;        /* the ring (and the worker, once started) */
+    bool seeded;                 /* digest_init_seeded: the stream of seed */
+    bool inline_only;            /* seeded, and no worker could be had */
+    uint64_t seed;
     uint8_t spare[4096];         /* the room to write in if the ring cannot be had */
 };
 
@@ -38,6 +42,14 @@ void digest_update(struct digest *d, const void *data, size_t len);
  * behind by a whole ring. */
 uint8_t *digest_room(struct digest *d, size_t *room);
 void digest_commit(struct digest *d, size_t n);
+
+/* The digest of the seeded stream of util/stream.h (send --bytes), from
+ * its first byte: digest_update_seeded(d, p, n) says that p holds the
+ * stream's next n bytes.  Once the stream is long the worker makes the
+ * bytes again itself rather than read the caller's: no ring, no copy, and
+ * the caller never waits for it. */
+void digest_init_seeded(struct digest *d, uint64_t seed);
+void digest_update_seeded(struct digest *d, const void *p, size_t n);
 /* The digest of everything given; ends the worker.  d is spent afterwards
  * (digest_init to use it again). */
 void digest_final(struct digest *d, uint8_t out[32]);
