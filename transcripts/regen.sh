@@ -26,4 +26,8 @@ lab closing 4
 # A transcript made by the record command itself, halfway through.
 "$bin" --seed=5 transcripts/session-record.cmds >/dev/null
 echo "regen: transcripts/session-record.txt"
+
+# Bulk transfers past 1 MiB: their digests come from the worker thread.
+"$bin" --seed=6 --record=transcripts/session-bulk.txt transcripts/session-bulk.cmds >/dev/null
+echo "regen: transcripts/session-bulk.txt"
 exit $status
