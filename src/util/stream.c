@@ -62,7 +62,8 @@ static size_t words_avx512(uint64_t seed, uint64_t k, uint8_t *out, size_t nword
     return w;
 }
 
-static int vector = -1;
+/* Atomic: the digest worker (util/digest.c) makes the stream too. */
+static _Atomic int vector = -1;
 
 void stream_scalar_only(bool on)
 {
