@@ -16,7 +16,7 @@ export TZ=UTC
 for t in "$@"; do
     echo "== $t"
     "$t"
-    note $? "$(basename "$t")"
+    note $? "${t#build/}"              # san/tests/X and tsan/tests/X apart
 done
 
 # Extra steps: each tests/steps/*.sh is a test of its own (vectors,

@@ -23,7 +23,6 @@
 
 struct digest_bg {
     uint8_t *ring;               /* NULL for a seeded stream */
-    bool seeded;
     uint64_t seed;
     atomic_size_t head, tail;    /* bytes ever written, bytes ever hashed */
     bool running;                /* the worker was started (the caller's to read) */
@@ -67,7 +66,7 @@ static void *worker(void *arg)
         size_t n = head - tail;
         if (n > CHUNK)
             n = CHUNK;
-        if (b->seeded) {
+        if (!b->ring) {                  /* seeded: make the bytes again */
             uint8_t made[16384];         /* made and hashed while in L1 */
             for (size_t k = 0; k < n; k += sizeof made) {
                 size_t m = n - k < sizeof made ? n - k : sizeof made;
@@ -166,7 +165,6 @@ void digest_init(struct digest *d)
     d->len = 0;
     d->bg = NULL;
     d->seeded = false;
-    d->inline_only = false;
     d->seed = 0;
 }
 
@@ -180,30 +178,18 @@ void digest_init_seeded(struct digest *d, uint64_t seed)
 void digest_update_seeded(struct digest *d, const void *p, size_t n)
 {
     struct digest_bg *b = d->bg;
-    if (!b) {
+    d->len += n;
+    if (!b || !b->running) {             /* inline: short, or no worker to be had */
         sha256_update(&d->sha, p, n);
-        d->len += n;
-        if (d->len <= DIGEST_INLINE_MAX || d->inline_only)
-            return;
-        d->inline_only = true;           /* unless the worker starts below */
-        b = calloc(1, sizeof *b);
-        if (!b)
-            return;
-        b->seeded = true;
-        b->seed = d->seed;
-        atomic_init(&b->head, (size_t)d->len);
-        atomic_init(&b->tail, (size_t)d->len);
-        d->bg = b;
-        start_worker(d);
-        if (!b->running) {
-            free(b);
-            d->bg = NULL;
-            return;
+        if (!b && d->len > DIGEST_INLINE_MAX && (b = calloc(1, sizeof *b))) {
+            b->seed = d->seed;
+            atomic_init(&b->head, (size_t)d->len);
+            atomic_init(&b->tail, (size_t)d->len);
+            d->bg = b;
+            start_worker(d);             /* tried once; kept as the mark if it fails */
         }
-        d->inline_only = false;
         return;
     }
-    d->len += n;
     size_t head = atomic_load_explicit(&b->head, memory_order_relaxed) + n;
     atomic_store(&b->head, head);
     if (head - atomic_load(&b->tail) >= CHUNK && atomic_load(&b->worker_idle)) {

@@ -27,7 +27,6 @@ struct digest {
     uint64_t len;                /* bytes given so far */
     struct digest_bg *bg;        /* the ring (and the worker, once started) */
     bool seeded;                 /* digest_init_seeded: the stream of seed */
-    bool inline_only;            /* seeded, and no worker could be had */
     uint64_t seed;
     uint8_t spare[4096];         /* the room to write in if the ring cannot be had */
 };
