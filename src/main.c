@@ -7,7 +7,8 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
-#include "shell/shell.h"
+#include "shell/commands.h"
+#include "shell/tapmode.h"
 #include "link/sim.h"
 #include "link/tapworld.h"
 #include "shell/transcript.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "link/sim.h"
-#include "shell/shell.h"
+#include "shell/commands.h"
 
 static struct shell *sh;
 static char *outbuf;

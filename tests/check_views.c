@@ -25,8 +25,8 @@ static const char *shell_name(void *ctx, const struct host *h, int fd)
     return fd == 3 ? "sock" : fd == 4 ? "conn" : NULL;
 }
 
-static const struct view_style PLAIN = {false, shell_name, NULL};
-static const struct view_style COLOR = {true, shell_name, NULL};
+static const struct view_style PLAIN = {.color = false, .name_of = shell_name};
+static const struct view_style COLOR = {.color = true, .name_of = shell_name};
 
 /* Rendering into a string. */
 struct cap {

@@ -4,7 +4,7 @@
 
 #include <pcap/pcap.h>
 
-#include "shell/shell.h"
+#include "shell/commands.h"
 
 int sh_capture_start(struct shell *sh, const char *path)
 {

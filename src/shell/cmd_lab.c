@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "lab/guide.h"
-#include "shell/shell.h"
+#include "shell/commands.h"
 #include "shell/transcript.h"
 
 struct sh_session {

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/shell.h"
+#include "shell/commands.h"
 #include "wire/ipv4.h"
 
-/* The views below read tcplab's own stack. */
+/* route, drops and ping are tcplab's stack's own. */
 static struct host *stack_host(struct shell *sh, int host)
 {
     struct host *h = sh_host(sh, host);
@@ -16,14 +16,19 @@ static struct host *stack_host(struct shell *sh, int host)
     return h;
 }
 
-static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, const struct sock **out)
+/* The socket a view is asked about, if any (*found false without one). */
+static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, struct hv_sock *out,
+                    bool *found)
 {
-    *out = NULL;
+    *found = false;
     if (cl->argc < 2)
         return 0;
     int err;
     int fd = sh_resolve_sock(sh, host, cl->argv[1].s, &err);
-    if (fd < 0) {
+    const struct hostview *v = &sh->hv[host];
+    if (fd >= 0 && !v->ops->sock_by_fd(v, fd, out))
+        err = EBADF;
+    if (fd < 0 || err) {
         if (err == ENOENT)
             sh_error(sh, "name '%s' is not defined on %s", cl->argv[1].s, sh_host_name(sh, host));
         else if (err == ENOTSOCK)
@@ -33,44 +38,65 @@ static int opt_sock(struct shell *sh, int host, struct sh_cmdline *cl, const str
                      sh_host_name(sh, host));
         return -1;
     }
-    *out = sock_by_fd(sh_host(sh, host), fd);
+    *found = true;
     return 0;
+}
+
+/* Every host's view, brought up to date (the kernel's: observed now). */
+static void refresh_all(struct shell *sh, const struct hostview **v)
+{
+    for (int h = 0; h < WORLD_HOSTS; h++) {
+        hv_refresh(&sh->hv[h], sh_now(sh));
+        v[h] = &sh->hv[h];
+    }
+}
+
+struct tcb_list {
+    struct shell *sh;
+    int host, n;
+};
+
+static void tcb_listed(void *ctx, const struct hv_sock *s)
+{
+    struct tcb_list *c = ctx;
+    struct shell *sh = c->sh;
+    const struct hostview *v = &sh->hv[c->host];
+    v->ops->tcb(v, sh->out, &sh->style, s->id, sh_sock_name(sh, c->host, s), NULL, sh_now(sh));
+    c->n++;
 }
 
 int cmd_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    const struct sock *s;
-    if (sh->tap && sh->w->kernel[host])
-        return sh_tap_tcb(sh, host, cl);        /* tap mode: the kernel's */
-    struct host *h = stack_host(sh, host);
-    if (!h || opt_sock(sh, host, cl, &s) < 0)
+    struct hostview *v = &sh->hv[host];
+    struct hv_sock s;
+    bool found;
+    hv_refresh(v, sh_now(sh));
+    if (opt_sock(sh, host, cl, &s, &found) < 0)
         return -1;
-    if (s) {
-        view_tcb(sh->out, &sh->style, h, s, NULL, sh_now(sh));
+    if (found) {
+        v->ops->tcb(v, sh->out, &sh->style, s.id, sh_fd_name(sh, host, s.fd), NULL, sh_now(sh));
         return 0;
     }
-    int n = 0;
-    for (const struct sock *o = h->socks; o; o = o->next)
-        if (o->fd >= 0 || o->tcb.state != TCP_CLOSED) {
-            view_tcb(sh->out, &sh->style, h, o, NULL, sh_now(sh));
-            n++;
-        }
-    if (!n)
-        fprintf(sh->out, "%s has no sockets\n", sh_host_name(sh, host));
+    struct tcb_list c = {sh, host, 0};
+    v->ops->each_sock(v, HV_TCB, tcb_listed, &c);
+    if (!c.n)
+        fprintf(sh->out, v->ops->no_socks, v->name, v->peer);
     return 0;
 }
 
 int cmd_diagram(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    const struct sock *s;
-    struct host *h = stack_host(sh, host);
-    if (!h || opt_sock(sh, host, cl, &s) < 0)
+    struct hostview *v = &sh->hv[host];
+    struct hv_sock s;
+    bool found;
+    hv_refresh(v, sh_now(sh));
+    if (opt_sock(sh, host, cl, &s, &found) < 0)
         return -1;
-    view_diagram(sh->out, &sh->style, h, s);
+    view_hv_diagram(sh->out, &sh->style, v, found ? &s : NULL);
     return 0;
 }
 
-/* The hosts tcplab's stack plays, for ss and lsof. */
+/* The hosts tcplab's stack plays, for ss -i. */
 static int stack_hosts(struct shell *sh, struct host **hosts)
 {
     int n = 0;
@@ -82,8 +108,9 @@ static int stack_hosts(struct shell *sh, struct host **hosts)
 
 int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    struct host *hosts[WORLD_HOSTS];
+    const struct hostview *v[WORLD_HOSTS];
     if (cl->argc > 1) {                         /* ss -i: tcplab's stack only */
+        struct host *hosts[WORLD_HOSTS];
         if (strcmp(cl->argv[1].s, "-i") != 0 && strcmp(cl->argv[1].s, "-ti") != 0) {
             sh_usage_error(sh, sh_cmd_find("ss"), "ss: unknown option '%s'", cl->argv[1].s);
             return -1;
@@ -91,36 +118,38 @@ int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
         view_ss_info(sh->out, &sh->style, hosts, stack_hosts(sh, hosts), sh_now(sh));
         return 0;
     }
-    if (sh->tap)
-        return sh_tap_ss(sh);                   /* with the kernel host's sockets */
-    view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
+    refresh_all(sh, v);
+    view_hv_ss(sh->out, &sh->style, v, WORLD_HOSTS);
     return 0;
 }
 
 int cmd_lsof(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    if (sh->tap)
-        return sh_tap_lsof(sh);
-    struct host *hosts[WORLD_HOSTS];
-    view_lsof(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
+    const struct hostview *v[WORLD_HOSTS];
+    refresh_all(sh, v);
+    view_hv_lsof(sh->out, &sh->style, v, WORLD_HOSTS);
     return 0;
 }
 
 int cmd_arp(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    struct host *h = stack_host(sh, host);
-    if (!h)
+    int rc = view_hv_arp(sh->out, &sh->style, &sh->hv[host], sh_now(sh));
+    if (rc < 0) {
+        sh_error(sh, "arp: cannot read %s's neighbour table: %s", sh_host_name(sh, host),
+                 strerror(-rc));
         return -1;
-    view_arp(sh->out, &sh->style, h, sh_now(sh));
+    }
     return 0;
 }
 
 int cmd_ifconfig(struct shell *sh, int host, struct sh_cmdline *cl)
 {
-    struct host *h = stack_host(sh, host);
-    if (!h)
+    int rc = view_hv_ifconfig(sh->out, &sh->style, &sh->hv[host]);
+    if (rc < 0) {
+        sh_error(sh, "ifconfig: cannot read %s's interface: %s", sh_host_name(sh, host),
+                 strerror(-rc));
         return -1;
-    view_ifconfig(sh->out, &sh->style, h);
+    }
     return 0;
 }
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "link/faults.h"
-#include "shell/shell.h"
+#include "shell/commands.h"
 #include "util/stream.h"
 #include "wire/ipv4.h"
 

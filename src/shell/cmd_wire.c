@@ -11,7 +11,7 @@
 #include <strings.h>
 
 #include "link/faults.h"
-#include "shell/shell.h"
+#include "shell/commands.h"
 
 static const struct sh_cmd *wire_cmd(void)
 {

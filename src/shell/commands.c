@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/shell.h"
+#include "shell/commands.h"
 
 static const char *const w_proto[] = {"tcp", "udp", NULL};
 static const char *const w_how[] = {"rd", "wr", "rdwr", NULL};

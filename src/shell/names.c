@@ -91,6 +91,11 @@ const char *sh_name_of_cb(void *ctx, const struct host *h, int fd)
     return NULL;
 }
 
+const char *sh_name_at_cb(void *ctx, int host, int fd)
+{
+    return sh_fd_name(ctx, host, fd);
+}
+
 void sh_print_value(struct shell *sh, int host, const struct sh_value *v)
 {
     char a[16], b[16];

@@ -11,7 +11,8 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "shell/shell.h"
+#include "shell/commands.h"
+#include "shell/tapmode.h"
 #include "wire/ipv4.h"
 
 static struct shell *g_sh;          /* readline's callbacks carry no context */

@@ -54,7 +54,7 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
     struct sh_frame_log *log = &sh->log;
     if (sh->capture)
         pcapw_frame(sh->capture, frame, len, t);
-    if (sh->tap && sh_tap_frame(sh, from, frame, len, t))
+    if (sh->hooks && sh->hooks->frame && sh->hooks->frame(sh, from, frame, len, t))
         return;                        /* not handled by the stack: counted */
     if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {
         log->filtered++;
@@ -148,65 +148,75 @@ static const char *name_by_id(struct shell *sh, int host, int sock_id, int *fd)
     return NULL;
 }
 
-static void describe_sock(struct shell *sh, int host, int sock_id, char *buf, size_t cap)
+const char *sh_sock_name(struct shell *sh, int host, const struct hv_sock *s)
 {
-    const struct sock *s = sock_by_id(sh_host(sh, host), sock_id);
+    int fd;
+    if (s->fd >= 0)
+        return sh_fd_name(sh, host, s->fd);
+    return s->ours ? name_by_id(sh, host, s->id, &fd) : NULL;
+}
+
+/* "sock (fd 3)", "new connection on srv", "conn (fd 4, closed)", and for
+ * a socket the shell never held, its endpoints when the host recorded them. */
+static void describe_sock(struct shell *sh, int host, const struct hv_trans *e, char *buf,
+                          size_t cap)
+{
+    const struct hostview *v = &sh->hv[host];
+    struct hv_sock s;
+    bool live = v->ops->sock_by_id(v, e->sock_id, &s);
     int oldfd;
-    const char *oldname = name_by_id(sh, host, sock_id, &oldfd);
-    if (s && s->fd >= 0) {
-        const char *name = sh_fd_name(sh, host, s->fd);
+    const char *oldname = name_by_id(sh, host, e->sock_id, &oldfd);
+    char la[16], ra[16];
+    if (live && s.fd >= 0) {
+        const char *name = sh_fd_name(sh, host, s.fd);
         if (name)
-            snprintf(buf, cap, "%s (fd %d)", name, s->fd);
+            snprintf(buf, cap, "%s (fd %d)", name, s.fd);
         else
-            snprintf(buf, cap, "fd %d", s->fd);
-    } else if (s && s->parent && s->parent->fd >= 0) {
-        const char *pn = sh_fd_name(sh, host, s->parent->fd);
+            snprintf(buf, cap, "fd %d", s.fd);
+    } else if (live && s.parent_fd >= 0) {
+        const char *pn = sh_fd_name(sh, host, s.parent_fd);
         snprintf(buf, cap, "new connection on %s", pn ? pn : "listener");
     } else if (oldname) {
         snprintf(buf, cap, "%s (fd %d, closed)", oldname, oldfd);
+    } else if (e->has_ends) {
+        snprintf(buf, cap, "%s:%u->%s:%u (%s)", ipv4_ntoa(e->laddr, la), e->lport,
+                 ipv4_ntoa(e->raddr, ra), e->rport,
+                 e->ours ? "closed" : "another program's socket");
     } else {
-        snprintf(buf, cap, "socket #%d (no descriptor)", sock_id);
+        snprintf(buf, cap, "socket #%d (no descriptor)", e->sock_id);
     }
 }
 
+/* One line per socket, its transitions in order. */
 static void print_transitions(struct shell *sh)
 {
     for (int h = 0; h < WORLD_HOSTS; h++) {
-        if (!sh_host(sh, h)) {
-            if (sh->tap)
-                sh_tap_transitions(sh, h);     /* the kernel host */
-            continue;
-        }
-        const struct trace *tr = &sh_host(sh, h)->trace;
-        uint64_t first = sh->trace_mark[h] + 1;
-        if (first < trace_first_id(tr)) {
+        struct hostview *v = &sh->hv[h];
+        hv_refresh(v, sh_now(sh));
+        uint64_t first = sh->trace_mark[h] + 1, last = v->ops->trans_last(v);
+        if (first < v->ops->trans_first(v)) {
             fprintf(sh->out, "  (%llu earlier trace events of %s not kept)\n",
-                    (unsigned long long)(trace_first_id(tr) - first), sh_host_name(sh, h));
-            first = trace_first_id(tr);
+                    (unsigned long long)(v->ops->trans_first(v) - first), sh_host_name(sh, h));
+            first = v->ops->trans_first(v);
         }
-        /* One line per socket, its transitions in order. */
-        for (uint64_t id = first; id <= trace_last_id(tr); id++) {
-            const struct trace_ev *e = trace_get(tr, id);
-            if (!e || e->kind != TRACE_STATE)
+        struct hv_trans e, p;
+        for (uint64_t id = first; id <= last; id++) {
+            if (!v->ops->trans_get(v, id, &e))
                 continue;
             bool seen = false;
-            for (uint64_t k = first; k < id && !seen; k++) {
-                const struct trace_ev *p = trace_get(tr, k);
-                seen = p && p->kind == TRACE_STATE && p->sock_id == e->sock_id;
-            }
+            for (uint64_t k = first; k < id && !seen; k++)
+                seen = v->ops->trans_get(v, k, &p) && p.sock_id == e.sock_id;
             if (seen)
                 continue;
             char who[96];
-            describe_sock(sh, h, e->sock_id, who, sizeof who);
+            describe_sock(sh, h, &e, who, sizeof who);
             fprintf(sh->out, "%s%-6s%s %s: %s%s%s", host_color(sh, h), sh_host_name(sh, h),
-                    off(sh), who, sh->color ? C_BOLD : "", tcp_state_name(e->old_state),
+                    off(sh), who, sh->color ? C_BOLD : "", tcp_state_name(e.old_state),
                     off(sh));
-            for (uint64_t k = id; k <= trace_last_id(tr); k++) {
-                const struct trace_ev *n = trace_get(tr, k);
-                if (n && n->kind == TRACE_STATE && n->sock_id == e->sock_id)
+            for (uint64_t k = id; k <= last; k++)
+                if (v->ops->trans_get(v, k, &p) && p.sock_id == e.sock_id)
                     fprintf(sh->out, " -> %s%s%s (%s)", sh->color ? C_BOLD : "",
-                            tcp_state_name(n->new_state), off(sh), n->cause);
-            }
+                            tcp_state_name(p.new_state), off(sh), p.cause);
             fprintf(sh->out, "\n");
         }
     }
@@ -214,71 +224,81 @@ static void print_transitions(struct shell *sh)
 
 /* ---- TCBs ------------------------------------------------------------ */
 
-static bool tcb_differs(const struct sh_snapshot *b, const struct sock *s)
+struct snap_ctx {
+    struct shell *sh;
+    int host;
+};
+
+static void snap_one(void *ctx, const struct hv_sock *s)
 {
-    const struct tcb *x = &b->tcb, *y = &s->tcb;
-    return x->state != y->state || x->snd_una != y->snd_una || x->snd_nxt != y->snd_nxt ||
-           x->snd_wnd != y->snd_wnd || x->snd_up != y->snd_up || x->snd_wl1 != y->snd_wl1 ||
-           x->snd_wl2 != y->snd_wl2 || x->iss != y->iss || x->rcv_nxt != y->rcv_nxt ||
-           x->rcv_wnd != y->rcv_wnd || x->rcv_up != y->rcv_up || x->irs != y->irs ||
-           b->sndq != s->sndq.len || b->rcvq != s->rcvq.len;
+    struct snap_ctx *c = ctx;
+    struct shell *sh = c->sh;
+    if (sh->nbefore == sh->capbefore) {
+        size_t cap = sh->capbefore ? sh->capbefore * 2 : 64;
+        struct sh_snapshot *nb = realloc(sh->before, cap * sizeof *nb);
+        if (!nb)
+            return;
+        sh->before = nb;
+        sh->capbefore = cap;
+    }
+    struct sh_snapshot *b = &sh->before[sh->nbefore];
+    const struct hostview *v = &sh->hv[c->host];
+    b->host = c->host;
+    if (v->ops->tcb_snap(v, s->id, &b->tcb))
+        sh->nbefore++;
 }
 
 static void snapshot(struct shell *sh)
 {
     sh->nbefore = 0;
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        for (const struct sock *s = sh_host(sh, h) ? sh_host(sh, h)->socks : NULL; s; s = s->next) {
-            if (sh->nbefore == sh->capbefore) {
-                size_t cap = sh->capbefore ? sh->capbefore * 2 : 64;
-                struct sh_snapshot *nb = realloc(sh->before, cap * sizeof *nb);
-                if (!nb)
-                    return;
-                sh->before = nb;
-                sh->capbefore = cap;
-            }
-            struct sh_snapshot *b = &sh->before[sh->nbefore++];
-            b->host = h;
-            b->sock_id = s->id;
-            b->tcb = s->tcb;
-            b->sndq = s->sndq.len;
-            b->rcvq = s->rcvq.len;
-        }
+    for (int h = 0; h < WORLD_HOSTS; h++) {
+        struct snap_ctx c = {sh, h};
+        sh->hv[h].ops->each_sock(&sh->hv[h], HV_ALL, snap_one, &c);
+    }
 }
 
 static const struct sh_snapshot *find_before(const struct shell *sh, int host, int id)
 {
     for (size_t i = 0; i < sh->nbefore; i++)
-        if (sh->before[i].host == host && sh->before[i].sock_id == id)
+        if (sh->before[i].host == host && sh->before[i].tcb.sock_id == id)
             return &sh->before[i];
     return NULL;
 }
 
 #define SH_MAX_TCB_SHOWN 8
 
+struct tcbs_ctx {
+    struct shell *sh;
+    int host, shown, more;
+};
+
+/* A socket whose TCB the call changed (or a new one): its view, the
+ * changed values marked. */
+static void tcb_one(void *ctx, const struct hv_sock *s)
+{
+    struct tcbs_ctx *c = ctx;
+    struct shell *sh = c->sh;
+    const struct hostview *v = &sh->hv[c->host];
+    const struct sh_snapshot *b = find_before(sh, c->host, s->id);
+    struct hv_tcbsnap now;
+    if (!v->ops->tcb_snap(v, s->id, &now) || (b && !v->ops->tcb_differs(&b->tcb, &now)))
+        return;
+    if (c->shown == SH_MAX_TCB_SHOWN) {
+        c->more++;
+        return;
+    }
+    v->ops->tcb(v, sh->out, &sh->style, s->id, sh_sock_name(sh, c->host, s), b ? &b->tcb : NULL,
+                sh_now(sh));
+    c->shown++;
+}
+
 static void print_tcbs(struct shell *sh)
 {
-    int shown = 0, more = 0;
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        struct host *hp = sh_host(sh, h);
-        for (const struct sock *s = hp ? hp->socks : NULL; s; s = s->next) {
-            if (s->type != SOCKT_TCP || s->tcb.state == TCP_CLOSED)
-                continue;
-            const struct sh_snapshot *b = find_before(sh, h, s->id);
-            if (b && !tcb_differs(b, s))
-                continue;
-            if (shown == SH_MAX_TCB_SHOWN) {
-                more++;
-                continue;
-            }
-            view_tcb(sh->out, &sh->style, hp, s, b ? &b->tcb : NULL, sh_now(sh));
-            shown++;
-        }
-    }
-    if (more)
-        fprintf(sh->out, "  (%d more TCBs changed; tcb SOCK shows one)\n", more);
-    if (sh->tap)
-        sh_tap_tcbs(sh);                       /* the kernel host's */
+    struct tcbs_ctx c = {sh, 0, 0, 0};
+    for (c.host = 0; c.host < WORLD_HOSTS; c.host++)
+        sh->hv[c.host].ops->each_sock(&sh->hv[c.host], HV_REPORT, tcb_one, &c);
+    if (c.more)
+        fprintf(sh->out, "  (%d more TCBs changed; tcb SOCK shows one)\n", c.more);
 }
 
 /* ---- one call -------------------------------------------------------- */
@@ -288,18 +308,18 @@ void sh_report_begin(struct shell *sh)
     sh->ncommands++;
     memset(&sh->log.n, 0, sizeof sh->log - offsetof(struct sh_frame_log, n));
     for (int h = 0; h < WORLD_HOSTS; h++)
-        sh->trace_mark[h] = sh_host(sh, h) ? trace_last_id(&sh_host(sh, h)->trace) : 0;
+        sh->trace_mark[h] = sh->hv[h].ops->trans_last(&sh->hv[h]);
     snapshot(sh);
-    if (sh->tap)
-        sh_tap_report_begin(sh);
+    if (sh->hooks && sh->hooks->begin)
+        sh->hooks->begin(sh);
 }
 
 void sh_report_end(struct shell *sh, const char *held, size_t nheld)
 {
     if (sh->show.decode)
         print_frames(sh);
-    if (sh->tap && sh->show.decode)
-        sh_tap_report_frames(sh);              /* frames the stack does not handle */
+    if (sh->hooks && sh->hooks->frames && sh->show.decode)
+        sh->hooks->frames(sh);                 /* frames the stack does not handle */
     if (nheld)
         fwrite(held, 1, nheld, sh->out);
     for (int h = 0; h < WORLD_HOSTS; h++) {
@@ -312,8 +332,8 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
         print_transitions(sh);
     if (sh->show.tcb)
         print_tcbs(sh);
-    if (sh->tap)
-        sh_tap_report_done(sh);                /* what follows is a new report */
+    if (sh->hooks && sh->hooks->done)
+        sh->hooks->done(sh);                   /* what follows is a new report */
 }
 
 static bool any_live(struct shell *sh)
@@ -345,7 +365,7 @@ void sh_advance(struct shell *sh)
     for (int guard = 0; guard < 1 << 30; guard++) {
         bool progress = step_all(sh);
         size_t ran;
-        if (sh->tap && (progress || any_live(sh))) {
+        if (sh->w->realtime && (progress || any_live(sh))) {
             /* Real time: serve the link without waiting for it to go
              * quiet, and let waiting calls move as soon as they can. */
             ran = world_service(sh->w);

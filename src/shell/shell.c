@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "shell/shell.h"
+#include "shell/commands.h"
+#include "shell/tapmode.h"
 
 struct shell *shell_new(struct world *w, FILE *out, bool color)
 {
@@ -28,7 +29,14 @@ struct shell *shell_new(struct world *w, FILE *out, bool color)
     sh->show = (struct sh_show){true, true, true};
     sh->style.color = color;
     sh->style.name_of = sh_name_of_cb;
+    sh->style.name_at = sh_name_at_cb;
     sh->style.name_ctx = sh;
+    for (int h = 0; h < WORLD_HOSTS; h++) {
+        if (w->stack[h])
+            hostview_stack(&sh->hv[h], w->stack[h], h, w->name[1 - h]);
+        else
+            hostview_kernel(&sh->hv[h], w->kernel[h], h, w->name[1 - h], w->link);
+    }
     sh->w->on_frame = sh_frame_hook;
     sh->w->on_frame_ctx = sh;
     return sh;

@@ -15,6 +15,8 @@
 #include "link/world.h"
 #include "stack/api.h"
 #include "util/digest.h"
+#include "shell/report.h"
+#include "views/hostview.h"
 #include "views/views.h"
 
 #define SH_MAX_ARGS   16
@@ -75,35 +77,6 @@ struct pending {
     size_t len;
 };
 
-/* Which parts a socket call's report shows. */
-struct sh_show {
-    bool decode, state, tcb;
-};
-
-/* Frames seen during one command: the first and the last few are kept
- * for printing, the rest only counted (a bulk send is summarised). */
-#define SH_LOG_KEEP 6
-struct sh_frame {
-    int from;
-    tl_time t;
-    size_t len;
-    uint8_t data[ETH_FRAME_MAX];
-};
-struct sh_frame_log {
-    struct sh_frame head[SH_LOG_KEEP], tail[SH_LOG_KEEP];
-    size_t n;                          /* frames seen */
-    size_t tcp_data[WORLD_HOSTS];        /* segments with payload, by sender */
-    uint64_t tcp_bytes[WORLD_HOSTS];     /* payload bytes, by sender */
-    size_t tcp_acks[WORLD_HOSTS];        /* segments without payload */
-    size_t other[WORLD_HOSTS];
-    size_t filtered;                   /* frames the display filter hid */
-};
-struct sh_snapshot {
-    int host, sock_id;
-    struct tcb tcb;
-    size_t sndq, rcvq;
-};
-
 struct shell {
     struct world *w;           /* the hosts and the clock (sim or tap) */
     int cur;                   /* current host index */
@@ -134,6 +107,9 @@ struct shell {
     bool sigint;               /* Ctrl-C seen */
     uint64_t ncommands;        /* socket calls so far: which command a pending call began in */
     struct sh_tap *tap;        /* tap mode's state (tapmode.c); NULL in sim mode */
+    const struct sh_report_hooks *hooks;   /* the world's additions to the report, or NULL */
+    /* What every view and the report read of each host, whoever plays it. */
+    struct hostview hv[WORLD_HOSTS];
 
     /* Sees every command and all it printed (labs check their checkpoints
      * here).  host is where the command ran; text is what the user saw. */
@@ -188,114 +164,15 @@ int sh_resolve_sock(struct shell *sh, int host, const char *word, int *err);
 const char *sh_fd_name(struct shell *sh, int host, int fd);
 void sh_print_value(struct shell *sh, int host, const struct sh_value *v);
 const char *sh_name_of_cb(void *ctx, const struct host *h, int fd);
+const char *sh_name_at_cb(void *ctx, int host, int fd);
 
-/* report.c */
-void sh_report_begin(struct shell *sh);
-/* After a socket call: decoded frames, transitions, TCBs (as `show` says). */
-void sh_report_end(struct shell *sh, const char *held, size_t nheld);
-void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
-/* Run the wire until quiet, letting pending calls make progress. */
-void sh_advance(struct shell *sh);
-
-/* commands.c */
-struct sh_cmd {
-    const char *name;
-    const char *group;         /* data, look, time, output, session, socket */
-    const char *usage;
-    const char *summary;
-    const char *help;          /* longer text for help CMD */
-    int min_args, max_args;    /* words after the name */
-    unsigned flags;            /* CMD_* below */
-    int (*run)(struct shell *sh, int host, struct sh_cmdline *cl);
-    /* completion of argument `argi`: a static word list, or NULL for names */
-    const char *const *words;
-};
-#define CMD_SOCKCALL 1u   /* a socket call: refused while the host waits in another */
-#define CMD_REPORT   2u   /* followed by the report: frames, transitions, TCBs */
-#define CMD_RETURNS  4u   /* its result can be named: NAME = ... */
-const struct sh_cmd *sh_cmd_find(const char *name);
-const struct sh_cmd *sh_cmd_table(size_t *n);
-int sh_dispatch(struct shell *sh, struct sh_cmdline *cl);
-void sh_usage_error(struct shell *sh, const struct sh_cmd *c, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* cmd_sock.c, cmd_look.c: handlers */
-int cmd_socket(struct shell *, int, struct sh_cmdline *);
-int cmd_bind(struct shell *, int, struct sh_cmdline *);
-int cmd_listen(struct shell *, int, struct sh_cmdline *);
-int cmd_connect(struct shell *, int, struct sh_cmdline *);
-int cmd_accept(struct shell *, int, struct sh_cmdline *);
-int cmd_send(struct shell *, int, struct sh_cmdline *);
-int cmd_sendto(struct shell *, int, struct sh_cmdline *);
-int cmd_recv(struct shell *, int, struct sh_cmdline *);
-int cmd_recvfrom(struct shell *, int, struct sh_cmdline *);
-int cmd_shutdown(struct shell *, int, struct sh_cmdline *);
-int cmd_close(struct shell *, int, struct sh_cmdline *);
-int cmd_abort(struct shell *, int, struct sh_cmdline *);
-int cmd_setsockopt(struct shell *, int, struct sh_cmdline *);
-int cmd_print(struct shell *, int, struct sh_cmdline *);
-int cmd_import(struct shell *, int, struct sh_cmdline *);
+/* cmd_sock.c: the calls left pending */
 bool sh_pending_step(struct shell *sh, int host);
 /* "(juliet: 'accept s' was still waiting at the end of the script)": what a
  * script prints for a call that never completed (replay expects it too). */
 void sh_unfinished_text(const struct shell *sh, int host, char *buf, size_t cap);
 void sh_pending_finish(struct shell *sh, int host);
 void sh_pending_note(struct shell *sh, int host);
-
-int cmd_tcb(struct shell *, int, struct sh_cmdline *);
-int cmd_diagram(struct shell *, int, struct sh_cmdline *);
-int cmd_ss(struct shell *, int, struct sh_cmdline *);
-int cmd_lsof(struct shell *, int, struct sh_cmdline *);
-int cmd_arp(struct shell *, int, struct sh_cmdline *);
-int cmd_ifconfig(struct shell *, int, struct sh_cmdline *);
-int cmd_route(struct shell *, int, struct sh_cmdline *);
-int cmd_drops(struct shell *, int, struct sh_cmdline *);
-int cmd_ping(struct shell *, int, struct sh_cmdline *);
-int cmd_sleep(struct shell *, int, struct sh_cmdline *);
-int cmd_time(struct shell *, int, struct sh_cmdline *);
-int cmd_msl(struct shell *, int, struct sh_cmdline *);
-int cmd_show(struct shell *, int, struct sh_cmdline *);
-int cmd_decode(struct shell *, int, struct sh_cmdline *);
-int cmd_use(struct shell *, int, struct sh_cmdline *);
-int cmd_help(struct shell *, int, struct sh_cmdline *);
-int cmd_quit(struct shell *, int, struct sh_cmdline *);
-
-/* cmd_wire.c: the link's fault injector */
-int cmd_wire(struct shell *, int, struct sh_cmdline *);
-
-/* cmd_lab.c: handlers */
-int cmd_lab(struct shell *, int, struct sh_cmdline *);
-int cmd_record(struct shell *, int, struct sh_cmdline *);
-int cmd_capture(struct shell *, int, struct sh_cmdline *);
-int cmd_filter(struct shell *, int, struct sh_cmdline *);
-/* Start writing every frame to a pcap file; 0 or -1 (error printed). */
-int sh_capture_start(struct shell *sh, const char *path);
-void sh_capture_stop(struct shell *sh);
-
-/* tapmode.c: the kernel host in reports and views, frames the stack does
- * not handle, reports of what happens between commands.  attach after
- * shell_new in tap mode, detach before shell_free. */
-int sh_tap_attach(struct shell *sh);
-void sh_tap_detach(struct shell *sh);
-/* report.c's hooks: true if the frame is only counted, not logged. */
-bool sh_tap_frame(struct shell *sh, int from, const uint8_t *frame, size_t len, tl_time t);
-void sh_tap_report_begin(struct shell *sh);
-void sh_tap_report_frames(struct shell *sh);
-void sh_tap_transitions(struct shell *sh, int host);
-void sh_tap_tcbs(struct shell *sh);
-void sh_tap_report_done(struct shell *sh);
-/* The front ends, between commands: take in what arrived and let pending
- * calls go on; something to print?  when?  print it. */
-size_t sh_tap_step(struct shell *sh);
-bool sh_tap_printable(struct shell *sh);
-tl_time sh_tap_report_due(struct shell *sh);
-void sh_tap_report(struct shell *sh);
-/* Scripts: wait (real time, at most limit) for host's pending call. */
-bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit);
-/* cmd_look.c's hooks: the views with the kernel host in them. */
-int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl);
-int sh_tap_ss(struct shell *sh);
-int sh_tap_lsof(struct shell *sh);
 
 /* repl.c */
 int shell_run_interactive(struct shell *sh);

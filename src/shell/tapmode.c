@@ -1,21 +1,16 @@
-/* The shell in tap mode: what it shows of the kernel host (its state
- * changes and its TCB as far as it can be seen), the frames tcplab's stack
- * does not handle (counted and summarised, the first of each kind shown),
- * and the reports of what happens between commands, which the front ends
- * (repl.c) print above the prompt.  Everything here is idle in sim mode,
- * where sh->tap is NULL. */
+/* The shell in tap mode: the frames tcplab's stack does not handle
+ * (counted and summarised, the first of each kind shown), given to the
+ * report through its hooks, and the reports of what happens between
+ * commands, which the front ends (repl.c) print above the prompt.  The
+ * kernel host is read through its hostview, as any host is.  Everything
+ * here is idle in sim mode, where sh->tap is NULL. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "link/kernel.h"
-#include "shell/shell.h"
-#include "views/view_kernel.h"
+#include "shell/tapmode.h"
 #include "wire/bytes.h"
 #include "wire/ipv4.h"
 
-#define C_HOST0 "\033[34m"
-#define C_HOST1 "\033[35m"
-#define C_BOLD  "\033[1m"
 #define C_DIM   "\033[2m"
 #define C_OFF   "\033[0m"
 
@@ -24,15 +19,7 @@
 #define ASYNC_MAX       TL_SEC         /* ... or at least this often while it talks */
 #define SUMMARY_EVERY   (60 * TL_SEC)  /* frames not handled: a summary at most this often */
 
-struct sh_ksnap {
-    int host, id;
-    struct view_kprev prev;
-};
-
 struct sh_tap {
-    uint64_t kmark[WORLD_HOSTS];       /* last kernel trace event reported */
-    struct sh_ksnap *snap;             /* kernel sockets before the command */
-    size_t nsnap, capsnap;
     struct {
         char what[40];
         uint64_t n, reported;
@@ -45,30 +32,6 @@ struct sh_tap {
     tl_time first, last;
     uint64_t sig;
 };
-
-int sh_tap_attach(struct shell *sh)
-{
-    sh->tap = calloc(1, sizeof *sh->tap);
-    if (!sh->tap)
-        return -1;
-    sh->tap->first = TL_NEVER;
-    sh_report_begin(sh);
-    return 0;
-}
-
-void sh_tap_detach(struct shell *sh)
-{
-    if (!sh->tap)
-        return;
-    free(sh->tap->snap);
-    free(sh->tap);
-    sh->tap = NULL;
-}
-
-static const char *host_color(const struct shell *sh, int i)
-{
-    return sh->color ? (i == 0 ? C_HOST0 : C_HOST1) : "";
-}
 
 static const char *off(const struct shell *sh)
 {
@@ -166,7 +129,7 @@ static void classify(const uint8_t *f, size_t len, char *buf, size_t cap)
         snprintf(buf, cap, "ethertype 0x%04x", type);
 }
 
-bool sh_tap_frame(struct shell *sh, int from, const uint8_t *f, size_t len, tl_time t)
+static bool tap_frame(struct shell *sh, int from, const uint8_t *f, size_t len, tl_time t)
 {
     struct sh_tap *tp = sh->tap;
     if (!not_handled(sh->w->rx_drop))
@@ -192,7 +155,7 @@ bool sh_tap_frame(struct shell *sh, int from, const uint8_t *f, size_t len, tl_t
  * decoded above, ...), IPv6 MLD report x2)": the counts since the last
  * summary, given when a report shows the first frame of a kind, and
  * otherwise at most once a minute. */
-void sh_tap_report_frames(struct shell *sh)
+static void tap_report_frames(struct shell *sh)
 {
     struct sh_tap *tp = sh->tap;
     int stack = sh->w->stack[0] ? 0 : 1;
@@ -222,199 +185,60 @@ void sh_tap_report_frames(struct shell *sh)
         fprintf(sh->out, ")%s\n", off(sh));
 }
 
-/* ---- the kernel host in reports --------------------------------------- */
+/* ---- the report's hooks ------------------------------------------------ */
 
-static const char *kname_cb(void *ctx, const struct khost *k, int vfd)
+static void tap_report_begin(struct shell *sh)
 {
-    struct shell *sh = ctx;
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->w->kernel[h] == k)
-            return sh_fd_name(sh, h, vfd);
-    return NULL;
+    sh->tap->first = TL_NEVER;
 }
 
-static const char *name_by_id(struct shell *sh, int host, int id, int *fd)
-{
-    for (int i = 0; i < SH_MAX_NAMES; i++) {
-        const struct sh_value *v = &sh->names[host][i].v;
-        if (v->kind == VAL_SOCK && v->sock_id == id) {
-            *fd = v->fd;
-            return sh->names[host][i].name;
-        }
-    }
-    return NULL;
-}
-
-static void describe(struct shell *sh, int host, const struct khost *k,
-                     const struct ktrace_ev *e, char *buf, size_t cap)
-{
-    int id = e->sock_id;
-    const struct ksock *s = khost_sock_by_id(k, id);
-    int oldfd;
-    const char *oldname = name_by_id(sh, host, id, &oldfd);
-    char la[16], ra[16];
-    if (s && s->vfd >= 0) {
-        const char *name = sh_fd_name(sh, host, s->vfd);
-        if (name)
-            snprintf(buf, cap, "%s (fd %d)", name, s->vfd);
-        else
-            snprintf(buf, cap, "fd %d", s->vfd);
-    } else if (oldname) {
-        snprintf(buf, cap, "%s (fd %d, closed)", oldname, oldfd);
-    } else if (s && !s->ours && s->parent_vfd >= 0 && khost_sock_by_fd(k, s->parent_vfd)) {
-        const char *pn = sh_fd_name(sh, host, s->parent_vfd);
-        snprintf(buf, cap, "new connection on %s", pn ? pn : "listener");
-    } else {
-        /* gone already, or never the shell's: its endpoints say which */
-        snprintf(buf, cap, "%s:%u->%s:%u (%s)", ipv4_ntoa(e->laddr, la), e->lport,
-                 ipv4_ntoa(e->raddr, ra), e->rport,
-                 e->ours ? "closed" : "another program's socket");
-    }
-}
-
-/* The shell's name for a kernel socket, held or closed. */
-static const char *kname(struct shell *sh, int host, const struct ksock *s)
-{
-    int fd;
-    if (s->vfd >= 0)
-        return sh_fd_name(sh, host, s->vfd);
-    return s->ours ? name_by_id(sh, host, s->id, &fd) : NULL;
-}
-
-void sh_tap_transitions(struct shell *sh, int h)
-{
-    struct khost *k = sh->w->kernel[h];
-    if (!k)
-        return;
-    khost_observe(k, sh_now(sh));
-    uint64_t first = sh->tap->kmark[h] + 1;
-    if (first < khost_trace_first(k))
-        first = khost_trace_first(k);
-    for (uint64_t id = first; id <= khost_trace_last(k); id++) {
-        const struct ktrace_ev *e = khost_trace_get(k, id);
-        bool seen = false;
-        for (uint64_t j = first; j < id && !seen; j++)
-            seen = khost_trace_get(k, j)->sock_id == e->sock_id;
-        if (seen)
-            continue;
-        char who[96];
-        describe(sh, h, k, e, who, sizeof who);
-        fprintf(sh->out, "%s%-6s%s %s: %s%s%s", host_color(sh, h), sh_host_name(sh, h), off(sh),
-                who, sh->color ? C_BOLD : "", tcp_state_name(e->old_state), off(sh));
-        for (uint64_t j = id; j <= khost_trace_last(k); j++) {
-            const struct ktrace_ev *n = khost_trace_get(k, j);
-            if (n->sock_id == e->sock_id)
-                fprintf(sh->out, " -> %s%s%s (%s)", sh->color ? C_BOLD : "",
-                        tcp_state_name(n->new_state), off(sh), n->cause);
-        }
-        fprintf(sh->out, "\n");
-    }
-    sh->tap->kmark[h] = khost_trace_last(k);
-}
-
-static void ksnap_fill(const struct khost *k, const struct ksock *s, struct view_kprev *p)
-{
-    memset(p, 0, sizeof *p);
-    p->state = s->state;
-    p->recv_q = s->recv_q;
-    p->send_q = s->send_q;
-    const struct kwire_conn *c = kwire_find(&k->wire, s->laddr, s->lport, s->raddr, s->rport);
-    if (c) {
-        p->has_wire = true;
-        p->wire = *c;
-        p->wire.last = 0;
-    }
-}
-
-void sh_tap_report_begin(struct shell *sh)
-{
-    struct sh_tap *tp = sh->tap;
-    tp->nsnap = 0;
-    tp->first = TL_NEVER;
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        const struct khost *k = sh->w->kernel[h];
-        if (!k)
-            continue;
-        tp->kmark[h] = khost_trace_last(k);
-        for (const struct ksock *s = k->socks; s; s = s->next) {
-            if (tp->nsnap == tp->capsnap) {
-                size_t cap = tp->capsnap ? tp->capsnap * 2 : 32;
-                struct sh_ksnap *n = realloc(tp->snap, cap * sizeof *n);
-                if (!n)
-                    return;
-                tp->snap = n;
-                tp->capsnap = cap;
-            }
-            struct sh_ksnap *x = &tp->snap[tp->nsnap++];
-            x->host = h;
-            x->id = s->id;
-            ksnap_fill(k, s, &x->prev);
-        }
-    }
-}
-
-static const struct view_kprev *find_snap(const struct sh_tap *tp, int host, int id)
-{
-    for (size_t i = 0; i < tp->nsnap; i++)
-        if (tp->snap[i].host == host && tp->snap[i].id == id)
-            return &tp->snap[i].prev;
-    return NULL;
-}
-
-static bool kprev_differs(const struct view_kprev *a, const struct view_kprev *b)
-{
-    if (a->state != b->state || a->recv_q != b->recv_q || a->send_q != b->send_q ||
-        a->has_wire != b->has_wire)
-        return true;
-    if (!a->has_wire)
-        return false;
-    const struct kwire_conn *x = &a->wire, *y = &b->wire;
-    return x->snd_una != y->snd_una || x->snd_nxt != y->snd_nxt || x->snd_wnd != y->snd_wnd ||
-           x->rcv_nxt != y->rcv_nxt || x->rcv_wnd != y->rcv_wnd || x->iss != y->iss ||
-           x->irs != y->irs;
-}
-
-void sh_tap_tcbs(struct shell *sh)
-{
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        const struct khost *k = sh->w->kernel[h];
-        for (const struct ksock *s = k ? k->socks : NULL; s; s = s->next) {
-            if (s->type != SOCKT_TCP || s->state == TCP_CLOSED || s->state == TCP_LISTEN)
-                continue;
-            const struct view_kprev *b = find_snap(sh->tap, h, s->id);
-            struct view_kprev now;
-            ksnap_fill(k, s, &now);
-            if (b && !kprev_differs(b, &now))
-                continue;
-            view_ktcb(sh->out, &sh->style, k, s, kname(sh, h, s), sh->w->link, b);
-        }
-    }
-}
-
-void sh_tap_report_done(struct shell *sh)
+/* Between commands, what follows a report is a new one. */
+static void tap_report_done(struct shell *sh)
 {
     sh_report_begin(sh);
 }
 
+static const struct sh_report_hooks tap_hooks = {
+    .frame = tap_frame,
+    .begin = tap_report_begin,
+    .frames = tap_report_frames,
+    .done = tap_report_done,
+};
+
+int sh_tap_attach(struct shell *sh)
+{
+    sh->tap = calloc(1, sizeof *sh->tap);
+    if (!sh->tap)
+        return -1;
+    sh->tap->first = TL_NEVER;
+    sh->hooks = &tap_hooks;
+    sh_report_begin(sh);
+    return 0;
+}
+
+void sh_tap_detach(struct shell *sh)
+{
+    if (!sh->tap)
+        return;
+    free(sh->tap);
+    sh->tap = NULL;
+    sh->hooks = NULL;
+}
+
 /* ---- between commands -------------------------------------------------- */
 
+/* State transitions since the last report, on every host. */
 static uint64_t state_events(struct shell *sh)
 {
     uint64_t n = 0;
+    struct hv_trans e;
     for (int h = 0; h < WORLD_HOSTS; h++) {
-        struct host *hp = sh_host(sh, h);
-        if (hp) {
-            const struct trace *tr = &hp->trace;
-            uint64_t first = sh->trace_mark[h] + 1;
-            if (first < trace_first_id(tr))
-                first = trace_first_id(tr);
-            for (uint64_t id = first; id <= trace_last_id(tr); id++) {
-                const struct trace_ev *e = trace_get(tr, id);
-                n += e && e->kind == TRACE_STATE;
-            }
-        }
-        if (sh->w->kernel[h])
-            n += khost_trace_last(sh->w->kernel[h]) - sh->tap->kmark[h];
+        const struct hostview *v = &sh->hv[h];
+        uint64_t first = sh->trace_mark[h] + 1;
+        if (first < v->ops->trans_first(v))
+            first = v->ops->trans_first(v);
+        for (uint64_t id = first; id <= v->ops->trans_last(v); id++)
+            n += v->ops->trans_get(v, id, &e);
     }
     return n;
 }
@@ -496,56 +320,4 @@ bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit)
     bool ok = world_run_until(sh->w, pend_done, &w, sh_now(sh) + limit);
     sh_tap_step(sh);
     return ok;
-}
-
-/* ---- views ------------------------------------------------------------- */
-
-static void refresh(struct shell *sh)
-{
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->w->kernel[h])
-            khost_observe(sh->w->kernel[h], sh_now(sh));
-}
-
-int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
-{
-    struct khost *k = sh->w->kernel[host];
-    refresh(sh);
-    if (cl->argc >= 2) {
-        int err;
-        int fd = sh_resolve_sock(sh, host, cl->argv[1].s, &err);
-        if (fd < 0) {
-            sh_error(sh, "'%s' is not an open socket on %s", cl->argv[1].s, sh_host_name(sh, host));
-            return -1;
-        }
-        view_ktcb(sh->out, &sh->style, k, khost_sock_by_fd(k, fd), sh_fd_name(sh, host, fd),
-                  sh->w->link, NULL);
-        return 0;
-    }
-    int n = 0;
-    for (const struct ksock *s = k->socks; s; s = s->next) {
-        view_ktcb(sh->out, &sh->style, k, s, kname(sh, host, s), sh->w->link, NULL);
-        n++;
-    }
-    if (!n)
-        fprintf(sh->out, "%s has no sockets tcplab watches (the shell's, and connections with "
-                         "%s's stack)\n", sh_host_name(sh, host),
-                sh_host_name(sh, sh->w->stack[0] ? 0 : 1));
-    return 0;
-}
-
-int sh_tap_ss(struct shell *sh)
-{
-    refresh(sh);
-    const struct khost *k[2] = {sh->w->kernel[0], sh->w->kernel[1]};
-    view_ss_tap(sh->out, &sh->style, sh->w->stack, k, kname_cb, sh);
-    return 0;
-}
-
-int sh_tap_lsof(struct shell *sh)
-{
-    refresh(sh);
-    const struct khost *k[2] = {sh->w->kernel[0], sh->w->kernel[1]};
-    view_lsof_tap(sh->out, &sh->style, sh->w->stack, k, kname_cb, sh);
-    return 0;
 }

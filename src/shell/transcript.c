@@ -13,7 +13,7 @@
 #include "lab/match.h"
 #include "lab/tapcheck.h"
 #include "link/sim.h"
-#include "shell/shell.h"
+#include "shell/commands.h"
 #include "shell/transcript.h"
 
 void transcript_write_header(FILE *f, const char *mode, uint64_t seed, const char *lab)

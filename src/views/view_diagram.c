@@ -1,9 +1,11 @@
 /* The `diagram` view: RFC 9293 §3.3.2 Figure 5 as the RFC draws it, with
  * one socket's path through it.  The states it went through and the edges
- * it took come from the host's trace (every tcp_set_state() leaves an
- * event there); the socket's current state is boxed with '#'. */
+ * it took come from the host's transitions (hostview.h: every
+ * tcp_set_state() of tcplab's stack, or what tcplab observed of a kernel
+ * socket in tap mode); the socket's current state is boxed with '#'. */
 #include <string.h>
 
+#include "views/hostview.h"
 #include "views/view_util.h"
 #include "views/views.h"
 
@@ -165,11 +167,11 @@ static const struct undrawn undrawn[] = {
 };
 
 /* Where an undrawn transition is specified (the figure's notes, mostly). */
-static const char *undrawn_where(const struct trace_ev *e, bool passive)
+static const char *undrawn_where(const struct hv_trans *e, bool passive)
 {
     for (size_t i = 0; i < sizeof undrawn / sizeof *undrawn; i++) {
         const struct undrawn *u = &undrawn[i];
-        if ((u->from >= 0 && u->from != e->old_state) || u->to != e->new_state)
+        if ((u->from >= 0 && u->from != (int)e->old_state) || u->to != e->new_state)
             continue;
         if (u->cause && strncmp(e->cause, u->cause, strlen(u->cause)) != 0)
             continue;
@@ -253,18 +255,17 @@ static void canvas_print(FILE *out, const struct view_style *st, const struct ca
 }
 
 /* The socket's next state transition in the host's trace after event *id
- * (start with *id = 0), or NULL when there is none. */
-static const struct trace_ev *next_transition(const struct trace *tr, const struct sock *s,
-                                              uint64_t *id)
+ * (start with *id = 0) into *e; false when there is none. */
+static bool next_transition(const struct hostview *v, int sock_id, uint64_t *id,
+                            struct hv_trans *e)
 {
-    if (*id < trace_first_id(tr))
-        *id = trace_first_id(tr) - 1;
-    while (++*id <= trace_last_id(tr)) {
-        const struct trace_ev *e = trace_get(tr, *id);
-        if (e && e->kind == TRACE_STATE && e->sock_id == s->id)
-            return e;
-    }
-    return NULL;
+    uint64_t first = v->ops->trans_first(v), last = v->ops->trans_last(v);
+    if (*id < first)
+        *id = first - 1;
+    while (++*id <= last)
+        if (v->ops->trans_get(v, *id, e) && e->sock_id == sock_id)
+            return true;
+    return false;
 }
 
 static int max_int(int a, int b)
@@ -274,43 +275,43 @@ static int max_int(int a, int b)
 
 /* The socket's transitions, oldest first, with time and cause, in columns;
  * those the figure leaves out say where they are specified. */
-static void print_transitions(FILE *out, const struct host *h, const struct sock *s)
+static void print_transitions(FILE *out, const struct hostview *v, const struct hv_sock *s)
 {
-    const struct trace *tr = &h->trace;
-    const struct trace_ev *e;
+    struct hv_trans e;
     int timew = 0, fromw = 0, tow = 0, causew = 0;
     char stamp[32];
     uint64_t id = 0;
-    while ((e = next_transition(tr, s, &id))) {
-        timew = max_int(timew, (int)strlen(vu_stamp(stamp, e->t)));
-        fromw = max_int(fromw, (int)strlen(tcp_state_name(e->old_state)));
-        tow = max_int(tow, (int)strlen(tcp_state_name(e->new_state)));
-        causew = max_int(causew, (int)strlen(e->cause));
+    while (next_transition(v, s->id, &id, &e)) {
+        timew = max_int(timew, (int)strlen(vu_stamp(stamp, e.t)));
+        fromw = max_int(fromw, (int)strlen(tcp_state_name(e.old_state)));
+        tow = max_int(tow, (int)strlen(tcp_state_name(e.new_state)));
+        causew = max_int(causew, (int)strlen(e.cause));
     }
     /* The ring also holds every frame sent and received, so a long
      * transfer pushes a connection's first transitions out of it. */
-    if (timew == 0 && s->tcb.state == TCP_CLOSED) {
+    if (timew == 0 && s->state == TCP_CLOSED) {
         fputs("  none yet: every socket starts in CLOSED\n", out);
         return;
     }
     if (timew == 0) {
-        fprintf(out, "  (all of them have left the trace ring of the last %zu events)\n", tr->cap);
+        fprintf(out, "  (all of them have left the trace ring of the last %zu events)\n",
+                v->ops->trans_cap(v));
         return;
     }
     id = 0;
-    for (bool first = true; (e = next_transition(tr, s, &id)); first = false) {
+    for (bool first = true; next_transition(v, s->id, &id, &e); first = false) {
         /* A socket's story starts in CLOSED (in LISTEN for one born from a
          * listener); anything else means the ring has overwritten the start. */
-        if (first && e->old_state != TCP_CLOSED && !(e->old_state == TCP_LISTEN && s->tcb.passive))
+        if (first && e.old_state != TCP_CLOSED && !(e.old_state == TCP_LISTEN && s->passive))
             fprintf(out, "  (earlier ones have left the trace ring of the last %zu events)\n",
-                    tr->cap);
-        fprintf(out, "  %*s  %-*s -> %-*s  ", timew, vu_stamp(stamp, e->t), fromw,
-                tcp_state_name(e->old_state), tow, tcp_state_name(e->new_state));
-        if (find_edge(e->old_state, e->new_state, e->cause))
-            fprintf(out, "%s\n", e->cause);
+                    v->ops->trans_cap(v));
+        fprintf(out, "  %*s  %-*s -> %-*s  ", timew, vu_stamp(stamp, e.t), fromw,
+                tcp_state_name(e.old_state), tow, tcp_state_name(e.new_state));
+        if (find_edge(e.old_state, e.new_state, e.cause))
+            fprintf(out, "%s\n", e.cause);
         else
-            fprintf(out, "%-*s  (not drawn: %s)\n", causew, e->cause,
-                    undrawn_where(e, s->tcb.passive));
+            fprintf(out, "%-*s  (not drawn: %s)\n", causew, e.cause,
+                    undrawn_where(&e, s->passive));
     }
 }
 
@@ -322,11 +323,11 @@ static void print_notes(FILE *out)
 }
 
 /* "romeo sock (fd 3)", "romeo fd 5", "romeo (no fd)" */
-static void print_who(FILE *out, const struct view_style *st, const struct host *h,
-                      const struct sock *s)
+static void print_who(FILE *out, const struct view_style *st, const struct hostview *v,
+                      const struct hv_sock *s)
 {
-    const char *name = vu_name(st, h, s->fd);
-    fputs(h->cfg.name, out);
+    const char *name = hv_name(st, v, s->fd);
+    fputs(v->name, out);
     if (name)
         fprintf(out, " %s (fd %d)", name, s->fd);
     else if (s->fd >= 0)
@@ -335,31 +336,30 @@ static void print_who(FILE *out, const struct view_style *st, const struct host 
         fputs(" (no fd)", out);
 }
 
-void view_diagram(FILE *out, const struct view_style *st, const struct host *h,
-                  const struct sock *s)
+void view_hv_diagram(FILE *out, const struct view_style *st, const struct hostview *v,
+                     const struct hv_sock *s)
 {
     struct canvas c;
     canvas_init(&c);
     fputs("TCP connection state diagram (RFC 9293 section 3.3.2, Figure 5)\n", out);
-    if (s && s->type == SOCKT_UDP) {
-        print_who(out, st, h, s);
+    if (s && s->udp) {
+        print_who(out, st, v, s);
         fputs(" is a UDP socket: UDP has no connection states\n", out);
         s = NULL;
     }
     if (s) {
-        const struct trace_ev *e;
+        struct hv_trans e;
         uint64_t id = 0;
-        while ((e = next_transition(&h->trace, s, &id))) {
-            mark_state(&c, e->old_state, M_VISITED);
-            mark_state(&c, e->new_state, M_VISITED);
-            const struct edge *ed = find_edge(e->old_state, e->new_state, e->cause);
+        while (next_transition(v, s->id, &id, &e)) {
+            mark_state(&c, e.old_state, M_VISITED);
+            mark_state(&c, e.new_state, M_VISITED);
+            const struct edge *ed = find_edge(e.old_state, e.new_state, e.cause);
             if (ed)
                 mark_edge(&c, ed);
         }
-        mark_state(&c, s->tcb.state, M_CURRENT);
-        print_who(out, st, h, s);
-        fprintf(out, ": %s (box of #), states visited (boxes of =)\n",
-                tcp_state_name(s->tcb.state));
+        mark_state(&c, s->state, M_CURRENT);
+        print_who(out, st, v, s);
+        fprintf(out, ": %s (box of #), states visited (boxes of =)\n", tcp_state_name(s->state));
     }
     fputc('\n', out);
     canvas_print(out, st, &c);
@@ -368,7 +368,17 @@ void view_diagram(FILE *out, const struct view_style *st, const struct host *h,
     if (!s)
         return;
     fputs("\ntransitions of ", out);
-    print_who(out, st, h, s);
+    print_who(out, st, v, s);
     fputs(":\n", out);
-    print_transitions(out, h, s);
+    print_transitions(out, v, s);
+}
+
+void view_diagram(FILE *out, const struct view_style *st, const struct host *h,
+                  const struct sock *s)
+{
+    struct hostview v;
+    struct hv_sock x;
+    hostview_stack(&v, (struct host *)h, -1, NULL);
+    bool found = s && v.ops->sock_by_id(&v, s->id, &x);
+    view_hv_diagram(out, st, &v, found ? &x : NULL);
 }

@@ -1,8 +1,7 @@
 /* Views of the kernel host (tap mode).  The kernel keeps its TCB to
  * itself: its state and counters come from TCP_INFO (or the diag dump),
  * and its sequence variables are inferred from the segments on the TAP
- * (link/kernel_wire.c), which the view says in so many words.  ss and lsof
- * list both hosts in one table, as view_ss.c does for two stack hosts. */
+ * (link/kernel_wire.c), which the view says in so many words. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -213,88 +212,4 @@ void view_ktcb(FILE *out, const struct view_style *st, const struct khost *k, co
     fputc('\n', out);
     tcp_info_lines(out, s);
     timers(out, s);
-}
-
-/* ---- ss and lsof over both hosts --------------------------------------- */
-
-
-static bool watched(const struct khost *k, uint64_t cookie)
-{
-    for (const struct ksock *s = k->socks; s; s = s->next)
-        if (s->cookie == cookie)
-            return true;
-    return false;
-}
-
-static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn kname, void *ctx)
-{
-    for (const struct ksock *s = k->socks; s; s = s->next) {
-        if (s->type == SOCKT_TCP && s->state == TCP_CLOSED && s->fd < 0)
-            continue;
-        bool udp = s->type == SOCKT_UDP;
-        struct vu_sock_row x = {
-            .host = k->name, .udp = udp,
-            .state = udp ? (s->rport ? TCP_ESTABLISHED : TCP_CLOSED) : s->state,
-            .rq = s->recv_q, .sq = s->send_q, .la = s->laddr, .ra = s->raddr, .lp = s->lport,
-            .rp = s->rport, .fd = s->vfd, .id = (unsigned long long)s->inode,
-            .name = s->vfd >= 0 && kname ? kname(ctx, k, s->vfd) : NULL,
-            .note = s->ours ? NULL : "(another program)",
-        };
-        vu_ss_add(t, &x);
-    }
-    /* Other programs' sockets on the kernel host's address (the lab's
-     * python3 listening on it, say), from the last diag dump. */
-    for (size_t i = 0; i < k->ndump; i++) {
-        const struct kdiag *d = &k->dump[i];
-        if (d->laddr != k->addr || watched(k, d->cookie) || d->state == TCP_CLOSED)
-            continue;
-        struct vu_sock_row x = {
-            .host = k->name, .state = d->state, .rq = d->rqueue, .sq = d->wqueue,
-            .la = d->laddr, .ra = d->raddr, .lp = d->lport, .rp = d->rport, .fd = -1,
-            .note = "(another program)",
-        };
-        vu_ss_add(t, &x);
-    }
-}
-
-void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
-                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
-{
-    struct vu_table t;
-    vu_ss_init(&t);
-    for (int i = 0; i < 2; i++) {
-        if (stack[i])
-            vu_ss_add_host(&t, st, stack[i]);
-        else if (kernel[i])
-            ss_kernel(&t, kernel[i], kname, ctx);
-    }
-    vu_table_print(out, st, &t);
-    vu_table_free(&t);
-}
-
-void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
-                   const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
-{
-    struct vu_table t;
-    vu_lsof_init(&t);
-    for (int i = 0; i < 2; i++) {
-        if (stack[i])
-            vu_lsof_add_host(&t, st, stack[i]);
-        const struct khost *k = kernel[i];
-        for (int fd = 0; k && fd < KHOST_MAX_FD; fd++) {
-            const struct ksock *s = k->vfds[fd];
-            if (!s)
-                continue;
-            bool udp = s->type == SOCKT_UDP;
-            struct vu_sock_row x = {
-                .host = k->name, .udp = udp,
-                .state = udp ? (s->rport ? TCP_ESTABLISHED : TCP_CLOSED) : s->state,
-                .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport, .fd = fd,
-                .id = (unsigned long long)s->inode,
-            };
-            vu_lsof_add(&t, &x);
-        }
-    }
-    vu_table_print(out, st, &t);
-    vu_table_free(&t);
 }

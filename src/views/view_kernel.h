@@ -1,7 +1,7 @@
 /* Views of the host the Linux kernel plays in tap mode: its TCB as far as
  * it can be seen (TCP_INFO, and the sequence variables inferred from the
- * segments on the TAP, labelled so), and ss / lsof listings that hold both
- * hosts.  Pure renderers, like views.h. */
+ * segments on the TAP, labelled so).  A pure renderer, like views.h; the
+ * other views read the kernel host through its hostview (hostview.h). */
 #ifndef TCPLAB_VIEW_KERNEL_H
 #define TCPLAB_VIEW_KERNEL_H
 
@@ -10,9 +10,6 @@
 #include "link/kernel.h"
 #include "stack/host.h"
 #include "views/views.h"
-
-/* The shell's name for one of the kernel host's descriptors, or NULL. */
-typedef const char *(*view_kname_fn)(void *ctx, const struct khost *k, int vfd);
 
 /* What the kernel TCB view compares with, to mark changed values. */
 struct view_kprev {
@@ -27,11 +24,5 @@ struct view_kprev {
  * `prev` (if not NULL) are marked, as view_tcb marks them. */
 void view_ktcb(FILE *out, const struct view_style *st, const struct khost *k, const struct ksock *s,
                const char *name, const char *link, const struct view_kprev *prev);
-
-/* ss and lsof over both hosts, host i being stack[i] or kernel[i]. */
-void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
-                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx);
-void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
-                   const struct khost *const kernel[2], view_kname_fn kname, void *ctx);
 
 #endif

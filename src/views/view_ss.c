@@ -1,42 +1,15 @@
 /* The `ss` and `lsof` views: every socket of every host, in the columns
  * students know from `ss -t -u -a -n` and `lsof -n -i` on Linux.  Both read
- * the hosts' socket lists and write one aligned table. */
+ * the hosts' socket lists through their hostviews (tcplab's stack or the
+ * kernel) and write one aligned table. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "stack/api.h"
+#include "views/hostview.h"
 #include "views/view_util.h"
 #include "views/views.h"
 
-
-static int by_id(const void *a, const void *b)
-{
-    const struct sock *x = *(const struct sock *const *)a, *y = *(const struct sock *const *)b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-/* The sockets ss would list, oldest first (socket ids only grow): skip
- * those about to be freed and the TCP ones with neither a descriptor nor a
- * connection.  Caller frees the array. */
-static const struct sock **listed_socks(const struct host *h, size_t *n)
-{
-    size_t cap = 0;
-    for (const struct sock *s = h->socks; s; s = s->next)
-        cap++;
-    const struct sock **v = calloc(cap ? cap : 1, sizeof *v);
-    *n = 0;
-    if (!v)
-        return NULL;
-    for (const struct sock *s = h->socks; s; s = s->next) {
-        if (s->dead)
-            continue;
-        if (s->type == SOCKT_TCP && s->tcb.state == TCP_CLOSED && s->fd < 0)
-            continue;
-        v[(*n)++] = s;
-    }
-    qsort(v, *n, sizeof *v, by_id);
-    return v;
-}
 
 enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
        SS_RPORT, SS_PROCESS, SS_NCOLS };
@@ -85,43 +58,71 @@ void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x)
         vu_cell(r, SS_PROCESS, "%s", x->note);
 }
 
-/* A socket of tcplab's stack as ss and lsof see it: a UDP socket is
- * "established" once connected. */
-static struct vu_sock_row stack_row(const struct view_style *st, const struct host *h,
-                                    const struct sock *s)
+/* One hostview's sockets into a table as ss or lsof rows. */
+struct rows {
+    struct vu_table *t;
+    const struct view_style *st;
+    const struct hostview *v;
+    void (*add)(struct vu_table *t, const struct vu_sock_row *x);
+};
+
+static void add_row(void *ctx, const struct hv_sock *s)
 {
-    bool udp = s->type == SOCKT_UDP;
+    struct rows *r = ctx;
     struct vu_sock_row x = {
-        .host = h->cfg.name, .udp = udp,
-        .state = udp ? (s->connected ? TCP_ESTABLISHED : TCP_CLOSED) : s->tcb.state,
-        .rq = sock_recv_queue(s), .sq = udp ? 0 : sock_send_queue(s),
-        .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport,
-        .fd = s->fd, .id = (unsigned long long)s->id,
-        .name = s->fd >= 0 ? vu_name(st, h, s->fd) : NULL,
+        .host = r->v->name, .udp = s->udp, .state = s->state, .rq = s->rq, .sq = s->sq,
+        .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport, .fd = s->fd,
+        .id = s->dev, .name = hv_name(r->st, r->v, s->fd), .note = s->note,
     };
-    return x;
+    r->add(r->t, &x);
 }
 
-void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h)
+static void listing(FILE *out, const struct view_style *st, const struct hostview *const *v,
+                    int n, bool ss)
 {
-    size_t n;
-    const struct sock **v = listed_socks(h, &n);
-    for (size_t k = 0; v && k < n; k++) {
-        struct vu_sock_row x = stack_row(st, h, v[k]);
-        vu_ss_add(t, &x);
+    struct vu_table t;
+    if (ss)
+        vu_ss_init(&t);
+    else
+        vu_lsof_init(&t);
+    for (int i = 0; i < n; i++) {
+        struct rows r = {&t, st, v[i], ss ? vu_ss_add : vu_lsof_add};
+        if (v[i])
+            v[i]->ops->each_sock(v[i], ss ? HV_SS : HV_FDS, add_row, &r);
     }
-    free(v);
+    vu_table_print(out, st, &t);
+    vu_table_free(&t);
+}
+
+void view_hv_ss(FILE *out, const struct view_style *st, const struct hostview *const *v, int n)
+{
+    listing(out, st, v, n, true);
+}
+
+void view_hv_lsof(FILE *out, const struct view_style *st, const struct hostview *const *v, int n)
+{
+    listing(out, st, v, n, false);
+}
+
+/* The same over hosts of tcplab's stack. */
+static void stack_listing(FILE *out, const struct view_style *st, struct host *const *hosts,
+                          int nhosts, bool ss)
+{
+    struct hostview hv[8];
+    const struct hostview *v[8];
+    int n = 0;
+    for (int i = 0; i < nhosts && n < 8; i++)
+        if (hosts[i]) {
+            hostview_stack(&hv[n], hosts[i], -1, NULL);
+            v[n] = &hv[n];
+            n++;
+        }
+    listing(out, st, v, n, ss);
 }
 
 void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
 {
-    struct vu_table t;
-    vu_ss_init(&t);
-    for (int i = 0; i < nhosts; i++)
-        if (hosts[i])
-            vu_ss_add_host(&t, st, hosts[i]);
-    vu_table_print(out, st, &t);
-    vu_table_free(&t);
+    stack_listing(out, st, hosts, nhosts, true);
 }
 
 /* lsof lists open files, so only sockets with a descriptor.  PID becomes
@@ -172,22 +173,7 @@ void vu_lsof_add(struct vu_table *t, const struct vu_sock_row *x)
         r->sgr[LS_NAME] = vu_state_sgr(x->state);
 }
 
-void vu_lsof_add_host(struct vu_table *t, const struct view_style *st, const struct host *h)
-{
-    for (int fd = 0; fd < h->fds_cap; fd++)
-        if (h->fds[fd]) {
-            struct vu_sock_row x = stack_row(st, h, h->fds[fd]);
-            vu_lsof_add(t, &x);
-        }
-}
-
 void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
 {
-    struct vu_table t;
-    vu_lsof_init(&t);
-    for (int i = 0; i < nhosts; i++)
-        if (hosts[i])
-            vu_lsof_add_host(&t, st, hosts[i]);
-    vu_table_print(out, st, &t);
-    vu_table_free(&t);
+    stack_listing(out, st, hosts, nhosts, false);
 }

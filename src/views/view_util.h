@@ -96,10 +96,8 @@ struct vu_sock_row {
 };
 void vu_ss_init(struct vu_table *t);
 void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x);
-void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h);
 void vu_lsof_init(struct vu_table *t);
 void vu_lsof_add(struct vu_table *t, const struct vu_sock_row *x);
-void vu_lsof_add_host(struct vu_table *t, const struct view_style *st, const struct host *h);
 
 /* A TCP state as ss prints it (ESTAB, SYN-RECV, UNCONN), as lsof prints it
  * (ESTABLISHED, FIN_WAIT1), and its colour in those listings. */

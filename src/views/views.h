@@ -15,6 +15,8 @@ struct view_style {
     /* The shell's name for a descriptor ("sock", "conn"), or NULL. */
     const char *(*name_of)(void *ctx, const struct host *h, int fd);
     void *name_ctx;
+    /* The same by host index, for every host (the kernel's too), or NULL. */
+    const char *(*name_at)(void *ctx, int host, int fd);
 };
 
 /* The TCB of one socket: every RFC 9293 send and receive variable, queue
