@@ -582,7 +582,98 @@ def setup():
     expect(t.finish() == 0, "tcplab exited non-zero")
 
 
-SCENARIOS = {f.__name__: f for f in [basic, client, server, refuse, lab, shell, timers, setup]}
+def ip_json(*args):
+    """iproute2's own reading, as JSON (ip -j), in this namespace."""
+    import json
+    return json.loads(subprocess.run(["ip", "-j", *args], check=True, capture_output=True,
+                                     text=True).stdout or "[]")
+
+
+def views():
+    """The kernel host's own views: arp and ifconfig read from the kernel
+    over rtnetlink, checked against ip neigh, ip -s link and ip addr taken
+    in the same namespace just before and just after; diagram of a kernel
+    socket drawn from the transitions tcplab observed."""
+    t = Tcplab()
+    t.run("ping juliet")                    # the kernel learns romeo's address
+
+    # arp: every entry ip neigh lists, with its address and state
+    before = ip_json("neigh", "show", "dev", "tcplab0")
+    out = t.run("juliet: arp")
+    after = ip_json("neigh", "show", "dev", "tcplab0")
+    expect(before and after, "ip neigh lists nothing after a ping")
+    rows = {}
+    for line in (l for l in out if re.match(r"^\d+\.\d+\.\d+\.\d+ dev ", l)):
+        m = re.match(r"^(\d+\.\d+\.\d+\.\d+) dev tcplab0 (?:lladdr (\S+) )?([A-Z]+)$", line)
+        expect(m, "juliet: arp printed %r" % line)
+        rows[m.group(1)] = (m.group(2), m.group(3))
+    for e in before:
+        expect(e["dst"] in rows, "ip neigh has %s, juliet: arp does not:\n%s" % (e["dst"], out))
+        mac, state = rows[e["dst"]]
+        expect(mac == e.get("lladdr"), "lladdr of %s: %s, ip neigh says %s"
+               % (e["dst"], mac, e.get("lladdr")))
+        states = set(e["state"]) | {s for a in after if a["dst"] == e["dst"] for s in a["state"]}
+        expect(state in states, "state of %s: %s, ip neigh says %s" % (e["dst"], state, states))
+    expect(rows.get(ROMEO, (None,))[0] == "02:00:0a:0a:01:64", "romeo's MAC in juliet's arp")
+    expect(len(rows) == len(before), "juliet: arp lists %d entries, ip neigh %d"
+           % (len(rows), len(before)))
+
+    # ifconfig: the interface, its address and counters between two readings
+    before = ip_json("-s", "link", "show", "dev", "tcplab0")[0]
+    out = t.run("juliet: ifconfig")
+    after = ip_json("-s", "link", "show", "dev", "tcplab0")[0]
+    addr = [a for a in ip_json("addr", "show", "dev", "tcplab0")[0]["addr_info"]
+            if a["family"] == "inet"][0]
+    text = "\n".join(out)
+    m = re.search(r"^tcplab0: flags=\d+<([A-Z,]+)>  mtu (\d+)$", text, re.M)
+    expect(m, "ifconfig header:\n" + text)
+    flags = set(m.group(1).split(","))
+    for f in ("UP", "BROADCAST", "MULTICAST"):
+        expect((f in flags) == (f in before["flags"]), "flag %s: ifconfig %s, ip link %s"
+               % (f, sorted(flags), before["flags"]))
+    expect(int(m.group(2)) == before["mtu"], "mtu")
+    expect(re.search(r"^        inet %s  netmask 255\.255\.0\.0" % re.escape(addr["local"]), text,
+                     re.M) and addr["prefixlen"] == 16, "inet line:\n" + text)
+    expect(re.search(r"^        ether %s  \(Ethernet\)$" % before["address"], text, re.M),
+           "ether line:\n" + text)
+    for d in ("RX", "TX"):
+        k = d.lower()
+        m = re.search(r"^        %s packets (\d+)  bytes (\d+)$" % d, text, re.M)
+        e = re.search(r"^        %s errors (\d+)  dropped (\d+)$" % d, text, re.M)
+        expect(m and e, "%s counters:\n%s" % (d, text))
+        for name, val in (("packets", m.group(1)), ("bytes", m.group(2)),
+                          ("errors", e.group(1)), ("dropped", e.group(2))):
+            lo, hi = before["stats64"][k][name], after["stats64"][k][name]
+            expect(lo <= int(val) <= hi, "%s %s: ifconfig %s, ip -s link %d then %d"
+                   % (d, name, val, lo, hi))
+    expect(before["stats64"]["rx"]["packets"] > 0, "ip -s link counted nothing")
+
+    # diagram of a kernel socket, from the transitions tcplab observed
+    for line in ["juliet: s = socket", "juliet: bind s 10.10.2.100 4000", "juliet: listen s",
+                 "juliet: c, a = accept s", "r = socket", "connect r juliet 4000"]:
+        t.run(line)
+    out = t.run("juliet: diagram c")
+    text = "\n".join(out)
+    expect(has(out, r"^juliet c \(fd 4\): ESTABLISHED \(box of #\)"), "diagram c:\n" + text)
+    expect(has(out, r"#  ESTAB  #$"), "ESTABLISHED not boxed with #:\n" + text)
+    expect(has(out, r"LISTEN\s+-> SYN_RECEIVED\s+rcv SYN$") and
+           has(out, r"SYN_RECEIVED -> ESTABLISHED\s+rcv ACK of SYN$"),
+           "diagram c's transitions:\n" + text)
+    t.run("close r")
+    out = t.run("juliet: diagram c")
+    text = "\n".join(out)
+    expect(has(out, r"^juliet c \(fd 4\): CLOSE_WAIT \(box of #\)") and
+           has(out, r"ESTABLISHED\s+-> CLOSE_WAIT\s+rcv FIN$") and
+           has(out, r"#   WAIT  #$"), "diagram c after romeo's close:\n" + text)
+    out = t.run("juliet: diagram s")
+    expect(has(out, r"^juliet s \(fd 3\): LISTEN \(box of #\)") and
+           has(out, r"CLOSED -> LISTEN  listen$"), "diagram s:\n" + "\n".join(out))
+    out = t.run("juliet: route")
+    expect(has(out, r"^error: juliet is played by the Linux kernel"), "juliet: route")
+    expect(t.finish() == 1, "tcplab's exit status (one shell error: juliet: route)")
+
+
+SCENARIOS = {f.__name__: f for f in [basic, client, server, refuse, lab, shell, timers, setup, views]}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""
