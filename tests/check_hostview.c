@@ -1,0 +1,346 @@
+/* The host view (views/hostview.h) over tcplab's hosts: what the views
+ * and the report read through it (sockets in each listing's order,
+ * transitions with causes, TCB snapshots, neighbours, the interface) must
+ * say what struct host says.  The renderers over a host that is not
+ * tcplab's stack (the kernel's: no timers, byte counters, a TAP's name)
+ * are checked against a fake host view. */
+#include <check.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "simtest.h"
+#include "views/hostview.h"
+
+static struct simtest T;
+static struct hostview R, J;   /* romeo's and juliet's */
+
+static void setup(void)
+{
+    st_init(&T, 7);
+    hostview_stack(&R, T.romeo, 0, "juliet");
+    hostview_stack(&J, T.juliet, 1, "romeo");
+}
+
+static void teardown(void) { st_free(&T); }
+
+/* Names by host index, as the shell gives them: "srv" is juliet's fd 3. */
+static const char *name_at(void *ctx, int host, int fd)
+{
+    return host == 1 && fd == 3 ? "srv" : host == 0 && fd == 3 ? "cli" : NULL;
+}
+
+static const struct view_style NAMED = {.name_at = name_at};
+
+/* Every socket of one listing, in order. */
+struct list {
+    struct hv_sock s[16];
+    int n;
+};
+
+static void collect(void *ctx, const struct hv_sock *s)
+{
+    struct list *l = ctx;
+    if (l->n < 16)
+        l->s[l->n++] = *s;
+}
+
+static struct list listing(const struct hostview *v, enum hv_list which)
+{
+    struct list l = {.n = 0};
+    v->ops->each_sock(v, which, collect, &l);
+    return l;
+}
+
+/* juliet listens on 4000 (fd 3); romeo's fd 3 connects; not accepted. */
+static int connect_unaccepted(void)
+{
+    int lfd = sock_socket(T.juliet, SOCKT_TCP);
+    ck_assert_int_eq(sock_bind(T.juliet, lfd, 0, 4000), 0);
+    ck_assert_int_eq(sock_listen(T.juliet, lfd, 8, T.net->now), 0);
+    int cfd = sock_socket(T.romeo, SOCKT_TCP);
+    ck_assert_int_eq(st_connect(&T, T.romeo, cfd, JULIET_IP, 4000), 0);
+    return cfd;
+}
+
+static char *render(void (*fn)(FILE *, const struct hostview *), const struct hostview *v)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    fn(f, v);
+    fclose(f);
+    return buf;
+}
+
+/* ---- sockets ------------------------------------------------------------ */
+
+START_TEST(test_hostview_socks_say_what_the_sockets_say)
+{
+    int cfd = connect_unaccepted();
+    const struct sock *c = sock_by_fd(T.romeo, cfd);
+    struct hv_sock x;
+    ck_assert(R.ops->sock_by_fd(&R, cfd, &x));
+    ck_assert_int_eq(x.id, c->id);
+    ck_assert_int_eq(x.fd, cfd);
+    ck_assert_int_eq(x.state, TCP_ESTABLISHED);
+    ck_assert(!x.udp && x.ours && !x.passive);
+    ck_assert_uint_eq(x.laddr, ROMEO_IP);
+    ck_assert_uint_eq(x.raddr, JULIET_IP);
+    ck_assert_uint_eq(x.lport, c->lport);
+    ck_assert_uint_eq(x.rport, 4000);
+    ck_assert_int_eq(x.parent_fd, -1);
+    ck_assert(!R.ops->sock_by_fd(&R, 9, &x));
+    ck_assert(R.ops->sock_by_id(&R, c->id, &x) && x.fd == cfd);
+}
+END_TEST
+
+START_TEST(test_hostview_unaccepted_connection_names_its_listener)
+{
+    connect_unaccepted();
+    struct list l = listing(&J, HV_SS);
+    ck_assert_int_eq(l.n, 2);                      /* the listener, then the child */
+    ck_assert_int_eq(l.s[0].state, TCP_LISTEN);
+    ck_assert_int_eq(l.s[0].fd, 3);
+    ck_assert_int_eq(l.s[1].fd, -1);
+    ck_assert_int_eq(l.s[1].parent_fd, 3);
+    ck_assert(l.s[1].passive);
+    ck_assert_int_lt(l.s[0].id, l.s[1].id);        /* oldest first */
+    l = listing(&J, HV_FDS);                       /* lsof: descriptors only */
+    ck_assert_int_eq(l.n, 1);
+    ck_assert_int_eq(l.s[0].fd, 3);
+}
+END_TEST
+
+START_TEST(test_hostview_lists_filter_as_the_views_need)
+{
+    int u = sock_socket(T.romeo, SOCKT_UDP);
+    int t = sock_socket(T.romeo, SOCKT_TCP);       /* CLOSED, with a descriptor */
+    ck_assert_int_eq(listing(&R, HV_ALL).n, 2);
+    ck_assert_int_eq(listing(&R, HV_TCB).n, 2);    /* tcb shows both */
+    ck_assert_int_eq(listing(&R, HV_REPORT).n, 0); /* no TCB a report would show */
+    ck_assert_int_eq(listing(&R, HV_SS).n, 2);
+    struct list l = listing(&R, HV_FDS);
+    ck_assert_int_eq(l.s[0].fd, u);
+    ck_assert(l.s[0].udp);
+    ck_assert_int_eq(l.s[0].state, TCP_CLOSED);    /* UDP, not connected */
+    ck_assert_int_eq(l.s[1].fd, t);
+    ck_assert_int_eq(sock_close(T.romeo, t, T.net->now), 0);
+    ck_assert_int_eq(listing(&R, HV_TCB).n, 1);
+}
+END_TEST
+
+/* ---- transitions -------------------------------------------------------- */
+
+START_TEST(test_hostview_transitions_are_the_trace_with_causes)
+{
+    int cfd = connect_unaccepted();
+    int id = sock_by_fd(T.romeo, cfd)->id;
+    uint64_t first = R.ops->trans_first(&R), last = R.ops->trans_last(&R);
+    ck_assert_uint_eq(last, trace_last_id(&T.romeo->trace));
+    ck_assert_uint_eq(R.ops->trans_cap(&R), T.romeo->trace.cap);
+    const char *want[][3] = {{"CLOSED", "SYN_SENT", "connect"},
+                             {"SYN_SENT", "ESTABLISHED", "rcv SYN,ACK"}};
+    int n = 0;
+    struct hv_trans e;
+    for (uint64_t i = first; i <= last; i++) {
+        if (!R.ops->trans_get(&R, i, &e) || e.sock_id != id)
+            continue;
+        ck_assert_int_lt(n, 2);
+        ck_assert_str_eq(tcp_state_name(e.old_state), want[n][0]);
+        ck_assert_str_eq(tcp_state_name(e.new_state), want[n][1]);
+        ck_assert_str_eq(e.cause, want[n][2]);
+        ck_assert(!e.has_ends);                    /* the stack's trace keeps no endpoints */
+        n++;
+    }
+    ck_assert_int_eq(n, 2);
+    ck_assert(!R.ops->trans_get(&R, last + 1, &e));
+}
+END_TEST
+
+/* ---- the TCB ------------------------------------------------------------ */
+
+START_TEST(test_hostview_tcb_snapshot_differs_after_a_send)
+{
+    int cfd = connect_unaccepted();
+    int id = sock_by_fd(T.romeo, cfd)->id;
+    struct hv_tcbsnap a, b;
+    ck_assert(R.ops->tcb_snap(&R, id, &a));
+    ck_assert(R.ops->tcb_snap(&R, id, &b));
+    ck_assert(!R.ops->tcb_differs(&a, &b));
+    ck_assert_int_eq(sock_send(T.romeo, cfd, "hello", 5, T.net->now), 5);
+    ck_assert(R.ops->tcb_snap(&R, id, &b));
+    ck_assert(R.ops->tcb_differs(&a, &b));
+    ck_assert_uint_eq(b.tcb.snd_nxt, a.tcb.snd_nxt + 5);
+    ck_assert_uint_eq(b.sndq, 5);
+    ck_assert(!R.ops->tcb_snap(&R, 12345, &b));
+    /* The view marks what changed since the snapshot. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    R.ops->tcb(&R, f, &NAMED, id, NULL, &a, T.net->now);
+    fclose(f);
+    ck_assert_ptr_nonnull(strstr(buf, "SND.NXT"));
+    ck_assert_ptr_nonnull(strstr(buf, "*"));
+    free(buf);
+}
+END_TEST
+
+/* ---- neighbours and the interface --------------------------------------- */
+
+START_TEST(test_hostview_neighbours_are_the_arp_cache)
+{
+    connect_unaccepted();
+    struct hv_neigh e[4];
+    ck_assert_int_eq(R.ops->neigh(&R, e, 4, T.net->now), 1);
+    ck_assert_uint_eq(e[0].ip, JULIET_IP);
+    ck_assert(e[0].has_mac && e[0].has_timer);
+    ck_assert_mem_eq(e[0].mac, T.juliet->cfg.mac, 6);
+    ck_assert_str_eq(hv_nud_name(e[0].state), "REACHABLE");
+    ck_assert_int_gt(e[0].left, 0);
+    ck_assert_int_eq(host_ping(T.romeo, 0x0a0a0909, 1, 1, 56, T.net->now), 0);
+    st_settle(&T);
+    ck_assert_int_eq(R.ops->neigh(&R, e, 4, T.net->now), 2);
+    int i = e[0].ip == 0x0a0a0909 ? 0 : 1;
+    ck_assert_str_eq(hv_nud_name(e[i].state), "INCOMPLETE");
+    ck_assert(!e[i].has_mac);
+    ck_assert_int_eq(e[i].queued, 1);
+    ck_assert_int_eq(R.ops->neigh(&R, e, 1, T.net->now), 1);   /* at most max */
+}
+END_TEST
+
+START_TEST(test_hostview_interface_counts_the_hosts_frames)
+{
+    connect_unaccepted();
+    struct hv_iface f;
+    ck_assert_int_eq(J.ops->iface(&J, &f), 0);
+    ck_assert_str_eq(f.name, "eth0");
+    ck_assert_uint_eq(f.flags, IFF_UP | IFF_BROADCAST | IFF_RUNNING);
+    ck_assert_uint_eq(f.mtu, 1500);
+    ck_assert_uint_eq(f.addr, JULIET_IP);
+    ck_assert_uint_eq(f.mask, 0xffff0000u);
+    ck_assert_uint_eq(f.bcast, 0x0a0affffu);
+    ck_assert(!f.has_bytes);                       /* the stack counts frames */
+    ck_assert_uint_eq(f.rx_packets, T.juliet->rx_frames);
+    ck_assert_uint_eq(f.tx_packets, T.juliet->tx_frames);
+    ck_assert_uint_gt(f.rx_packets, 0);
+}
+END_TEST
+
+/* ---- views over a host view ------------------------------------------- */
+
+static void diagram_of_listener(FILE *f, const struct hostview *v)
+{
+    struct hv_sock s;
+    ck_assert(v->ops->sock_by_fd(v, 3, &s));
+    view_hv_diagram(f, &NAMED, v, &s);
+}
+
+START_TEST(test_view_hv_diagram_names_the_socket_by_host_index)
+{
+    connect_unaccepted();
+    char *out = render(diagram_of_listener, &J);
+    ck_assert_ptr_nonnull(strstr(out, "juliet srv (fd 3): LISTEN (box of #)"));
+    ck_assert_ptr_nonnull(strstr(out, "CLOSED -> LISTEN  listen\n"));
+    free(out);
+}
+END_TEST
+
+/* A host that is not tcplab's stack, as the kernel's view gives it: a
+ * TAP's name, byte counters, no timers on the neighbours, no broadcast. */
+static int fake_neigh(const struct hostview *v, struct hv_neigh *out, size_t max, tl_time now)
+{
+    out[0] = (struct hv_neigh){.ip = ROMEO_IP, .has_mac = true, .state = 0x04,
+                               .mac = {2, 0, 10, 10, 1, 100}};
+    out[1] = (struct hv_neigh){.ip = 0x0a0a0303, .state = 0x20};
+    return 2;
+}
+
+static int fake_iface(const struct hostview *v, struct hv_iface *f)
+{
+    *f = (struct hv_iface){.name = "tcplab0", .mtu = 1500, .has_addr = true, .addr = JULIET_IP,
+                           .mask = 0xffff0000u, .has_bytes = true, .rx_packets = 5,
+                           .rx_bytes = 300, .tx_packets = 7, .tx_bytes = 700, .rx_dropped = 1,
+                           .flags = IFF_UP | IFF_BROADCAST | IFF_RUNNING | IFF_MULTICAST,
+                           .mac = {2, 0, 10, 10, 2, 100}};
+    return 0;
+}
+
+static int failing_iface(const struct hostview *v, struct hv_iface *f)
+{
+    return -19;                                    /* ENODEV: the TAP is gone */
+}
+
+static const struct hostview_ops fake_ops = {.neigh = fake_neigh, .iface = fake_iface};
+static const struct hostview_ops failing_ops = {.neigh = fake_neigh, .iface = failing_iface};
+
+static void arp_of(FILE *f, const struct hostview *v)
+{
+    ck_assert_int_eq(view_hv_arp(f, NULL, v, 0), 0);
+}
+
+static void ifconfig_of(FILE *f, const struct hostview *v)
+{
+    ck_assert_int_eq(view_hv_ifconfig(f, NULL, v), 0);
+}
+
+START_TEST(test_view_hv_arp_prints_ip_neigh_lines_without_timers)
+{
+    struct hostview v = {.ops = &fake_ops, .index = 1, .name = "juliet", .ifname = "tcplab0"};
+    char *out = render(arp_of, &v);
+    ck_assert_str_eq(out, "10.10.1.100 dev tcplab0 lladdr 02:00:0a:0a:01:64 STALE\n"
+                          "10.10.3.3 dev tcplab0 FAILED\n");
+    free(out);
+}
+END_TEST
+
+START_TEST(test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel)
+{
+    struct hostview v = {.ops = &fake_ops, .index = 1, .name = "juliet", .ifname = "tcplab0"};
+    char *out = render(ifconfig_of, &v);
+    ck_assert_str_eq(out, "tcplab0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 1500\n"
+                          "        inet 10.10.2.100  netmask 255.255.0.0\n"
+                          "        ether 02:00:0a:0a:02:64  (Ethernet)\n"
+                          "        RX packets 5  bytes 300\n"
+                          "        RX errors 0  dropped 1\n"
+                          "        TX packets 7  bytes 700\n"
+                          "        TX errors 0  dropped 0\n");
+    free(out);
+    v.ops = &failing_ops;
+    FILE *f = fopen("/dev/null", "w");
+    ck_assert_int_eq(view_hv_ifconfig(f, NULL, &v), -19);
+    fclose(f);
+}
+END_TEST
+
+static Suite *hostview_suite(void)
+{
+    Suite *s = suite_create("hostview");
+    TCase *tc = tcase_create("stack");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_hostview_socks_say_what_the_sockets_say);
+    tcase_add_test(tc, test_hostview_unaccepted_connection_names_its_listener);
+    tcase_add_test(tc, test_hostview_lists_filter_as_the_views_need);
+    tcase_add_test(tc, test_hostview_transitions_are_the_trace_with_causes);
+    tcase_add_test(tc, test_hostview_tcb_snapshot_differs_after_a_send);
+    tcase_add_test(tc, test_hostview_neighbours_are_the_arp_cache);
+    tcase_add_test(tc, test_hostview_interface_counts_the_hosts_frames);
+    tcase_add_test(tc, test_view_hv_diagram_names_the_socket_by_host_index);
+    suite_add_tcase(s, tc);
+    TCase *fk = tcase_create("other hosts");
+    tcase_add_test(fk, test_view_hv_arp_prints_ip_neigh_lines_without_timers);
+    tcase_add_test(fk, test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel);
+    suite_add_tcase(s, fk);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(hostview_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
