@@ -89,7 +89,8 @@ static const struct sh_cmd commands[] = {
      "SND.UNA SND.NXT SND.WND SND.UP SND.WL1 SND.WL2 ISS, RCV.NXT RCV.WND RCV.UP IRS,\n"
      "queues and running timers.", 0, 1, 0, cmd_tcb, NULL},
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
-     "The current state and the transitions the socket took are marked.",
+     "The current state and the transitions the socket took are marked.  In tap mode,\n"
+     "a kernel socket's are the transitions tcplab observed (TCP_INFO, sock_diag).",
      0, 1, 0, cmd_diagram, NULL},
     {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
@@ -98,13 +99,17 @@ static const struct sh_cmd commands[] = {
      0, 1, 0, cmd_ss, w_ss},
     {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i",
      NULL, 0, 0, 0, cmd_lsof, NULL},
-    {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, 0, cmd_arp, NULL},
+    {"arp", "look", "arp", "show the ARP cache of the host",
+     "In tap mode, the kernel host's is its neighbour table on the TAP, read from the\n"
+     "kernel over rtnetlink (what ip neigh shows).", 0, 0, 0, cmd_arp, NULL},
     {"ifconfig", "look", "ifconfig", "show the host's interface and counters",
-     NULL, 0, 0, 0, cmd_ifconfig, NULL},
-    {"route", "look", "route", "show the host's routing table", NULL, 0, 0, 0, cmd_route,
-     NULL},
-    {"drops", "look", "drops", "show why frames were dropped (named, counted reasons)", NULL, 0,
-     0, 0, cmd_drops, NULL},
+     "In tap mode, the kernel host's is the TAP, read from the kernel over rtnetlink\n"
+     "(flags, MTU, address, and the byte and packet counters ip -s link shows).",
+     0, 0, 0, cmd_ifconfig, NULL},
+    {"route", "look", "route", "show the host's routing table",
+     "tcplab's stack only (not the kernel host in tap mode).", 0, 0, 0, cmd_route, NULL},
+    {"drops", "look", "drops", "show why frames were dropped (named, counted reasons)",
+     "tcplab's stack only (not the kernel host in tap mode).", 0, 0, 0, cmd_drops, NULL},
     {"ping", "look", "ping ADDR [COUNT]", "send ICMP echo requests and show the replies",
      "COUNT defaults to 1, one second apart.", 1, 2, CMD_REPORT, cmd_ping, NULL},
     /* time */
