@@ -16,6 +16,7 @@
 #include <linux/tcp.h>
 
 #include "link/kernel.h"
+#include "link/kernel_rtnl.h"
 
 /* include/net/tcp_states.h; TCP_NEW_SYN_RECV (12) is a request socket. */
 enum tcp_state kdiag_state(int s)
@@ -133,6 +134,30 @@ static void parse_msg(const struct inet_diag_msg *m, size_t len, struct kdiag *d
     }
 }
 
+struct dump_ctx {
+    struct kdiag *v;
+    size_t n, cap;
+    int err;
+};
+
+static void diag_msg(void *ctx, const struct nlmsghdr *h)
+{
+    struct dump_ctx *c = ctx;
+    if (c->err || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
+        return;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 32;
+        struct kdiag *nv = realloc(c->v, cap * sizeof *nv);
+        if (!nv) {
+            c->err = -ENOMEM;          /* read on to NLMSG_DONE all the same */
+            return;
+        }
+        c->v = nv;
+        c->cap = cap;
+    }
+    parse_msg(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), &c->v[c->n++]);
+}
+
 int kdiag_dump(int fd, struct kdiag **out, size_t *n)
 {
     *out = NULL;
@@ -142,35 +167,9 @@ int kdiag_dump(int fd, struct kdiag **out, size_t *n)
     int rc = request(fd);
     if (rc < 0)
         return rc;
-    size_t cap = 0;
-    _Alignas(struct nlmsghdr) char buf[32768];
-    for (;;) {
-        ssize_t got = recv(fd, buf, sizeof buf, 0);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        size_t left = (size_t)got;
-        for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
-             h = NLMSG_NEXT(h, left)) {
-            if (h->nlmsg_type == NLMSG_DONE)
-                return 0;
-            if (h->nlmsg_type == NLMSG_ERROR) {
-                const struct nlmsgerr *e = NLMSG_DATA(h);
-                return e->error ? e->error : -EIO;
-            }
-            if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-                h->nlmsg_len < NLMSG_LENGTH(sizeof(struct inet_diag_msg)))
-                continue;
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 32;
-                struct kdiag *nv = realloc(*out, cap * sizeof *nv);
-                if (!nv)
-                    return -ENOMEM;
-                *out = nv;
-            }
-            parse_msg(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), &(*out)[(*n)++]);
-        }
-    }
+    struct dump_ctx c = {0};
+    rc = knl_replies(fd, true, SOCK_DIAG_BY_FAMILY, diag_msg, &c);
+    *out = c.v;
+    *n = c.n;
+    return rc < 0 ? rc : c.err;
 }

@@ -17,13 +17,37 @@
 #include "link/kernel_rtnl.h"
 #include "wire/bytes.h"
 
-typedef void (*rtnl_msg_fn)(void *ctx, const struct nlmsghdr *h);
+int knl_replies(int fd, bool dump, uint16_t want, knl_msg_fn fn, void *ctx)
+{
+    _Alignas(struct nlmsghdr) char buf[32768];
+    for (;;) {
+        ssize_t got = recv(fd, buf, sizeof buf, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return got < 0 ? -errno : -EIO;
+        size_t left = (size_t)got;
+        for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
+             h = NLMSG_NEXT(h, left)) {
+            if (h->nlmsg_type == NLMSG_DONE)
+                return 0;
+            if (h->nlmsg_type == NLMSG_ERROR) {
+                const struct nlmsgerr *e = NLMSG_DATA(h);
+                return e->error ? e->error : dump ? -EIO : 0;
+            }
+            if (h->nlmsg_type == want)
+                fn(ctx, h);
+            if (!dump)
+                return 0;
+        }
+    }
+}
 
 /* Send a request of `type` with `body` (its fixed part: struct ndmsg,
- * ifinfomsg, ifaddrmsg) and hand every reply of type `want` to fn, until
- * NLMSG_DONE (dump), or the one reply of a request for one object. */
+ * ifinfomsg, ifaddrmsg) on a socket of its own, and hand every reply of
+ * type `want` to fn. */
 static int rtnl_talk(uint16_t type, bool dump, const void *body, size_t blen, uint16_t want,
-                     rtnl_msg_fn fn, void *ctx)
+                     knl_msg_fn fn, void *ctx)
 {
     _Alignas(struct nlmsghdr) char req[NLMSG_SPACE(64)];
     if (NLMSG_SPACE(blen) > sizeof req)
@@ -38,41 +62,8 @@ static int rtnl_talk(uint16_t type, bool dump, const void *body, size_t blen, ui
     if (fd < 0)
         return -errno;
     struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
-    int rc = 0;
-    if (sendto(fd, req, rh->nlmsg_len, 0, (struct sockaddr *)&nl, sizeof nl) < 0) {
-        rc = -errno;
-        goto out;
-    }
-    _Alignas(struct nlmsghdr) char buf[32768];
-    for (;;) {
-        ssize_t got = recv(fd, buf, sizeof buf, 0);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = -errno;
-            goto out;
-        }
-        if (got == 0) {
-            rc = -EIO;
-            goto out;
-        }
-        size_t left = (size_t)got;
-        for (const struct nlmsghdr *h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left);
-             h = NLMSG_NEXT(h, left)) {
-            if (h->nlmsg_type == NLMSG_DONE)
-                goto out;
-            if (h->nlmsg_type == NLMSG_ERROR) {
-                const struct nlmsgerr *e = NLMSG_DATA(h);
-                rc = e->error ? e->error : 0;
-                goto out;
-            }
-            if (h->nlmsg_type == want)
-                fn(ctx, h);
-            if (!dump)
-                goto out;
-        }
-    }
-out:
+    int rc = sendto(fd, req, rh->nlmsg_len, 0, (struct sockaddr *)&nl, sizeof nl) < 0
+                 ? -errno : knl_replies(fd, dump, want, fn, ctx);
     close(fd);
     return rc;
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct nlmsghdr;
+
 /* One neighbour (ARP) entry: RTM_NEWNEIGH with its NUD_* state bits
  * (linux/neighbour.h), as `ip neigh` lists them. */
 struct kneigh {
@@ -40,5 +42,11 @@ struct klink {
 int krtnl_neigh(const char *ifname, struct kneigh *out, size_t max);
 /* Interface `ifname`: 0, or a negative errno. */
 int krtnl_link(const char *ifname, struct klink *out);
+
+/* The replies on netlink socket fd to a request just sent: each message
+ * of type `want` to fn, up to NLMSG_DONE (dump) or the first message (a
+ * request for one object).  0, or a negative errno (the kernel's). */
+typedef void (*knl_msg_fn)(void *ctx, const struct nlmsghdr *h);
+int knl_replies(int fd, bool dump, uint16_t want, knl_msg_fn fn, void *ctx);
 
 #endif
