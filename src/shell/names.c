@@ -124,3 +124,24 @@ void sh_print_value(struct shell *sh, int host, const struct sh_value *v)
         return;
     }
 }
+
+/* The name a socket had in the shell, even after its close. */
+const char *sh_name_by_id(struct shell *sh, int host, int sock_id, int *fd)
+{
+    for (int i = 0; i < SH_MAX_NAMES; i++) {
+        const struct sh_value *v = &sh->names[host][i].v;
+        if (v->kind == VAL_SOCK && v->sock_id == sock_id) {
+            *fd = v->fd;
+            return sh->names[host][i].name;
+        }
+    }
+    return NULL;
+}
+
+const char *sh_sock_name(struct shell *sh, int host, const struct hv_sock *s)
+{
+    int fd;
+    if (s->fd >= 0)
+        return sh_fd_name(sh, host, s->fd);
+    return s->ours ? sh_name_by_id(sh, host, s->id, &fd) : NULL;
+}

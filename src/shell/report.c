@@ -135,27 +135,6 @@ static void print_frames(struct shell *sh)
 
 /* ---- state transitions ---------------------------------------------- */
 
-/* The name a socket had in the shell, even after its close. */
-static const char *name_by_id(struct shell *sh, int host, int sock_id, int *fd)
-{
-    for (int i = 0; i < SH_MAX_NAMES; i++) {
-        const struct sh_value *v = &sh->names[host][i].v;
-        if (v->kind == VAL_SOCK && v->sock_id == sock_id) {
-            *fd = v->fd;
-            return sh->names[host][i].name;
-        }
-    }
-    return NULL;
-}
-
-const char *sh_sock_name(struct shell *sh, int host, const struct hv_sock *s)
-{
-    int fd;
-    if (s->fd >= 0)
-        return sh_fd_name(sh, host, s->fd);
-    return s->ours ? name_by_id(sh, host, s->id, &fd) : NULL;
-}
-
 /* "sock (fd 3)", "new connection on srv", "conn (fd 4, closed)", and for
  * a socket the shell never held, its endpoints when the host recorded them. */
 static void describe_sock(struct shell *sh, int host, const struct hv_trans *e, char *buf,
@@ -165,7 +144,7 @@ static void describe_sock(struct shell *sh, int host, const struct hv_trans *e, 
     struct hv_sock s;
     bool live = v->ops->sock_by_id(v, e->sock_id, &s);
     int oldfd;
-    const char *oldname = name_by_id(sh, host, e->sock_id, &oldfd);
+    const char *oldname = sh_name_by_id(sh, host, e->sock_id, &oldfd);
     char la[16], ra[16];
     if (live && s.fd >= 0) {
         const char *name = sh_fd_name(sh, host, s.fd);

@@ -62,8 +62,5 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld);
 void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
 /* Run the wire until quiet, letting pending calls make progress. */
 void sh_advance(struct shell *sh);
-/* The shell's name for a socket: its descriptor's, or for one the shell
- * closed, the name it had; NULL if none. */
-const char *sh_sock_name(struct shell *sh, int host, const struct hv_sock *s);
 
 #endif

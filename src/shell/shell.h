@@ -165,6 +165,12 @@ const char *sh_fd_name(struct shell *sh, int host, int fd);
 void sh_print_value(struct shell *sh, int host, const struct sh_value *v);
 const char *sh_name_of_cb(void *ctx, const struct host *h, int fd);
 const char *sh_name_at_cb(void *ctx, int host, int fd);
+/* The name a socket had in the shell, even after its close (and the
+ * descriptor it named), or NULL. */
+const char *sh_name_by_id(struct shell *sh, int host, int sock_id, int *fd);
+/* The shell's name for a socket: its descriptor's, or for one the shell
+ * closed, the name it had; NULL if none. */
+const char *sh_sock_name(struct shell *sh, int host, const struct hv_sock *s);
 
 /* cmd_sock.c: the calls left pending */
 bool sh_pending_step(struct shell *sh, int host);
