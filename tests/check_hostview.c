@@ -151,7 +151,7 @@ START_TEST(test_hostview_transitions_are_the_trace_with_causes)
         ck_assert_int_lt(n, 2);
         ck_assert_str_eq(tcp_state_name(e.old_state), want[n][0]);
         ck_assert_str_eq(tcp_state_name(e.new_state), want[n][1]);
-        ck_assert_str_eq(e.cause, want[n][2]);
+        ck_assert_str_eq(tcp_cause_name(e.cause), want[n][2]);
         ck_assert(!e.has_ends);                    /* the stack's trace keeps no endpoints */
         n++;
     }

@@ -195,7 +195,7 @@ static void print_transitions(struct shell *sh)
             for (uint64_t k = id; k <= last; k++)
                 if (v->ops->trans_get(v, k, &p) && p.sock_id == e.sock_id)
                     fprintf(sh->out, " -> %s%s%s (%s)", sh->color ? C_BOLD : "",
-                            tcp_state_name(p.new_state), off(sh), p.cause);
+                            tcp_state_name(p.new_state), off(sh), tcp_cause_name(p.cause));
             fprintf(sh->out, "\n");
         }
     }

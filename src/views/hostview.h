@@ -15,6 +15,7 @@
 
 #include "link/kernel.h"
 #include "stack/host.h"
+#include "stack/tcp_fsm.h"
 #include "stack/tcp.h"
 #include "views/view_kernel.h"
 #include "views/views.h"
@@ -40,7 +41,7 @@ struct hv_trans {
     tl_time t;
     int sock_id;
     enum tcp_state old_state, new_state;
-    const char *cause;         /* "connect", "rcv SYN,ACK", ...: valid until the next call */
+    enum tcp_cause cause;      /* what made it (tcp_cause_name: "rcv SYN,ACK") */
     /* the endpoints at the time, when the host records them (the kernel) */
     bool has_ends, ours;
     uint32_t laddr, raddr;
