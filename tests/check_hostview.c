@@ -252,9 +252,9 @@ END_TEST
  * TAP's name, byte counters, no timers on the neighbours, no broadcast. */
 static int fake_neigh(const struct hostview *v, struct hv_neigh *out, size_t max, tl_time now)
 {
-    out[0] = (struct hv_neigh){.ip = ROMEO_IP, .has_mac = true, .state = 0x04,
+    out[0] = (struct hv_neigh){.ip = ROMEO_IP, .has_mac = true, .state = HV_NUD_STALE,
                                .mac = {2, 0, 10, 10, 1, 100}};
-    out[1] = (struct hv_neigh){.ip = 0x0a0a0303, .state = 0x20};
+    out[1] = (struct hv_neigh){.ip = 0x0a0a0303, .state = HV_NUD_FAILED};
     return 2;
 }
 

@@ -69,6 +69,11 @@ enum hv_list {
 /* Neighbour states, as `ip neigh` names them (linux/neighbour.h NUD_*). */
 #define HV_NUD(X) X(INCOMPLETE, 0x01) X(REACHABLE, 0x02) X(STALE, 0x04) X(DELAY, 0x08) \
                   X(PROBE, 0x10) X(FAILED, 0x20) X(NOARP, 0x40) X(PERMANENT, 0x80)
+enum hv_nud {
+#define HV_NUD_ENUM(name, bit) HV_NUD_##name = bit,
+    HV_NUD(HV_NUD_ENUM)
+#undef HV_NUD_ENUM
+};
 
 /* One neighbour (ARP) entry. */
 struct hv_neigh {

@@ -181,9 +181,9 @@ static int st_neigh(const struct hostview *v, struct hv_neigh *out, size_t max, 
         if (e->resolved) {
             x->has_mac = true;
             memcpy(x->mac, e->mac, 6);
-            x->state = e->expires > now ? 0x02 : 0x04;     /* REACHABLE, STALE */
+            x->state = e->expires > now ? HV_NUD_REACHABLE : HV_NUD_STALE;
         } else {
-            x->state = 0x01;                               /* INCOMPLETE */
+            x->state = HV_NUD_INCOMPLETE;
         }
     }
     return (int)n;

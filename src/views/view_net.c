@@ -24,22 +24,23 @@ static void neigh_line(FILE *out, const struct view_style *st, const char *dev,
                        const struct hv_neigh *e)
 {
     char ip[16], mac[18], left[32];
-    const char *sgr = e->state & 0x02 ? "\033[32m" : e->state & 0x01 ? "\033[33m" : NULL;
+    const char *sgr = e->state & HV_NUD_REACHABLE ? "\033[32m"
+                      : e->state & HV_NUD_INCOMPLETE ? "\033[33m" : NULL;
     fprintf(out, "%s dev %s ", ipv4_ntoa(e->ip, ip), dev);
     if (e->has_mac)
         fprintf(out, "lladdr %s ", eth_ntoa(e->mac, mac));
     else if (e->has_timer)
         fputc(' ', out);
-    if (e->has_timer && e->state & 0x04) {
+    if (e->has_timer && e->state & HV_NUD_STALE) {
         fputs("STALE (expired: the next frame asks again)\n", out);
         return;
     }
     vu_sgr(out, st, sgr);
     fputs(hv_nud_name(e->state), out);
     vu_sgr(out, st, NULL);
-    if (e->has_timer && e->state & 0x02)
+    if (e->has_timer && e->state & HV_NUD_REACHABLE)
         fprintf(out, " (expires in %s)", vu_secs(left, e->left));
-    else if (e->has_timer && e->state & 0x01)
+    else if (e->has_timer && e->state & HV_NUD_INCOMPLETE)
         fprintf(out, " (%d frame%s queued, request %d sent, next in %s)", e->queued,
                 e->queued == 1 ? "" : "s", e->tries, vu_secs(left, e->left));
     fputc('\n', out);
