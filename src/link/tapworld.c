@@ -115,6 +115,9 @@ static size_t pump(struct tapworld *t)
     now = tnow(t);
     if (khost_next_deadline(t->k) <= now)
         ev += khost_observe(t->k, now);
+    /* the programs on tcplab's host, woken by what arrived */
+    if (t->w.app && t->w.app(t->w.app_ctx))
+        ev += 1 + flush_tx(t);
     return ev;
 }
 

@@ -148,6 +148,16 @@ static const struct sh_cmd commands[] = {
      "expression gets libpcap's message and changes nothing.  `filter` alone shows it.", 0,
      15, 0, cmd_filter, w_filter},
     /* session */
+    {"jobs", "session", "jobs", "list the socket calls still pending, with their progress",
+     "A call that waits for the other host or for the user (accept with nobody\n"
+     "connecting, recv with nobody sending, send into a full window with nobody\n"
+     "reading), or one started with a trailing &, is a job: [N] HOST STATE CALL.",
+     0, 0, 0, cmd_jobs, NULL},
+    {"wait", "session", "wait [JOB]", "let time run until job JOB (or every job) completes",
+     "Runs the network (virtual time in sim mode) until the job completes, or until\n"
+     "every way left to complete it needs a command from the user.  Ctrl-C stops it.\n"
+     "Example: send c1 --bytes 8M &   send c2 --bytes 8M &   wait",
+     0, 1, CMD_REPORT | CMD_WAITS, cmd_wait, NULL},
     {"use", "session", "use HOST", "run the next commands on HOST (romeo or juliet)",
      "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, 0, cmd_use,
      w_hosts},
@@ -203,6 +213,12 @@ void sh_usage_error(struct shell *sh, const struct sh_cmd *c, const char *fmt, .
     sh_error(sh, "%s (usage: %s)", msg, c->usage);
 }
 
+static void blocked_error(struct shell *sh, int host, const struct pending *p)
+{
+    sh_error(sh, "%s is still waiting in '%s' (it completes when the other host acts; "
+             "Ctrl-C cancels it)", sh_host_name(sh, host), p->line);
+}
+
 int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
 {
     int host = cl->host >= 0 ? cl->host : sh->cur;
@@ -225,9 +241,15 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "%s returns nothing to assign", c->name);
         return -1;
     }
-    if ((c->flags & CMD_SOCKCALL) && sh->pend[host].kind != PEND_NONE) {
-        sh_error(sh, "%s is still waiting in '%s' (it completes when the other host acts; "
-                 "Ctrl-C cancels it)", sh_host_name(sh, host), sh->pend[host].line);
+    if (cl->background && !(c->flags & CMD_SOCKCALL)) {
+        sh_usage_error(sh, c, "%s: only a socket call runs in the background (&)", c->name);
+        return -1;
+    }
+    struct pending *before = (c->flags & CMD_SOCKCALL) ? sh_job_blocking(sh, host) : NULL;
+    if (before && sh->w->realtime) {
+        /* Tap mode: the other side is another program, whose next move
+         * no one can foresee (scripts wait for it before the line, repl.c). */
+        blocked_error(sh, host, before);
         return -1;
     }
     if (!(c->flags & CMD_REPORT))
@@ -243,8 +265,24 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
     }
     sh_report_begin(sh);
     sh->out = mem;
-    int rc = c->run(sh, host, cl);
-    sh_advance(sh);
+    int rc = 0;
+    if (before) {
+        /* One program per host: its next call waits for the one it is in. */
+        struct sh_job_set mine = {.host = host, .fg_only = true};
+        sh_wait_jobs(sh, &mine);
+        sh_jobs_report(sh);              /* what it returned comes first */
+        before = sh_job_blocking(sh, host);
+    }
+    if (before) {
+        blocked_error(sh, host, before);
+        rc = -1;
+    } else {
+        sh->bg = cl->background;
+        rc = c->run(sh, host, cl);
+        sh->bg = false;
+        if (!cl->background && !(c->flags & CMD_WAITS))
+            sh_advance(sh);
+    }
     fclose(mem);
     sh->out = out;
     sh_report_end(sh, held, nheld);

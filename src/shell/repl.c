@@ -234,10 +234,7 @@ static void interrupted(struct shell *sh)
     g_sigint = 0;
     world_interrupt = 0;
     fputc('\n', stdout);
-    bool waiting = false;
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        waiting |= sh->pend[h].kind != PEND_NONE;
-    if (waiting)
+    if (sh->njobs)
         sh_cancel_pending(sh);
     else
         fputs("KeyboardInterrupt\n", stdout);
@@ -323,8 +320,7 @@ static void script_wait(struct shell *sh, const char *line)
     if (!cl.empty) {
         const struct sh_cmd *c = sh_cmd_find(cl.argv[0].s);
         int host = cl.host >= 0 ? cl.host : sh->cur;
-        if (c && (c->flags & CMD_SOCKCALL) &&
-            sh->pend[host].kind != PEND_NONE && !sh->pend[host].completed)
+        if (c && (c->flags & CMD_SOCKCALL) && sh_job_blocking(sh, host))
             sh_tap_wait_pending(sh, host, SCRIPT_WAIT);
     }
     sh_cmdline_free(&cl);
@@ -421,14 +417,14 @@ int shell_run_script(struct shell *sh, FILE *in)
     free(r.buf);
     /* Real time: the calls still waiting get their chance to complete. */
     for (int h = 0; sh->tap && h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed) {
+        if (sh_job_blocking(sh, h)) {
             sh_tap_wait_pending(sh, h, SCRIPT_WAIT);
             catch_up(sh);
         }
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed) {
+    for (int j = 0; j < sh->njobs; j++)
+        if (sh_job_live(sh->jobs[j])) {
             char text[256];
-            sh_unfinished_text(sh, h, text, sizeof text);
+            sh_unfinished_text(sh, sh->jobs[j], text, sizeof text);
             fprintf(sh->out, "%s\n", text);
         }
     fflush(sh->out);
