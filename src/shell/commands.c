@@ -245,7 +245,10 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "%s: only a socket call runs in the background (&)", c->name);
         return -1;
     }
-    struct pending *before = (c->flags & CMD_SOCKCALL) ? sh_job_blocking(sh, host) : NULL;
+    /* A call with & is another thread of the host's program: it need not
+     * wait for the call the program is blocked in. */
+    struct pending *before = (c->flags & CMD_SOCKCALL) && !cl->background
+                           ? sh_job_blocking(sh, host) : NULL;
     if (before && sh->w->realtime) {
         /* Tap mode: the other side is another program, whose next move
          * no one can foresee (scripts wait for it before the line, repl.c). */
