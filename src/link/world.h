@@ -114,4 +114,11 @@ static inline size_t world_service(struct world *w)
     return w->ops->service ? w->ops->service(w) : 0;
 }
 
+/* Wait for one of fds[0..nfds) (room for max: the world's own are added
+ * after them) to be ready, or until the nearest of `deadline` and the
+ * world's next timer; TL_NEVER and no timer: until a descriptor is ready.
+ * In virtual time it never sleeps: it jumps the clock to the deadline.
+ * poll()'s result: -1 with errno EINTR after a signal (Ctrl-C). */
+int world_wait(struct world *w, struct pollfd *fds, int nfds, int max, tl_time deadline);
+
 #endif

@@ -169,19 +169,6 @@ static char **complete(const char *text, int start, int end)
 
 #define WORLD_MAX_FDS 8
 
-/* poll()'s timeout until `due`: -1 for never, milliseconds rounded up. */
-static int poll_timeout(const struct shell *sh, tl_time due)
-{
-    if (due == TL_NEVER)
-        return -1;
-    tl_time d = due - sh_now(sh);
-    if (d <= 0)
-        return 0;
-    if (d > 3600 * TL_SEC)
-        d = 3600 * TL_SEC;
-    return (int)((d + TL_MS - 1) / TL_MS);
-}
-
 static void banner(const struct shell *sh)
 {
     char a[16], b[16];
@@ -273,10 +260,8 @@ int shell_run_interactive(struct shell *sh)
          * moment to print what happened meanwhile. */
         struct pollfd pfd[1 + WORLD_MAX_FDS];
         pfd[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-        int nfd = 1 + world_pollfds(sh->w, pfd + 1, WORLD_MAX_FDS);
-        int timeout = sh->tap ? poll_timeout(sh, tl_min(world_next_deadline(sh->w),
-                                                        sh_tap_report_due(sh))) : -1;
-        int rc = poll(pfd, (nfds_t)nfd, timeout);
+        int rc = world_wait(sh->w, pfd, 1, 1 + WORLD_MAX_FDS,
+                            sh->tap ? sh_tap_report_due(sh) : TL_NEVER);
         if (g_sigint) {
             interrupted(sh);
             continue;
@@ -367,9 +352,7 @@ static ssize_t tap_getline(struct shell *sh, struct tap_reader *r, char **line, 
         }
         struct pollfd pfd[1 + WORLD_MAX_FDS];
         pfd[0] = (struct pollfd){.fd = r->fd, .events = POLLIN};
-        int nfd = 1 + world_pollfds(sh->w, pfd + 1, WORLD_MAX_FDS);
-        int rc = poll(pfd, (nfds_t)nfd,
-                      poll_timeout(sh, tl_min(world_next_deadline(sh->w), sh_tap_report_due(sh))));
+        int rc = world_wait(sh->w, pfd, 1, 1 + WORLD_MAX_FDS, sh_tap_report_due(sh));
         if (rc < 0 && errno != EINTR)
             return -1;
         if (rc > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {

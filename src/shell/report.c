@@ -437,8 +437,11 @@ bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
         wait_tap(sh, set);
     else
         wait_sim(sh, set);
-    if (!any_live(sh, set) && !world_interrupt)
-        world_settle(sh->w);  /* what is still in flight, as after any call */
+    /* what is still in flight, as after any call (tap: until the wire
+     * stays quiet, a delayed ACK of the kernel's included) */
+    for (int i = 0; i < 1000 && !any_live(sh, set) && !world_interrupt; i++)
+        if (!world_settle(sh->w))
+            break;
     return !any_live(sh, set);
 }
 
