@@ -42,15 +42,16 @@ static const struct sh_cmd commands[] = {
      "Example: connect sock 10.10.2.100 4000   sock.connect(('10.10.2.100', 4000))",
      3, 3, CMD_SOCKCALL | CMD_REPORT, cmd_connect, NULL},
     {"accept", "socket", "[NAME[, ADDR] =] accept SOCK", "take a connection from the accept queue",
-     "Returns at once if a connection is waiting; otherwise the call is left pending and\n"
-     "its result is printed when a connection arrives.  Accept sends nothing: the\n"
+     "Returns at once if a connection is waiting; with nobody connecting the call is left\n"
+     "pending and its result is printed when a connection arrives.  Accept sends nothing: the\n"
      "handshake already happened.  Example: conn, addr = accept sock",
      1, 1, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_accept,
      NULL},
     {"send", "data", "send SOCK \"TEXT\" | send SOCK --bytes N", "send bytes",
      "TEXT takes escapes \\n \\t \\\\ \\\" \\xHH.  --bytes N sends N seeded pseudo-random\n"
      "bytes (sizes take k, M, G) and prints their count and SHA-256; a large send is\n"
-     "summarised.  Example: send sock \"Hello juliet\\n\"    sock.send(b\"Hello juliet\\n\")",
+     "summarised; it waits while the receiver reads, and is left pending if nobody\n"
+     "reads.  Example: send sock \"Hello juliet\\n\"    sock.send(b\"Hello juliet\\n\")",
      2, 3, CMD_SOCKCALL | CMD_REPORT, cmd_send, NULL},
     {"sendto", "data", "sendto SOCK ADDR PORT \"TEXT\"", "send a UDP datagram",
      "Example: sendto u 10.10.2.100 4001 \"ping\"   u.sendto(b\"ping\", ('10.10.2.100', 4001))",
@@ -318,7 +319,10 @@ int cmd_help(struct shell *sh, int host, struct sh_cmdline *cl)
                                          "output", "session"};
     fprintf(sh->out, "Commands run on the current host (the prompt); HOST: COMMAND runs one on "
                      "another.\nThe lab's Python lines work as typed: "
-                     "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n");
+                     "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+                     "A call waits while the hosts can finish it without you; a host's calls "
+                     "run in order.\nCALL & starts one without waiting (jobs lists them, wait "
+                     "waits); Ctrl-C stops a wait.\n");
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         fprintf(sh->out, "\n%s:\n", titles[g]);
         for (size_t i = 0; i < NCOMMANDS; i++)

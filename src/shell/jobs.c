@@ -371,7 +371,7 @@ int cmd_jobs(struct shell *sh, int host, struct sh_cmdline *cl)
 int cmd_wait(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     (void)host;
-    struct sh_job_set set = {.host = -1};
+    struct sh_job_set set = {.host = -1, .patient = true};
     if (cl->argc == 2) {
         const char *a = cl->argv[1].s + (cl->argv[1].s[0] == '%');
         char *end;

@@ -399,7 +399,7 @@ static void wait_tap(struct shell *sh, const struct sh_job_set *set)
         bool progress = sh_jobs_step(sh);
         size_t ran = world_service(sh->w);
         if (!progress && ran == 0 &&
-            !world_run_until(sh->w, set_done, &w, sh_now(sh) + 30 * TL_MS))
+            !world_run_until(sh->w, set_done, &w, sh_now(sh) + 30 * TL_MS) && !set->patient)
             break;
     }
 }

@@ -214,6 +214,7 @@ void sh_advance(struct shell *sh);
 struct sh_job_set {
     int host, id;
     bool fg_only;
+    bool patient;              /* tap: wait until done or Ctrl-C (the `wait` command) */
 };
 bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set);
 
