@@ -146,7 +146,7 @@ static size_t run_instant(struct simnet *n)
 size_t simnet_settle(struct simnet *n)
 {
     size_t ran = run_instant(n);
-    while (faults_next(n->wire) != TL_NEVER) {
+    while (faults_next(n->wire) != TL_NEVER && !world_interrupt) {
         n->now = faults_next(n->wire);
         ran += run_instant(n);
     }

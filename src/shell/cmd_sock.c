@@ -252,7 +252,9 @@ int cmd_send(struct shell *sh, int host, struct sh_cmdline *cl)
         if (!p)
             return 0;
         p->want = n;
-        p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->w->frames;
+        /* calls started side by side with & get streams of their own */
+        p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->w->frames +
+                  (p->bg ? (uint64_t)p->id * 104729 : 0);
         digest_init_seeded(&p->dg, p->seed);
         sh_job_step(sh, p);
         return 0;

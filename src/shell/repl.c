@@ -255,6 +255,10 @@ int shell_run_interactive(struct shell *sh)
     rl_callback_handler_install(shell_prompt(sh, prompt, sizeof prompt), on_line);
     g_rl_on = true;
     while (!sh->quit) {
+        if (g_sigint) {                 /* Ctrl-C during a command's wait */
+            interrupted(sh);
+            continue;
+        }
         /* The terminal, and the world's own descriptors (tap mode: the TAP
          * and the kernel's sockets), until the world's next timer or the
          * moment to print what happened meanwhile. */
