@@ -267,6 +267,21 @@ START_TEST(test_no_time_runs_for_an_idle_prompt)
 }
 END_TEST
 
+/* An ARP request lost after the cache expired: the retry runs (it can
+ * lead to completion), the data goes through within the call. */
+START_TEST(test_arp_retry_runs_for_a_waiting_reader)
+{
+    connect_pair();
+    ok("juliet: recv a");                    /* waits for data */
+    ok("sleep 70s");                         /* the ARP entries expire (60 s) */
+    ok("wire drop 1");                       /* its next ARP request is lost */
+    const char *o = ok("send c \"late\"");
+    ck_assert_ptr_nonnull(strstr(o, "ARP, Request who-has 10.10.2.100"));
+    ck_assert_ptr_nonnull(strstr(o, "juliet: recv a returned:\nb'late'"));
+    ck_assert_int_eq(sh->njobs, 0);
+}
+END_TEST
+
 /* A call still ends by TCP's own timeouts: data to a peer that is gone. */
 START_TEST(test_data_retransmissions_end_with_etimedout)
 {
@@ -293,6 +308,7 @@ static Suite *suite(void)
     tcase_add_test(tc, test_background_sends_run_side_by_side);
     tcase_add_test(tc, test_no_time_runs_for_an_idle_prompt);
     tcase_add_test(tc, test_data_retransmissions_end_with_etimedout);
+    tcase_add_test(tc, test_arp_retry_runs_for_a_waiting_reader);
     suite_add_tcase(s, tc);
     return s;
 }
