@@ -9,7 +9,7 @@
  * under seeded faults, send then shutdown then recv --all, both ends at
  * once, recv N in a loop with a reader slower than the sender.
  *
- * make check runs 300 seeds and 30 scripts (the defaults here, some 20 s);
+ * make check runs 300 seeds and 60 scripts (the defaults here, some 20 s of CPU);
  * make soak runs thousands (SOAK_SEEDS and SOAK_SCRIPTS, from SOAK_FIRST).
  * A failing seed is printed with its mix or its script, so
  * `SOAK_FIRST=n SOAK_SEEDS=1` replays it. */
@@ -375,7 +375,7 @@ static const char *script_one(uint64_t seed, char *why, size_t cap, tl_time *vti
 
 START_TEST(test_soak_scripts_send_shutdown_recv_all_deliver)
 {
-    unsigned first = env_num("SOAK_FIRST", 1), seeds = env_num("SOAK_SCRIPTS", 30);
+    unsigned first = env_num("SOAK_FIRST", 1), seeds = env_num("SOAK_SCRIPTS", 60);
     unsigned failed = 0;
     double vt = 0;
     clock_t c0 = clock();
