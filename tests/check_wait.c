@@ -244,8 +244,10 @@ START_TEST(test_background_sends_run_side_by_side)
     ok("shutdown c2 wr");
     o = ok("wait");
     ck_assert_int_eq(sh->njobs, 0);
-    o = fails("wait 9");
-    ck_assert_ptr_nonnull(strstr(o, "wait: no job '9'"));
+    o = ok("wait 9");
+    ck_assert_ptr_nonnull(strstr(o, "(wait: no job 9 is pending)"));
+    o = fails("wait x");
+    ck_assert_ptr_nonnull(strstr(o, "wait: 'x' is not a job number"));
     o = fails("sleep 1s &");
     ck_assert_ptr_nonnull(strstr(o, "only a socket call runs in the background"));
 }

@@ -379,10 +379,14 @@ int cmd_wait(struct shell *sh, int host, struct sh_cmdline *cl)
         bool found = false;
         for (int i = 0; i < sh->njobs; i++)
             found |= sh->jobs[i]->id == id;
-        if (!*a || *end || !found) {
-            sh_usage_error(sh, sh_cmd_find("wait"), "wait: no job '%s' (jobs lists them)",
-                           cl->argv[1].s);
+        if (!*a || *end || id <= 0) {
+            sh_usage_error(sh, sh_cmd_find("wait"), "wait: '%s' is not a job number (jobs "
+                           "lists them)", cl->argv[1].s);
             return -1;
+        }
+        if (!found) {                  /* done already, as a shell's wait takes it */
+            fprintf(sh->out, "(wait: no job %ld is pending)\n", id);
+            return 0;
         }
         set.id = (int)id;
     }
