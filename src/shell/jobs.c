@@ -328,17 +328,24 @@ void sh_unfinished_text(const struct shell *sh, const struct pending *p, char *b
              sh_host_name(sh, p->host), p->line);
 }
 
-void sh_cancel_pending(struct shell *sh)
+int sh_cancel_pending(struct shell *sh)
 {
-    while (sh->njobs) {
-        struct pending *p = sh->jobs[0];
-        if (p->completed)
+    int n = 0;
+    for (int i = 0; i < sh->njobs;) {
+        struct pending *p = sh->jobs[i];
+        if (p->completed) {
             job_finish(sh, p);
-        else
+        } else if (!p->bg) {
             fprintf(sh->out, "%s: %s interrupted\nKeyboardInterrupt\n",
                     sh_host_name(sh, p->host), p->line);
-        job_remove(sh, 0);
+            n++;
+        } else {
+            i++;                       /* another thread: Ctrl-C is not for it */
+            continue;
+        }
+        job_remove(sh, i);
     }
+    return n;
 }
 
 void sh_jobs_free(struct shell *sh)

@@ -221,9 +221,7 @@ static void interrupted(struct shell *sh)
     g_sigint = 0;
     world_interrupt = 0;
     fputc('\n', stdout);
-    if (sh->njobs)
-        sh_cancel_pending(sh);
-    else
+    if (sh_cancel_pending(sh) == 0)
         fputs("KeyboardInterrupt\n", stdout);
     rl_free_line_state();
     rl_callback_sigcleanup();

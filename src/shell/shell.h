@@ -282,8 +282,10 @@ void sh_jobs_report(struct shell *sh);
 /* "(juliet: 'accept s' was still waiting at the end of the script)": what a
  * script prints for a call that never completed (replay expects it too). */
 void sh_unfinished_text(const struct shell *sh, const struct pending *p, char *buf, size_t cap);
-/* Ctrl-C: every live call ends with KeyboardInterrupt. */
-void sh_cancel_pending(struct shell *sh);
+/* Ctrl-C: the calls the hosts' programs are blocked in end with
+ * KeyboardInterrupt (those started with & go on, as other threads would);
+ * returns how many. */
+int sh_cancel_pending(struct shell *sh);
 void sh_jobs_free(struct shell *sh);
 
 int cmd_tcb(struct shell *, int, struct sh_cmdline *);
