@@ -316,7 +316,7 @@ void sh_jobs_report(struct shell *sh)
             job_remove(sh, i);
             continue;
         }
-        if (p->started == sh->ncommands)
+        if (p->started == sh->ncommands && !world_interrupt)   /* Ctrl-C: it ends below */
             job_note(sh, p);
         i++;
     }
