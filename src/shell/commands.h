@@ -22,6 +22,7 @@ struct sh_cmd {
 #define CMD_SOCKCALL 1u   /* a socket call: refused while the host waits in another */
 #define CMD_REPORT   2u   /* followed by the report: frames, transitions, TCBs */
 #define CMD_RETURNS  4u   /* its result can be named: NAME = ... */
+#define CMD_WAITS    8u   /* runs time itself (wait): no wait after it */
 const struct sh_cmd *sh_cmd_find(const char *name);
 const struct sh_cmd *sh_cmd_table(size_t *n);
 int sh_dispatch(struct shell *sh, struct sh_cmdline *cl);
@@ -44,6 +45,11 @@ int cmd_abort(struct shell *, int, struct sh_cmdline *);
 int cmd_setsockopt(struct shell *, int, struct sh_cmdline *);
 int cmd_print(struct shell *, int, struct sh_cmdline *);
 int cmd_import(struct shell *, int, struct sh_cmdline *);
+int cmd_jobs(struct shell *, int, struct sh_cmdline *);
+int cmd_wait(struct shell *, int, struct sh_cmdline *);
+/* cmd_sock.c's helpers the pending calls print with */
+void sh_print_bytes(struct shell *sh, const uint8_t *d, size_t n);
+void sh_bind_name(struct shell *sh, int host, const char *name, int fd);
 
 int cmd_tcb(struct shell *, int, struct sh_cmdline *);
 int cmd_diagram(struct shell *, int, struct sh_cmdline *);

@@ -60,7 +60,12 @@ void sh_report_begin(struct shell *sh);
 /* After a socket call: decoded frames, transitions, TCBs (as `show` says). */
 void sh_report_end(struct shell *sh, const char *held, size_t nheld);
 void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
-/* Run the wire until quiet, letting pending calls make progress. */
+/* After a call: let time run while a pending call can move without the
+ * user (#13's rule), then deliver what is in flight. */
 void sh_advance(struct shell *sh);
+/* Let time run until no call in the set is pending or every way left for
+ * them needs the user.  True if none of the set is left pending. */
+struct sh_job_set;
+bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set);
 
 #endif
