@@ -7,9 +7,10 @@
 #   make install    PREFIX=/usr/local DESTDIR= ...
 #   make clean
 #
-# Sources are found by wildcard: src/*/*.c is the library (stack, links,
-# decoder, shell), src/main.c the program, tests/check_*.c one Check suite
-# each, tests/lib/*.c helpers shared by the suites.
+# Sources are found by wildcard: src/*/*.c but src/cmd is the library
+# (stack, links, decoder, shell ...), src/main.c and src/cmd/*.c the
+# program (its subcommands), tests/check_*.c one Check suite each,
+# tests/lib/*.c helpers shared by the suites.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -31,8 +32,8 @@ WARN += -Werror
 endif
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC  := $(sort $(wildcard src/*/*.c))
-MAIN_SRC := src/main.c
+LIB_SRC  := $(sort $(filter-out src/cmd/%,$(wildcard src/*/*.c)))
+MAIN_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 
@@ -61,10 +62,10 @@ BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
 .PHONY: all check run install clean deps tests fuzz soak bench
 all: tcplab
 
-tcplab: build/rel/src/main.o $(REL_LIB)
+tcplab: $(MAIN_SRC:%.c=build/rel/%.o) $(REL_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS) -lm
 
-build/san/tcplab: build/san/src/main.o $(SAN_LIB)
+build/san/tcplab: $(MAIN_SRC:%.c=build/san/%.o) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(APP_LIBS) -lm
 
 build/rel/%.o: %.c
