@@ -52,6 +52,8 @@ TSAN_TESTS := build/tsan/tests/check_util
 FUZZ_CC    := clang
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 FUZZ_LIB   := $(LIB_SRC:%.c=build/fuzz/%.o)
+# the helpers of tests/lib (frames built by segtest, the private folder)
+FUZZ_TLIB  := $(TLIB_SRC:%.c=build/fuzz/%.o)
 FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_TIME  ?= 60
 
@@ -79,9 +81,9 @@ build/san/%.o: %.c
 build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
-build/tsan/tests/check_util: tests/check_util.c $(UTIL_SRC)
+build/tsan/tests/check_util: tests/check_util.c tests/lib/ckmain.c $(UTIL_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
+	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -Itests/lib -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
 
 build/bench/%: tests/bench/%.c $(REL_LIB)
 	@mkdir -p $(dir $@)
@@ -95,8 +97,8 @@ build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(CPPFLAGS) -Wall -Wno-unused-parameter $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(APP_LIBS) -lm
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_TLIB) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
 build/fuzz/pcap2corpus: tests/fuzz/pcap2corpus.c
 	@mkdir -p $(dir $@)

@@ -1,0 +1,17 @@
+/* The shell fixture: a shell on a fresh simulated wire (seed 1), its
+ * output captured, and run() of one line at a time.  One per suite, as
+ * Check's fixtures are: sht_setup and sht_teardown around each test. */
+#ifndef TCPLAB_SHELLTEST_H
+#define TCPLAB_SHELLTEST_H
+
+#include "shell/shell.h"
+
+extern struct shell *sht;      /* the shell of the running test */
+
+void sht_setup(void);
+void sht_teardown(void);
+/* Runs a line as typed; returns what it printed (valid until the next
+ * call) and its status in *rc if rc is not NULL. */
+const char *sht_run(const char *line, int *rc);
+
+#endif
