@@ -25,8 +25,7 @@ static void teardown(void) { sg_free(&T); }
 
 static struct sock *plain(tl_time rtt)
 {
-    peer_connect(&P, &T, rtt);
-    return P.s;
+    return peer_connect(&P, &T, rtt);
 }
 
 static void queue_bytes(struct sock *s, size_t n) { peer_queue(&P, s, n); }

@@ -24,8 +24,7 @@ static void teardown(void) { sg_free(&T); }
 /* A plain peer (no options but MSS), connected after `rtt`. */
 static struct sock *plain(tl_time rtt)
 {
-    peer_connect(&P, &T, rtt);
-    return P.s;
+    return peer_connect(&P, &T, rtt);
 }
 
 /* A peer offering everything Linux offers. */
@@ -35,8 +34,7 @@ static struct sock *full(tl_time rtt)
     P.wscale = 7;
     P.tsval = 1000;
     P.wnd = 1 << 20;
-    peer_connect(&P, &T, rtt);
-    return P.s;
+    return peer_connect(&P, &T, rtt);
 }
 
 static void queue_bytes(struct sock *s, size_t n) { peer_queue(&P, s, n); }

@@ -46,18 +46,8 @@ static void seg(struct world *w, uint16_t sport, uint16_t dport, uint32_t seq, u
 {
     static const uint8_t payload[1400];
     struct tcp_seg g;
-    memset(&g, 0, sizeof g);
-    g.sport = sport;
-    g.dport = dport;
-    g.seq = seq;
-    g.ack = ack;
-    g.flags = flags;
-    g.wnd = 8192;
-    g.data = payload;
-    g.len = len;
+    sg_seg(&g, sport, dport, seq, ack, flags, 8192, payload, len);
     if (flags & TH_SYN) {
-        g.opt.has_mss = true;
-        g.opt.mss = 1460;
         g.opt.sack_perm = opts;
         g.opt.has_wscale = opts;
         g.opt.wscale = 7;

@@ -78,7 +78,7 @@ size_t peer_drain(struct peer *p)
     return n;
 }
 
-void peer_connect(struct peer *p, struct segtest *t, tl_time rtt)
+struct sock *peer_connect(struct peer *p, struct segtest *t, tl_time rtt)
 {
     p->t = t;
     if (!p->port)
@@ -96,6 +96,7 @@ void peer_connect(struct peer *p, struct segtest *t, tl_time rtt)
     p->nxt = p->iss;
     peer_send(p, TH_SYN | TH_ACK, p->s->tcb.iss + 1, 0, NULL, 0);
     peer_recv(p, &g);                          /* the ACK */
+    return p->s;
 }
 
 void peer_fixture(struct peer *p, struct segtest *t, uint64_t seed)

@@ -24,8 +24,9 @@ struct peer {
 /* The fixture of the flow suites: t a fresh segtest host (seed), p a
  * peer with nothing chosen yet. */
 void peer_fixture(struct peer *p, struct segtest *t, uint64_t seed);
-/* romeo connects to the peer (port 80); the SYN,ACK comes `rtt` later. */
-void peer_connect(struct peer *p, struct segtest *t, tl_time rtt);
+/* romeo connects to the peer (port 80); the SYN,ACK comes `rtt` later.
+ * Returns romeo's socket (p->s). */
+struct sock *peer_connect(struct peer *p, struct segtest *t, tl_time rtt);
 /* A segment from the peer: SEQ = p->nxt (advanced by len and FIN),
  * ACK = ack; SACK blocks if nsack (pairs in blocks). */
 void peer_send(struct peer *p, uint8_t flags, uint32_t ack, size_t len, const uint32_t *blocks,
