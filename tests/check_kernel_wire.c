@@ -1,0 +1,297 @@
+/* What tap mode infers of the kernel host's TCB from the segments on the
+ * TAP (link/kernel_wire.c), checked without root or a TAP: juliet, a
+ * simulated host whose TCB is known, plays the kernel.  Every frame of a
+ * real conversation on the simulated wire is fed to kwire_frame as it
+ * would have crossed the TAP, and at each quiet moment what it inferred
+ * must equal juliet's real TCB (RFC 9293 §3.3.1 variables; §3.10.7.4 for
+ * the window; RFC 7323 §2.3 for its scaling). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ckmain.h"
+#include "link/kernel.h"
+#include "simtest.h"
+
+static struct simtest T;
+static struct kwire KW;
+static size_t fed;              /* frames of T already fed to KW */
+static char causes[64][24];     /* the causes kwire_frame reported, in order */
+static int ncauses;
+
+static void setup(void)
+{
+    st_init(&T, 7);
+    memset(&KW, 0, sizeof KW);
+    fed = 0;
+    ncauses = 0;
+}
+
+static void teardown(void) { st_free(&T); }
+
+/* Every frame sent since the last call, as the TAP would carry it: from
+ * the kernel when juliet sent it. */
+static void feed(void)
+{
+    for (; fed < T.nframes; fed++) {
+        const struct cap_frame *f = &T.frames[fed];
+        char cause[24];
+        if (kwire_frame(&KW, f->from == 1, f->bytes, f->len, f->t, cause, sizeof cause) &&
+            ncauses < 64)
+            snprintf(causes[ncauses++], sizeof causes[0], "%s", cause);
+    }
+}
+
+static bool caused(const char *what)
+{
+    for (int i = 0; i < ncauses; i++)
+        if (strcmp(causes[i], what) == 0)
+            return true;
+    return false;
+}
+
+/* Juliet's sockets by id: a closed one lives on (FIN-WAIT, TIME-WAIT)
+ * without its descriptor. */
+static int jid(int fd)
+{
+    const struct sock *s = sock_by_fd(T.juliet, fd);
+    ck_assert_ptr_nonnull(s);
+    return s->id;
+}
+
+static const struct tcb *jtcb(int id)
+{
+    const struct sock *s = sock_by_id(T.juliet, id);
+    ck_assert_ptr_nonnull(s);
+    return &s->tcb;
+}
+
+/* What was inferred for juliet's socket id. */
+static const struct kwire_conn *inferred(int id)
+{
+    const struct sock *s = sock_by_id(T.juliet, id);
+    ck_assert_ptr_nonnull(s);
+    const struct kwire_conn *c = kwire_find(&KW, s->laddr, s->lport, s->raddr, s->rport);
+    ck_assert_msg(c != NULL, "no inference for juliet's socket %d", id);
+    return c;
+}
+
+/* The sequence variables inferred so far against juliet's TCB. */
+static void expect_seq(int id)
+{
+    feed();
+    const struct kwire_conn *c = inferred(id);
+    const struct tcb *b = jtcb(id);
+    ck_assert_uint_eq(c->iss, b->iss);
+    ck_assert_uint_eq(c->irs, b->irs);
+    ck_assert_uint_eq(c->snd_una, b->snd_una);
+    ck_assert_uint_eq(c->snd_nxt, b->snd_nxt);
+    ck_assert_uint_eq(c->rcv_nxt, b->rcv_nxt);
+    ck_assert_uint_eq(c->snd_wnd, b->snd_wnd);
+    ck_assert_uint_eq(c->snd_wl1, b->snd_wl1);
+    ck_assert_uint_eq(c->snd_wl2, b->snd_wl2);
+}
+
+/* All of it once the wire is quiet, RCV.WND as juliet last announced it
+ * too: the right edge it advertised (its last ACK being RCV.NXT then). */
+static void expect_tcb(int id)
+{
+    st_settle(&T);
+    expect_seq(id);
+    const struct kwire_conn *c = inferred(id);
+    ck_assert_uint_eq(c->rcv_nxt + c->rcv_wnd, jtcb(id)->rcv_adv);
+}
+
+static void send_all(struct host *h, int fd, size_t n)
+{
+    static char buf[4096];
+    memset(buf, 'k', sizeof buf);
+    while (n) {
+        size_t k = n < sizeof buf ? n : sizeof buf;
+        ck_assert_int_eq(sock_send(h, fd, buf, k, T.net->now), (long)k);
+        n -= k;
+        st_settle(&T);
+    }
+}
+
+static size_t recv_all(struct host *h, int fd)
+{
+    static char buf[65536];
+    long r = sock_recv(h, fd, buf, sizeof buf, T.net->now);
+    return r > 0 ? (size_t)r : 0;
+}
+
+START_TEST(test_kernel_server_handshake_iss_irs_and_windows)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    int id = jid(s);
+    expect_tcb(id);
+    const struct kwire_conn *k = inferred(id);
+    ck_assert(k->k_syn && k->p_syn);
+    ck_assert(k->k_passive);
+    ck_assert_uint_ne(k->k_wscale, 0xff);           /* both offered window scaling */
+    ck_assert_uint_ne(k->p_wscale, 0xff);
+    ck_assert(caused("rcv SYN"));
+    ck_assert(caused("rcv ACK of SYN"));
+}
+END_TEST
+
+START_TEST(test_data_both_ways_moves_snd_and_rcv_as_the_tcb)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    int id = jid(s);
+    send_all(T.romeo, c, 20000);                    /* to the kernel */
+    expect_tcb(id);
+    ck_assert_uint_eq(recv_all(T.juliet, s), 20000);
+    st_settle(&T);                                  /* the window update */
+    expect_tcb(id);
+    send_all(T.juliet, s, 30000);                   /* from the kernel */
+    expect_tcb(id);
+    ck_assert_uint_eq(inferred(id)->snd_una, inferred(id)->snd_nxt);
+}
+END_TEST
+
+START_TEST(test_unacknowledged_data_held_on_the_wire_shows_in_flight)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    int id = jid(s);
+    feed();
+    ck_assert_int_eq(sock_send(T.juliet, s, "abcdefgh", 8, T.net->now), 8);
+    /* the segment is on its way, its ACK not yet: SND.NXT ahead of SND.UNA */
+    simnet_sleep(T.net, SIM_DELAY / 2);
+    feed();
+    const struct kwire_conn *k = inferred(id);
+    const struct tcb *b = jtcb(id);
+    ck_assert_uint_eq(k->snd_nxt - k->snd_una, 8);
+    ck_assert_uint_eq(k->snd_nxt, b->snd_nxt);
+    ck_assert_uint_eq(k->snd_una, b->snd_una);
+    expect_tcb(id);                                  /* then acknowledged */
+    ck_assert_uint_eq(k->snd_una, k->snd_nxt);
+}
+END_TEST
+
+START_TEST(test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    int id = jid(s);
+    ck_assert_int_eq(sock_setsockopt(T.juliet, s, SOCKOPT_QUICKACK, 0), 0);   /* ACKs wait 40 ms */
+    feed();
+    ck_assert_int_eq(sock_send(T.romeo, c, "0123456789", 10, T.net->now), 10);
+    simnet_sleep(T.net, 2 * SIM_DELAY);             /* arrived, not yet acknowledged */
+    feed();
+    ck_assert(jtcb(id)->timer[TCPT_DELACK] != TL_NEVER);
+    expect_seq(id);
+    simnet_sleep(T.net, 50 * TL_MS);                /* the delayed ACK */
+    ck_assert(jtcb(id)->timer[TCPT_DELACK] == TL_NEVER);
+    expect_tcb(id);
+}
+END_TEST
+
+START_TEST(test_kernel_client_closes_first_fin_counted_in_snd_nxt)
+{
+    int lfd = st_listener(&T, T.romeo, 5000, 8);
+    int c = sock_socket(T.juliet, SOCKT_TCP);
+    ck_assert_int_eq(st_connect(&T, T.juliet, c, ROMEO_IP, 5000), 0);
+    int s = sock_accept(T.romeo, lfd, NULL, NULL, T.net->now), id = jid(c);
+    ck_assert_int_ge(s, 3);
+    expect_tcb(id);
+    ck_assert(!inferred(id)->k_passive);
+    ck_assert(caused("connect"));
+    ck_assert(caused("rcv SYN,ACK"));
+    send_all(T.juliet, c, 1000);
+    ck_assert_int_eq(sock_close(T.juliet, c, T.net->now), 0);
+    st_settle(&T);
+    expect_tcb(id);                                  /* FIN_WAIT_2: SND.NXT past the FIN */
+    const struct kwire_conn *k = inferred(id);
+    ck_assert(k->k_fin);
+    ck_assert_uint_eq(k->k_fin_seq + 1, k->snd_nxt);
+    ck_assert(caused("snd FIN"));
+    ck_assert(caused("rcv ACK of FIN"));
+    ck_assert_uint_eq(recv_all(T.romeo, s), 1000);  /* else romeo's close is an RST */
+    ck_assert_int_eq(sock_close(T.romeo, s, T.net->now), 0);
+    st_settle(&T);
+    ck_assert_int_eq(jtcb(id)->state, TCP_TIME_WAIT);
+    expect_tcb(id);                                 /* RCV.NXT past romeo's FIN */
+    ck_assert(inferred(id)->p_fin);
+    ck_assert(caused("rcv FIN"));
+}
+END_TEST
+
+START_TEST(test_abort_is_seen_as_rst)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    int id = jid(s);
+    feed();
+    ck_assert_int_eq(sock_abort(T.romeo, c, T.net->now), 0);
+    st_settle(&T);
+    feed();
+    ck_assert(inferred(id)->rst);
+    ck_assert(caused("rcv RST"));
+}
+END_TEST
+
+START_TEST(test_other_frames_and_broken_frames_change_nothing)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    feed();
+    struct kwire before = KW;
+    /* ARP, and every prefix of a TCP frame: nothing inferred, nothing changed */
+    const struct cap_frame *arp = &T.frames[0];
+    ck_assert_uint_ne(arp->ethertype, ETHERTYPE_IPV4);
+    char cause[24];
+    ck_assert(!kwire_frame(&KW, true, arp->bytes, arp->len, T.net->now, cause, sizeof cause));
+    const struct cap_frame *syn = st_tcp(&T, 0, 0);
+    ck_assert_ptr_nonnull(syn);
+    for (size_t n = 0; n < syn->len; n++)
+        ck_assert(!kwire_frame(&KW, false, syn->bytes, n, T.net->now, cause, sizeof cause));
+    uint8_t bad[ETH_FRAME_MAX];
+    memcpy(bad, syn->bytes, syn->len);
+    bad[syn->len - 1] ^= 0x40;                      /* the TCP checksum no longer holds */
+    ck_assert(!kwire_frame(&KW, false, bad, syn->len, T.net->now, cause, sizeof cause));
+    ck_assert_int_eq(memcmp(&before, &KW, sizeof KW), 0);
+}
+END_TEST
+
+START_TEST(test_picked_up_mid_connection_knows_only_what_it_saw)
+{
+    int c, s;
+    st_establish(&T, &c, &s);
+    int id = jid(s);
+    fed = T.nframes;                                /* the handshake went unseen */
+    send_all(T.juliet, s, 100);
+    st_settle(&T);
+    feed();
+    const struct kwire_conn *k = inferred(id);
+    ck_assert(!k->k_syn && !k->p_syn);
+    const struct tcb *b = jtcb(id);
+    ck_assert_uint_eq(k->snd_nxt, b->snd_nxt);
+    ck_assert_uint_eq(k->snd_una, b->snd_una);
+    ck_assert_uint_eq(k->rcv_nxt, b->rcv_nxt);
+}
+END_TEST
+
+static Suite *kernel_wire_suite(void)
+{
+    Suite *s = suite_create("kernel_wire");
+    ck_case(s, "inferred against the simulated TCB", setup, teardown,
+            test_kernel_server_handshake_iss_irs_and_windows,
+            test_data_both_ways_moves_snd_and_rcv_as_the_tcb,
+            test_unacknowledged_data_held_on_the_wire_shows_in_flight,
+            test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt,
+            test_kernel_client_closes_first_fin_counted_in_snd_nxt, test_abort_is_seen_as_rst,
+            test_other_frames_and_broken_frames_change_nothing,
+            test_picked_up_mid_connection_knows_only_what_it_saw, NULL);
+    return s;
+}
+
+int main(void)
+{
+    return ck_run(kernel_wire_suite());
+}
