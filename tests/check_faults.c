@@ -319,18 +319,14 @@ START_TEST(test_wire_hold_and_step_through_a_handshake)
     ck_assert_ptr_nonnull(strstr(o, "holding"));
     o = sht_run("connect c juliet 4000", NULL);      /* the SYN waits on the wire */
     ck_assert_ptr_nonnull(strstr(o, "Flags [S]"));
-    o = sht_run("wire", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "held: 1 frame"));
+    o = sht_expect("wire", "held: 1 frame");
     ck_assert_ptr_nonnull(strstr(o, "romeo > juliet"));
     o = sht_run("wire step", NULL);                  /* the SYN arrives, the SYN,ACK waits */
     ck_assert_ptr_nonnull(strstr(o, "Flags [S.]"));
     ck_assert_ptr_nonnull(strstr(o, "LISTEN -> SYN_RECEIVED"));
-    o = sht_run("wire step", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "SYN_SENT -> ESTABLISHED"));
-    o = sht_run("wire release", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "SYN_RECEIVED -> ESTABLISHED"));
-    o = sht_run("wire", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "wire: no faults"));
+    o = sht_expect("wire step", "SYN_SENT -> ESTABLISHED");
+    o = sht_expect("wire release", "SYN_RECEIVED -> ESTABLISHED");
+    o = sht_expect("wire", "wire: no faults");
 }
 END_TEST
 

@@ -30,6 +30,17 @@ static void setup(void)
 
 static void teardown(void) { st_free(&T); }
 
+/* Most tests: juliet, the kernel, has accepted romeo's connection. */
+static int C, S, ID;            /* romeo's descriptor, juliet's, and its socket id */
+static int jid(int fd);
+
+static void setup_server(void)
+{
+    setup();
+    st_establish(&T, &C, &S);
+    ID = jid(S);
+}
+
 /* Every frame sent since the last call, as the TAP would carry it: from
  * the kernel when juliet sent it. */
 static void feed(void)
@@ -124,11 +135,8 @@ static size_t recv_all(struct host *h, int fd)
 
 START_TEST(test_kernel_server_handshake_iss_irs_and_windows)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
-    int id = jid(s);
-    expect_tcb(id);
-    const struct kwire_conn *k = inferred(id);
+    expect_tcb(ID);
+    const struct kwire_conn *k = inferred(ID);
     ck_assert(k->k_syn && k->p_syn);
     ck_assert(k->k_passive);
     ck_assert_uint_ne(k->k_wscale, 0xff);           /* both offered window scaling */
@@ -140,55 +148,46 @@ END_TEST
 
 START_TEST(test_data_both_ways_moves_snd_and_rcv_as_the_tcb)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
-    int id = jid(s);
-    send_all(T.romeo, c, 20000);                    /* to the kernel */
-    expect_tcb(id);
-    ck_assert_uint_eq(recv_all(T.juliet, s), 20000);
+    send_all(T.romeo, C, 20000);                    /* to the kernel */
+    expect_tcb(ID);
+    ck_assert_uint_eq(recv_all(T.juliet, S), 20000);
     st_settle(&T);                                  /* the window update */
-    expect_tcb(id);
-    send_all(T.juliet, s, 30000);                   /* from the kernel */
-    expect_tcb(id);
-    ck_assert_uint_eq(inferred(id)->snd_una, inferred(id)->snd_nxt);
+    expect_tcb(ID);
+    send_all(T.juliet, S, 30000);                   /* from the kernel */
+    expect_tcb(ID);
+    ck_assert_uint_eq(inferred(ID)->snd_una, inferred(ID)->snd_nxt);
 }
 END_TEST
 
 START_TEST(test_unacknowledged_data_held_on_the_wire_shows_in_flight)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
-    int id = jid(s);
     feed();
-    ck_assert_int_eq(sock_send(T.juliet, s, "abcdefgh", 8, T.net->now), 8);
+    ck_assert_int_eq(sock_send(T.juliet, S, "abcdefgh", 8, T.net->now), 8);
     /* the segment is on its way, its ACK not yet: SND.NXT ahead of SND.UNA */
     simnet_sleep(T.net, SIM_DELAY / 2);
     feed();
-    const struct kwire_conn *k = inferred(id);
-    const struct tcb *b = jtcb(id);
+    const struct kwire_conn *k = inferred(ID);
+    const struct tcb *b = jtcb(ID);
     ck_assert_uint_eq(k->snd_nxt - k->snd_una, 8);
     ck_assert_uint_eq(k->snd_nxt, b->snd_nxt);
     ck_assert_uint_eq(k->snd_una, b->snd_una);
-    expect_tcb(id);                                  /* then acknowledged */
+    expect_tcb(ID);                                 /* then acknowledged */
     ck_assert_uint_eq(k->snd_una, k->snd_nxt);
 }
 END_TEST
 
 START_TEST(test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
-    int id = jid(s);
-    ck_assert_int_eq(sock_setsockopt(T.juliet, s, SOCKOPT_QUICKACK, 0), 0);   /* ACKs wait 40 ms */
+    ck_assert_int_eq(sock_setsockopt(T.juliet, S, SOCKOPT_QUICKACK, 0), 0);   /* ACKs wait 40 ms */
     feed();
-    ck_assert_int_eq(sock_send(T.romeo, c, "0123456789", 10, T.net->now), 10);
+    ck_assert_int_eq(sock_send(T.romeo, C, "0123456789", 10, T.net->now), 10);
     simnet_sleep(T.net, 2 * SIM_DELAY);             /* arrived, not yet acknowledged */
     feed();
-    ck_assert(jtcb(id)->timer[TCPT_DELACK] != TL_NEVER);
-    expect_seq(id);
+    ck_assert(jtcb(ID)->timer[TCPT_DELACK] != TL_NEVER);
+    expect_seq(ID);
     simnet_sleep(T.net, 50 * TL_MS);                /* the delayed ACK */
-    ck_assert(jtcb(id)->timer[TCPT_DELACK] == TL_NEVER);
-    expect_tcb(id);
+    ck_assert(jtcb(ID)->timer[TCPT_DELACK] == TL_NEVER);
+    expect_tcb(ID);
 }
 END_TEST
 
@@ -204,17 +203,15 @@ START_TEST(test_kernel_client_closes_first_fin_counted_in_snd_nxt)
     ck_assert(caused("connect"));
     ck_assert(caused("rcv SYN,ACK"));
     send_all(T.juliet, c, 1000);
-    ck_assert_int_eq(sock_close(T.juliet, c, T.net->now), 0);
-    st_settle(&T);
-    expect_tcb(id);                                  /* FIN_WAIT_2: SND.NXT past the FIN */
+    st_close(&T, T.juliet, c);
+    expect_tcb(id);                                 /* FIN_WAIT_2: SND.NXT past the FIN */
     const struct kwire_conn *k = inferred(id);
     ck_assert(k->k_fin);
     ck_assert_uint_eq(k->k_fin_seq + 1, k->snd_nxt);
     ck_assert(caused("snd FIN"));
     ck_assert(caused("rcv ACK of FIN"));
     ck_assert_uint_eq(recv_all(T.romeo, s), 1000);  /* else romeo's close is an RST */
-    ck_assert_int_eq(sock_close(T.romeo, s, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, s);
     ck_assert_int_eq(jtcb(id)->state, TCP_TIME_WAIT);
     expect_tcb(id);                                 /* RCV.NXT past romeo's FIN */
     ck_assert(inferred(id)->p_fin);
@@ -224,22 +221,17 @@ END_TEST
 
 START_TEST(test_abort_is_seen_as_rst)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
-    int id = jid(s);
     feed();
-    ck_assert_int_eq(sock_abort(T.romeo, c, T.net->now), 0);
+    ck_assert_int_eq(sock_abort(T.romeo, C, T.net->now), 0);
     st_settle(&T);
     feed();
-    ck_assert(inferred(id)->rst);
+    ck_assert(inferred(ID)->rst);
     ck_assert(caused("rcv RST"));
 }
 END_TEST
 
 START_TEST(test_other_frames_and_broken_frames_change_nothing)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
     feed();
     struct kwire before = KW;
     /* ARP, and every prefix of a TCP frame: nothing inferred, nothing changed */
@@ -261,16 +253,13 @@ END_TEST
 
 START_TEST(test_picked_up_mid_connection_knows_only_what_it_saw)
 {
-    int c, s;
-    st_establish(&T, &c, &s);
-    int id = jid(s);
     fed = T.nframes;                                /* the handshake went unseen */
-    send_all(T.juliet, s, 100);
+    send_all(T.juliet, S, 100);
     st_settle(&T);
     feed();
-    const struct kwire_conn *k = inferred(id);
+    const struct kwire_conn *k = inferred(ID);
     ck_assert(!k->k_syn && !k->p_syn);
-    const struct tcb *b = jtcb(id);
+    const struct tcb *b = jtcb(ID);
     ck_assert_uint_eq(k->snd_nxt, b->snd_nxt);
     ck_assert_uint_eq(k->snd_una, b->snd_una);
     ck_assert_uint_eq(k->rcv_nxt, b->rcv_nxt);
@@ -280,14 +269,15 @@ END_TEST
 static Suite *kernel_wire_suite(void)
 {
     Suite *s = suite_create("kernel_wire");
-    ck_case(s, "inferred against the simulated TCB", setup, teardown,
+    ck_case(s, "the kernel as the server", setup_server, teardown,
             test_kernel_server_handshake_iss_irs_and_windows,
             test_data_both_ways_moves_snd_and_rcv_as_the_tcb,
             test_unacknowledged_data_held_on_the_wire_shows_in_flight,
-            test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt,
-            test_kernel_client_closes_first_fin_counted_in_snd_nxt, test_abort_is_seen_as_rst,
+            test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt, test_abort_is_seen_as_rst,
             test_other_frames_and_broken_frames_change_nothing,
             test_picked_up_mid_connection_knows_only_what_it_saw, NULL);
+    ck_case(s, "the kernel as the client", setup, teardown,
+            test_kernel_client_closes_first_fin_counted_in_snd_nxt, NULL);
     return s;
 }
 

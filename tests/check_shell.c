@@ -165,13 +165,11 @@ START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
     ck_assert_int_eq(rc, 0);
     sht_run("use romeo", NULL);
     sht_run("sock = socket", NULL);
-    o = sht_run("connect sock 10.10.2.100 4000", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "Flags [S.]"));
+    o = sht_expect("connect sock 10.10.2.100 4000", "Flags [S.]");
     ck_assert_ptr_nonnull(strstr(o, "juliet: accept sock returned:\nconn_sock = fd 4, conn_addr = "));
     ck_assert_int_eq(sht->pend[1].kind, PEND_NONE);
     /* the names exist on juliet only */
-    o = sht_run("juliet: print(conn_addr)", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "('10.10.1.100', "));
+    o = sht_expect("juliet: print(conn_addr)", "('10.10.1.100', ");
     o = sht_run("print(conn_addr)", &rc);
     ck_assert_int_eq(rc, -1);
 }
@@ -189,8 +187,7 @@ START_TEST(test_recv_shows_bytes_like_python_and_eof)
     const char *o = sht_run("juliet: data = s.recv(1024)", NULL);
     ck_assert_ptr_nonnull(strstr(o, "data = b\"it's \\x01\\n\"\n"));
     sht_run("close c", NULL);
-    o = sht_run("juliet: recv s", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "b''\n"));
+    o = sht_expect("juliet: recv s", "b''\n");
 }
 END_TEST
 
@@ -255,13 +252,10 @@ START_TEST(test_sleep_2msl_ends_time_wait)
     ck_assert_ptr_nonnull(strstr(o, "-> TIME_WAIT (rcv FIN)"));
     o = sht_run("sleep 59s", NULL);
     ck_assert_ptr_null(strstr(o, "CLOSED"));
-    o = sht_run("sleep 2s", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
-    o = sht_run("time", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "61.000"));
+    o = sht_expect("sleep 2s", "TIME_WAIT -> CLOSED (2MSL timeout)");
+    o = sht_expect("time", "61.000");
     /* a shorter MSL: the next TIME-WAIT lasts 2 s */
-    o = sht_run("msl 1s", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "TIME-WAIT lasts 2.000 s"));
+    o = sht_expect("msl 1s", "TIME-WAIT lasts 2.000 s");
     sht_run("c = socket", NULL);
     sht_run("connect c juliet 4000", NULL);
     sht_run("juliet: s = accept l", NULL);
@@ -269,8 +263,7 @@ START_TEST(test_sleep_2msl_ends_time_wait)
     sht_run("juliet: close s", NULL);
     o = sht_run("sleep 1900ms", NULL);
     ck_assert_ptr_null(strstr(o, "CLOSED"));
-    o = sht_run("sleep 200ms", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
+    o = sht_expect("sleep 200ms", "TIME_WAIT -> CLOSED (2MSL timeout)");
 }
 END_TEST
 
@@ -284,13 +277,10 @@ START_TEST(test_simultaneous_open_with_the_wire_held)
     sht_run("wire hold", NULL);
     const char *o = sht_run("connect a juliet 6000", NULL);
     ck_assert_ptr_nonnull(strstr(o, "(romeo: connect waits for the handshake"));
-    o = sht_run("juliet: connect b romeo 5000", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "(juliet: connect waits for the handshake"));
-    o = sht_run("wire step 2", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "romeo  a (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)"));
+    o = sht_expect("juliet: connect b romeo 5000", "(juliet: connect waits for the handshake");
+    o = sht_expect("wire step 2", "romeo  a (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)");
     ck_assert_ptr_nonnull(strstr(o, "juliet b (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)"));
-    o = sht_run("wire release", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "romeo: connect a juliet 6000 returned:\nconnected to"));
+    o = sht_expect("wire release", "romeo: connect a juliet 6000 returned:\nconnected to");
     ck_assert_ptr_nonnull(strstr(o, "juliet: connect b romeo 5000 returned:\nconnected to"));
     ck_assert_ptr_nonnull(strstr(o, "SYN_RECEIVED -> ESTABLISHED"));
     ck_assert_int_eq(sht->errors, 0);

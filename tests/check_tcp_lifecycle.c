@@ -124,8 +124,7 @@ START_TEST(test_client_closes_first_time_wait_then_closed)
     struct sock *c = sock_by_fd(T.romeo, cfd);
     int cid = c->id;
     size_t m = st_mark(&T);
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     /* FIN from romeo, ACK from juliet: FIN-WAIT-2 and CLOSE-WAIT. */
     ck_assert_uint_eq(st_count_tcp(&T, m), 2);
     ck_assert_int_eq(st_tcp(&T, m, 0)->seg.flags, TH_FIN | TH_ACK);
@@ -133,8 +132,7 @@ START_TEST(test_client_closes_first_time_wait_then_closed)
     ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2), 1);
     char buf[8];
     ck_assert_int_eq(sock_recv(T.juliet, sfd, buf, sizeof buf, T.net->now), 0);   /* EOF */
-    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, sfd);
     ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_FIN_WAIT_2, TCP_TIME_WAIT), 1);
     const struct sock *tw = sock_by_id(T.romeo, cid);
     ck_assert_ptr_nonnull(tw);
@@ -151,11 +149,9 @@ START_TEST(test_server_closes_first)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
-    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, sfd);
     ck_assert_int_eq(st_state(T.romeo, cfd), TCP_CLOSE_WAIT);
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     int tw = 0;
     for (const struct sock *s = T.juliet->socks; s; s = s->next)
         tw += s->tcb.state == TCP_TIME_WAIT;

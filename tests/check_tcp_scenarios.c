@@ -90,8 +90,7 @@ START_TEST(test_simultaneous_close_closing_then_time_wait_on_both)
     int cid = sock_id(T.romeo, c), sid = sock_id(T.juliet, s);
     size_t m = st_mark(&T);
     ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, s);
     /* Two FINs cross, each acknowledging only the other's data; two ACKs. */
     ck_assert_uint_eq(st_count_tcp(&T, m), 4);
     ck_assert_int_eq(st_tcp(&T, m, 0)->seg.flags, TH_FIN | TH_ACK);
@@ -132,8 +131,7 @@ START_TEST(test_half_close_data_still_flows_toward_the_fin_sender)
     }
     ck_assert_int_eq(st_state(T.romeo, c), TCP_FIN_WAIT_2);
     ck_assert_int_eq(sock_recv(T.romeo, c, buf, sizeof buf, now()), -EAGAIN);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, s);
     ck_assert_int_eq(st_state(T.romeo, c), TCP_TIME_WAIT);
     ck_assert_int_eq(sock_recv(T.romeo, c, buf, sizeof buf, now()), 0);
 }
@@ -187,8 +185,7 @@ START_TEST(test_linger_zero_close_sends_rst_instead_of_fin)
     ck_assert_int_eq(sock_setsockopt(T.romeo, c, SOCKOPT_LINGER0, 1), 0);
     struct tcb was = sock_by_fd(T.romeo, c)->tcb;
     size_t m = st_mark(&T);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
     expect_abort_rst(m, &was);
     expect_reset_seen(s);
 }
@@ -203,8 +200,7 @@ START_TEST(test_close_with_unread_data_sends_rst_not_fin)
     struct tcb was = sock_by_fd(T.romeo, c)->tcb;
     ck_assert_uint_eq(sock_recv_queue(sock_by_fd(T.romeo, c)), 10);
     size_t m = st_mark(&T);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
     expect_abort_rst(m, &was);                            /* RFC 2525 §2.17 */
     expect_reset_seen(s);
 }
@@ -265,8 +261,7 @@ START_TEST(test_iss_just_below_2_32_wraps_and_every_byte_arrives)
     ck_assert_uint_eq(sg_drops_total(T.romeo) + sg_drops_total(T.juliet), 0);
     /* and the close goes through the wrapped numbers too */
     ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, s);
     ck_assert_uint_eq(sg_drops_total(T.romeo) + sg_drops_total(T.juliet), 0);
 }
 END_TEST
@@ -277,10 +272,8 @@ START_TEST(test_time_wait_lasts_exactly_2msl)
     int c, s;
     st_establish(&T, &c, &s);
     int cid = sock_id(T.romeo, c);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
+    st_close(&T, T.juliet, s);
     tl_time tw = entered_at(T.romeo, cid, TCP_TIME_WAIT);
     ck_assert_int_ge(tw, 0);
     simnet_sleep(T.net, tw + 10 * TL_SEC - 1 - now());
@@ -296,8 +289,7 @@ START_TEST(test_orphaned_fin_wait_2_closes_after_fin_timeout)
     int c, s;
     st_establish(&T, &c, &s);
     int cid = sock_id(T.romeo, c);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
     tl_time fw2 = entered_at(T.romeo, cid, TCP_FIN_WAIT_2);
     simnet_sleep(T.net, fw2 + T.romeo->cfg.fin_timeout - 1 - now());
     ck_assert_int_eq(sock_by_id(T.romeo, cid)->tcb.state, TCP_FIN_WAIT_2);
@@ -541,8 +533,7 @@ START_TEST(test_connect_to_own_address_over_loopback)
     st_settle(&T);
     ck_assert_int_eq(sock_recv(T.romeo, s, buf, sizeof buf, now()), 2);
     ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    ck_assert_int_eq(sock_close(T.romeo, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, s);
     ck_assert_uint_eq(st_mark(&T), m);                    /* nothing on the wire */
     ck_assert_uint_eq(sg_drops_total(T.romeo), 0);
 }

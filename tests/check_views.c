@@ -110,10 +110,8 @@ static char *fmt(const char *f, ...)
  * TIME-WAIT orphan. */
 static void close_to_time_wait(int cfd, int sfd)
 {
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
-    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
+    st_close(&T, T.juliet, sfd);
 }
 
 static const struct sock *time_wait_orphan(void)
@@ -242,8 +240,7 @@ START_TEST(test_ss_close_wait_after_peer_closes)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     char *out = render_ss();
     char tok[12][64];
     tokens(line_with(out, "fd=4 conn"), tok, 12);
@@ -484,8 +481,7 @@ START_TEST(test_tcb_state_change_is_marked)
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
     struct tcb prev = sock_by_fd(T.juliet, sfd)->tcb;
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     char *out = render_tcb(&PLAIN, T.juliet, sfd, &prev);
     ck_assert_ptr_nonnull(strstr(line_with(out, "juliet"), "  CLOSE_WAIT*"));
     ck_assert_str_eq(value_of(out, "RCV.NXT"), fmt("%u*", prev.rcv_nxt + 1));  /* the FIN */

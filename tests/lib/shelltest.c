@@ -1,6 +1,7 @@
 /* The shell fixture (tests/lib/shelltest.h). */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "capture.h"
 #include "link/sim.h"
@@ -33,4 +34,11 @@ const char *sht_run(const char *line, int *rc)
         *rc = r;
     fflush(out.f);
     return out.text + start;
+}
+
+const char *sht_expect(const char *line, const char *want)
+{
+    const char *o = sht_run(line, NULL);
+    ck_assert_msg(strstr(o, want) != NULL, "'%s' printed no '%s':\n%s", line, want, o);
+    return o;
 }

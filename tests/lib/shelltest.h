@@ -14,4 +14,8 @@ void sht_teardown(void);
  * call) and its status in *rc if rc is not NULL. */
 const char *sht_run(const char *line, int *rc);
 
+/* Runs a line and asserts that what it printed contains `want`; returns
+ * the output as sht_run does. */
+const char *sht_expect(const char *line, const char *want);
+
 #endif

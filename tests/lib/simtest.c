@@ -123,6 +123,12 @@ void st_establish(struct simtest *t, int *cfd, int *sfd)
     ck_assert_int_ge(*sfd, 3);
 }
 
+void st_close(struct simtest *t, struct host *h, int fd)
+{
+    ck_assert_int_eq(sock_close(h, fd, t->net->now), 0);
+    simnet_settle(t->net);
+}
+
 void st_settle(struct simtest *t)
 {
     simnet_settle(t->net);
