@@ -8,20 +8,27 @@
 #include "shelltest.h"
 
 struct shell *sht;
+struct simnet *sht_net;
 static struct capture out;
+
+void sht_setup_seed(uint64_t seed)
+{
+    sht_net = simnet_new(seed);
+    ck_assert_ptr_nonnull(sht_net);
+    sht = shell_new(&sht_net->w, capture_open(&out), false);
+    ck_assert_ptr_nonnull(sht);
+}
 
 void sht_setup(void)
 {
-    struct simnet *n = simnet_new(1);
-    ck_assert_ptr_nonnull(n);
-    sht = shell_new(&n->w, capture_open(&out), false);
-    ck_assert_ptr_nonnull(sht);
+    sht_setup_seed(1);
 }
 
 void sht_teardown(void)
 {
     shell_free(sht);
     sht = NULL;
+    sht_net = NULL;
     free(capture_close(&out));
 }
 

@@ -4,11 +4,18 @@
 #ifndef TCPLAB_SHELLTEST_H
 #define TCPLAB_SHELLTEST_H
 
+#include <stdint.h>
+
+#include "link/sim.h"
 #include "shell/shell.h"
 
 extern struct shell *sht;      /* the shell of the running test */
+extern struct simnet *sht_net; /* its simulated wire */
 
 void sht_setup(void);
+/* The same on a wire with another seed (a test may start over with it
+ * after sht_teardown). */
+void sht_setup_seed(uint64_t seed);
 void sht_teardown(void);
 /* Runs a line as typed; returns what it printed (valid until the next
  * call) and its status in *rc if rc is not NULL. */
