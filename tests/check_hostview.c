@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
+#include "ckmain.h"
 #include "simtest.h"
 #include "views/hostview.h"
 
@@ -56,9 +58,7 @@ static struct list listing(const struct hostview *v, enum hv_list which)
 /* juliet listens on 4000 (fd 3); romeo's fd 3 connects; not accepted. */
 static int connect_unaccepted(void)
 {
-    int lfd = sock_socket(T.juliet, SOCKT_TCP);
-    ck_assert_int_eq(sock_bind(T.juliet, lfd, 0, 4000), 0);
-    ck_assert_int_eq(sock_listen(T.juliet, lfd, 8, T.net->now), 0);
+    st_listener(&T, T.juliet, 4000, 8);
     int cfd = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(st_connect(&T, T.romeo, cfd, JULIET_IP, 4000), 0);
     return cfd;
@@ -66,13 +66,9 @@ static int connect_unaccepted(void)
 
 static char *render(void (*fn)(FILE *, const struct hostview *), const struct hostview *v)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(f);
-    fn(f, v);
-    fclose(f);
-    return buf;
+    struct capture c;
+    fn(capture_open(&c), v);
+    return capture_close(&c);
 }
 
 /* ---- sockets ------------------------------------------------------------ */
@@ -177,11 +173,9 @@ START_TEST(test_hostview_tcb_snapshot_differs_after_a_send)
     ck_assert_uint_eq(b.sndq, 5);
     ck_assert(!R.ops->tcb_snap(&R, 12345, &b));
     /* The view marks what changed since the snapshot. */
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    R.ops->tcb(&R, f, &NAMED, id, NULL, &a, T.net->now);
-    fclose(f);
+    struct capture c;
+    R.ops->tcb(&R, capture_open(&c), &NAMED, id, NULL, &a, T.net->now);
+    char *buf = capture_close(&c);
     ck_assert_ptr_nonnull(strstr(buf, "SND.NXT"));
     ck_assert_ptr_nonnull(strstr(buf, "*"));
     free(buf);
@@ -315,32 +309,20 @@ START_TEST(test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel)
 }
 END_TEST
 
-static Suite *hostview_suite(void)
-{
-    Suite *s = suite_create("hostview");
-    TCase *tc = tcase_create("stack");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_hostview_socks_say_what_the_sockets_say);
-    tcase_add_test(tc, test_hostview_unaccepted_connection_names_its_listener);
-    tcase_add_test(tc, test_hostview_lists_filter_as_the_views_need);
-    tcase_add_test(tc, test_hostview_transitions_are_the_trace_with_causes);
-    tcase_add_test(tc, test_hostview_tcb_snapshot_differs_after_a_send);
-    tcase_add_test(tc, test_hostview_neighbours_are_the_arp_cache);
-    tcase_add_test(tc, test_hostview_interface_counts_the_hosts_frames);
-    tcase_add_test(tc, test_view_hv_diagram_names_the_socket_by_host_index);
-    suite_add_tcase(s, tc);
-    TCase *fk = tcase_create("other hosts");
-    tcase_add_test(fk, test_view_hv_arp_prints_ip_neigh_lines_without_timers);
-    tcase_add_test(fk, test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel);
-    suite_add_tcase(s, fk);
-    return s;
-}
-
 int main(void)
 {
-    SRunner *sr = srunner_create(hostview_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    Suite *s = suite_create("hostview");
+    ck_case(s, "stack", setup, teardown,
+            test_hostview_socks_say_what_the_sockets_say,
+            test_hostview_unaccepted_connection_names_its_listener,
+            test_hostview_lists_filter_as_the_views_need,
+            test_hostview_transitions_are_the_trace_with_causes,
+            test_hostview_tcb_snapshot_differs_after_a_send,
+            test_hostview_neighbours_are_the_arp_cache,
+            test_hostview_interface_counts_the_hosts_frames,
+            test_view_hv_diagram_names_the_socket_by_host_index, NULL);
+    ck_case(s, "other hosts", NULL, NULL,
+            test_view_hv_arp_prints_ip_neigh_lines_without_timers,
+            test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel, NULL);
+    return ck_run(s);
 }
