@@ -208,6 +208,34 @@ START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
 }
 END_TEST
 
+/* ss's options: -o adds the timers, letters group, a bad one is one
+ * line of error and nothing else. */
+START_TEST(test_ss_options)
+{
+    int rc;
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("s = socket", NULL);
+    run("connect s 10.10.2.100 4000", NULL);
+    run("wire hold", NULL);
+    run("send s \"x\"", NULL);
+    const char *o = run("ss -o", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "fd=3 s   timer:(on,200ms,0)\njuliet"));
+    o = run("ss -tano", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "timer:(on,200ms,0)"));
+    o = run("ss", &rc);
+    ck_assert_ptr_null(strstr(o, "timer:("));
+    o = run("ss -oq", &rc);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_str_eq(o, "error: ss: unknown option '-oq' (usage: ss [-i] [-o])\n");
+    o = run("ss o", &rc);
+    ck_assert_int_eq(rc, -1);
+}
+END_TEST
+
 START_TEST(test_recv_shows_bytes_like_python_and_eof)
 {
     run("juliet: l = socket", NULL);
@@ -345,6 +373,7 @@ int main(void)
     tcase_add_test(l, test_socket_errors_are_pythons_and_not_shell_errors);
     tcase_add_test(l, test_accept_waits_and_completes_when_the_peer_connects);
     tcase_add_test(l, test_recv_shows_bytes_like_python_and_eof);
+    tcase_add_test(l, test_ss_options);
     tcase_add_test(l, test_bulk_send_is_summarised_and_digests_match);
     tcase_add_test(l, test_help_lists_every_command_of_the_table);
     tcase_add_test(l, test_sleep_2msl_ends_time_wait);

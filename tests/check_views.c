@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "simtest.h"
+#include "views/view_util.h"
 #include "views/views.h"
 
 static struct simtest T;
@@ -590,6 +591,80 @@ START_TEST(test_tcb_shows_only_running_timers)
 }
 END_TEST
 
+/* ss -o's spelling, iproute2 misc/ss.c print_ms_timer: milliseconds
+ * alone below a second, seconds with milliseconds below ten, whole
+ * seconds below a minute, minutes with seconds below ten minutes. */
+START_TEST(test_ss_timer_spelling_is_iproute2s)
+{
+    static const struct { enum vu_timer k; long long ms; unsigned n; const char *want; } c[] = {
+        {VU_TIMER_ON, 200, 0, "timer:(on,200ms,0)"},
+        {VU_TIMER_ON, 1500, 3, "timer:(on,1.500sec,3)"},
+        {VU_TIMER_ON, 9001, 1, "timer:(on,9.001sec,1)"},
+        {VU_TIMER_ON, 12345, 6, "timer:(on,12sec,6)"},
+        {VU_TIMER_TIMEWAIT, 59999, 0, "timer:(timewait,59sec,0)"},
+        {VU_TIMER_TIMEWAIT, 60000, 0, "timer:(timewait,1min,0)"},
+        {VU_TIMER_ON, 119999, 15, "timer:(on,1min59sec,15)"},
+        {VU_TIMER_PERSIST, 660500, 2, "timer:(persist,11min,2)"},
+        {VU_TIMER_KEEPALIVE, 7200000, 0, "timer:(keepalive,120min,0)"},
+        {VU_TIMER_ON, 0, 4, "timer:(on,,4)"},
+        {VU_TIMER_OFF, 200, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char b[48];
+        ck_assert_str_eq(vu_ss_timer(b, sizeof b, c[i].k, c[i].ms * TL_MS, c[i].n), c[i].want);
+    }
+}
+END_TEST
+
+static char *render_ss_timers(void)
+{
+    struct cap c;
+    view_ss_timers(cap_open(&c), &PLAIN, T.net->hosts, SIM_HOSTS, T.net->now);
+    return cap_text(&c);
+}
+
+/* A segment that goes unanswered: the retransmission timer with its
+ * backoff and count; a TIME-WAIT orphan: its time left; an idle
+ * connection and a listener: no timer. */
+START_TEST(test_ss_o_shows_retransmission_and_timewait_timers)
+{
+    int cfd, sfd;
+    establish(&cfd, &sfd);
+    char *out = render_ss_timers();
+    ck_assert_ptr_null(strstr(out, "timer:("));
+    free(out);
+    faults_hold(T.net->wire, true, T.net->now);    /* nothing gets through */
+    ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello", 5, T.net->now), 5);
+    out = render_ss_timers();
+    ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "fd=3 sock  timer:(on,200ms,0)"));
+    free(out);
+    simnet_sleep(T.net, 700 * TL_MS);   /* fired at 0.2 s and 0.6 s: next at 1.4 s */
+    out = render_ss_timers();
+    ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "timer:(on,700ms,2)"));
+    free(out);
+}
+END_TEST
+
+START_TEST(test_ss_o_time_wait_orphan_shows_time_left)
+{
+    int cfd, sfd;
+    establish(&cfd, &sfd);
+    close_to_time_wait(cfd, sfd);
+    const struct sock *tw = time_wait_orphan();
+    ck_assert_ptr_nonnull(tw);
+    simnet_sleep(T.net, 10 * TL_SEC);
+    char *out = render_ss_timers();
+    const char *row = strstr(out, "TIME-WAIT");
+    ck_assert_ptr_nonnull(row);
+    char want[48];
+    vu_ss_timer(want, sizeof want, VU_TIMER_TIMEWAIT, tw->tcb.tw_at - T.net->now, 0);
+    ck_assert_ptr_nonnull(strstr(row, want));
+    ck_assert_ptr_nonnull(strstr(want, "sec,0)"));
+    ck_assert_ptr_null(strstr(strstr(out, "LISTEN") ? strstr(out, "LISTEN") : "", "timer:"));
+    free(out);
+}
+END_TEST
+
 START_TEST(test_tcb_listen_shows_accept_and_syn_queues)
 {
     int lfd = listener(T.juliet, 4000, 5);
@@ -1003,6 +1078,9 @@ static Suite *views_suite(void)
     tcase_add_test(ss, test_ss_columns_align_and_lines_end_without_blanks);
     tcase_add_test(ss, test_lsof_lists_descriptors_with_lsof_names);
     tcase_add_test(ss, test_lsof_leaves_out_orphans_and_unaccepted);
+    tcase_add_test(ss, test_ss_timer_spelling_is_iproute2s);
+    tcase_add_test(ss, test_ss_o_shows_retransmission_and_timewait_timers);
+    tcase_add_test(ss, test_ss_o_time_wait_orphan_shows_time_left);
     suite_add_tcase(s, ss);
 
     TCase *tcb = tcase_create("tcb");

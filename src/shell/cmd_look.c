@@ -80,20 +80,46 @@ static int stack_hosts(struct shell *sh, struct host **hosts)
     return n;
 }
 
+/* ss's options: -i (internals), -o (timers); -t, -a and -n are what the
+ * listing always is.  Letters may be grouped (-tio).  -1 on a bad one. */
+static int ss_options(struct shell *sh, struct sh_cmdline *cl, bool *info, bool *timers)
+{
+    *info = *timers = false;
+    for (int i = 1; i < cl->argc; i++) {
+        const char *a = cl->argv[i].s;
+        bool ok = a[0] == '-' && a[1];
+        for (const char *p = a + 1; ok && *p; p++) {
+            if (*p == 'i')
+                *info = true;
+            else if (*p == 'o')
+                *timers = true;
+            else if (!strchr("tan", *p))
+                ok = false;
+        }
+        if (!ok) {
+            sh_usage_error(sh, sh_cmd_find("ss"), "ss: unknown option '%s'", a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     struct host *hosts[WORLD_HOSTS];
-    if (cl->argc > 1) {                         /* ss -i: tcplab's stack only */
-        if (strcmp(cl->argv[1].s, "-i") != 0 && strcmp(cl->argv[1].s, "-ti") != 0) {
-            sh_usage_error(sh, sh_cmd_find("ss"), "ss: unknown option '%s'", cl->argv[1].s);
-            return -1;
-        }
+    bool info, timers;
+    if (ss_options(sh, cl, &info, &timers) < 0)
+        return -1;
+    if (info) {                                 /* ss -i: tcplab's stack only */
         view_ss_info(sh->out, &sh->style, hosts, stack_hosts(sh, hosts), sh_now(sh));
         return 0;
     }
     if (sh->tap)
-        return sh_tap_ss(sh);                   /* with the kernel host's sockets */
-    view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
+        return sh_tap_ss(sh, timers);           /* with the kernel host's sockets */
+    if (timers)
+        view_ss_timers(sh->out, &sh->style, hosts, stack_hosts(sh, hosts), sh_now(sh));
+    else
+        view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
     return 0;
 }
 

@@ -19,7 +19,7 @@ static const char *const w_record[] = {"stop", NULL};
 static const char *const w_capture[] = {"start", "stop", NULL};
 static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", "dup",
                                      "reorder", "delay", "corrupt", "rate", "reset", NULL};
-static const char *const w_ss[] = {"-i", NULL};
+static const char *const w_ss[] = {"-i", "-o", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
@@ -91,11 +91,14 @@ static const struct sh_cmd commands[] = {
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
      "The current state and the transitions the socket took are marked.",
      0, 1, 0, cmd_diagram, NULL},
-    {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
+    {"ss", "look", "ss [-i] [-o]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
-     "retransmitted, acknowledged, received, in flight, retransmissions, the timer.",
-     0, 1, 0, cmd_ss, w_ss},
+     "retransmitted, acknowledged, received, in flight, retransmissions, the timer.\n"
+     "-o adds each TCP socket's timer at the end of its row, as Linux's ss -o prints it:\n"
+     "timer:(on,200ms,0) (retransmission, time left, timeouts so far), timer:(persist,...)\n"
+     "(zero-window probes), timer:(timewait,59sec,0).  -t, -a, -n are accepted (always so).",
+     0, 3, 0, cmd_ss, w_ss},
     {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i",
      NULL, 0, 0, 0, cmd_lsof, NULL},
     {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, 0, cmd_arp, NULL},

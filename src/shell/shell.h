@@ -294,7 +294,7 @@ void sh_tap_report(struct shell *sh);
 bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit);
 /* cmd_look.c's hooks: the views with the kernel host in them. */
 int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl);
-int sh_tap_ss(struct shell *sh);
+int sh_tap_ss(struct shell *sh, bool timers);
 int sh_tap_lsof(struct shell *sh);
 
 /* repl.c */
