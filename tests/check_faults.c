@@ -170,6 +170,52 @@ START_TEST(test_rate_spaces_frames_and_tail_drops_a_full_queue)
 }
 END_TEST
 
+/* A bfifo-style queue: a byte limit, not a frame count.  100-byte frames
+ * into a 450-byte queue: four fit, the rest are tail-dropped. */
+START_TEST(test_rate_queue_in_bytes)
+{
+    configure((struct fault_settings){.rate = 8000000, .queue_bytes = 450});
+    push_n(10, 0, 0);
+    ck_assert_uint_eq(F->st.queue_drops, 6);
+    int got[10];
+    ck_assert_int_eq(pop_all(TL_SEC, got, 10), 4);
+    /* drained, the queue takes frames again */
+    push_n(2, 0, TL_SEC);
+    ck_assert_uint_eq(F->st.queue_drops, 6);
+    char d[128];
+    faults_describe(F, d, sizeof d);
+    ck_assert_str_eq(d, "rate 8Mbit 450B");
+    configure((struct fault_settings){.rate = 1000000, .queue_bytes = 100 * 1024});
+    faults_describe(F, d, sizeof d);
+    ck_assert_str_eq(d, "rate 1Mbit 100kB");
+}
+END_TEST
+
+/* wire down: every frame lost, both directions, counted apart; frames
+ * already in flight still arrive; wire up: frames pass again. */
+START_TEST(test_down_loses_both_directions_until_up)
+{
+    push_n(2, 0, 0);                    /* in flight before the cable is pulled */
+    struct fault_settings s = {.down = true};
+    configure(s);
+    ck_assert(!faults_clean(F));
+    push_n(3, 0, 0);
+    push_n(4, 1, 0);
+    ck_assert_uint_eq(F->st.down_drops, 7);
+    int got[10];
+    ck_assert_int_eq(pop_all(TL_SEC, got, 10), 2);
+    char d[64];
+    faults_describe(F, d, sizeof d);
+    ck_assert_str_eq(d, "down");
+    s.down = false;
+    configure(s);
+    ck_assert(faults_clean(F));
+    push_n(1, 1, TL_SEC);
+    ck_assert_int_eq(pop_all(2 * TL_SEC, got, 10), 1);
+    ck_assert_uint_eq(F->st.down_drops, 7);
+}
+END_TEST
+
 START_TEST(test_delay_adds_to_the_link_delay)
 {
     configure((struct fault_settings){.delay = 30 * TL_MS});
@@ -373,6 +419,11 @@ START_TEST(test_wire_settings_and_errors)
     ck_assert_ptr_nonnull(strstr(o, "dup 0.5%"));
     o = run("wire rate 10M 20", &rc);
     ck_assert_ptr_nonnull(strstr(o, "rate 10Mbit 20"));
+    o = run("wire rate 1mbit 100k", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "rate 1Mbit 100kB"));
+    o = run("wire rate 1mbit 0k", &rc);
+    ck_assert_int_eq(rc, -1);
+    o = run("wire rate 10M 20", &rc);
     o = run("wire delay 20ms", &rc);
     ck_assert_ptr_nonnull(strstr(o, "delay 20ms"));
     o = run("wire reorder 1%", &rc);
@@ -391,6 +442,44 @@ START_TEST(test_wire_settings_and_errors)
     ck_assert_ptr_nonnull(strstr(o, "wire: no faults"));
     o = run("help wire", &rc);
     ck_assert_ptr_nonnull(strstr(o, "rate RATE [QUEUE]"));
+}
+END_TEST
+
+/* The handout's interrupted transfer: with the wire down the RTO backs
+ * off exponentially (ss -o counts the timeouts), wire up lets the
+ * retransmission through; down for good, the connection is aborted after
+ * tcp_retries2 (15) timeouts and the next call fails as Python's does. */
+START_TEST(test_wire_down_backoff_recovery_and_abort)
+{
+    int rc;
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("c = socket", NULL);
+    run("connect c juliet 4000", NULL);
+    const char *o = run("wire down", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_str_eq(o, "wire: down\n");
+    run("send c \"lost\"", NULL);
+    o = run("sleep 3s", NULL);          /* timeouts at 0.2, 0.6, 1.4, 3.0 s */
+    o = run("ss -o", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "timer:(on,3.200sec,4)"));
+    o = run("wire", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "lost while down"));
+    o = run("wire up", &rc);
+    ck_assert_str_eq(o, "wire: no faults\n");
+    o = run("sleep 4s", NULL);          /* the fifth retransmission gets through */
+    ck_assert_ptr_nonnull(strstr(o, "length 4"));
+    o = run("ss -o", NULL);
+    ck_assert_ptr_null(strstr(o, "timer:(on"));
+    run("wire down", NULL);
+    run("send c \"gone\"", NULL);
+    o = run("sleep 2000s", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "ESTABLISHED -> CLOSED (retransmission timeout)"));
+    o = run("send c \"more\"", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "TimeoutError: [Errno 110] Connection timed out"));
+    o = run("wire up now", &rc);
+    ck_assert_int_eq(rc, -1);
 }
 END_TEST
 
@@ -434,6 +523,8 @@ static Suite *faults_suite(void)
     tcase_add_test(c, test_dup_reorder_corrupt);
     tcase_add_test(c, test_rate_spaces_frames_and_tail_drops_a_full_queue);
     tcase_add_test(c, test_delay_adds_to_the_link_delay);
+    tcase_add_test(c, test_rate_queue_in_bytes);
+    tcase_add_test(c, test_down_loses_both_directions_until_up);
     tcase_add_test(c, test_reset_releases_and_describe);
     tcase_add_test(c, test_pass_is_direct_when_clean);
     suite_add_tcase(s, c);
@@ -453,6 +544,7 @@ static Suite *faults_suite(void)
     tcase_add_test(c, test_wire_hold_and_step_through_a_handshake);
     tcase_add_test(c, test_wire_settings_and_errors);
     tcase_add_test(c, test_ss_i_shows_tcp_internals);
+    tcase_add_test(c, test_wire_down_backoff_recovery_and_abort);
     suite_add_tcase(s, c);
     return s;
 }

@@ -18,7 +18,8 @@ static const char *const w_lab[] = {"list", "start", "status", "next", "step", "
 static const char *const w_record[] = {"stop", NULL};
 static const char *const w_capture[] = {"start", "stop", NULL};
 static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", "dup",
-                                     "reorder", "delay", "corrupt", "rate", "reset", NULL};
+                                     "reorder", "delay", "corrupt", "rate", "down", "up",
+                                     "reset", NULL};
 static const char *const w_ss[] = {"-i", "-o", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
@@ -123,13 +124,15 @@ static const struct sh_cmd commands[] = {
     /* wire */
     {"wire", "wire",
      "wire [hold|release|step [N]|drop [N]|loss PCT|dup PCT|reorder PCT|delay DURATION|"
-     "corrupt PCT|rate RATE [QUEUE]|reset]",
+     "corrupt PCT|rate RATE [QUEUE]|down|up|reset]",
      "inject faults on the link: hold and step frames, lose, delay, reorder ...",
      "wire hold keeps every frame; wire step [N] lets the next N through (one by one,\n"
      "with what each causes); wire release lets all go.  wire drop [N] drops the next\n"
      "N frames; loss, dup, reorder and corrupt take a percentage of frames (5%);\n"
      "delay adds to the link's delay (10ms); rate sets a bottleneck (10M = 10 Mbit/s)\n"
-     "with a queue of QUEUE frames (100), tail-dropping when full.  Both directions.\n"
+     "with a queue of QUEUE frames (100), or of QUEUE bytes with a unit (100k: 100 KiB,\n"
+     "as tc's bfifo limit), tail-dropping when full.  Both directions.\n"
+     "wire down loses every frame, both directions, until wire up (a cable pulled out).\n"
      "wire reset: no faults.  wire alone: the settings, the counts, the held frames.\n"
      "The faults draw from the session's seed: a sim-mode session replays exactly.",
      0, 3, 0, cmd_wire, w_wire},
