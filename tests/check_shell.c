@@ -236,6 +236,41 @@ START_TEST(test_ss_options)
 }
 END_TEST
 
+/* A bulk send is summarised; show decode all prints every frame. */
+START_TEST(test_show_decode_all_prints_every_frame)
+{
+    int rc;
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("s = socket", NULL);
+    run("connect s 10.10.2.100 4000", NULL);
+    run("juliet: c = accept l", NULL);
+    run("juliet: recv c --all", NULL);
+    const char *o = run("send s --bytes 64k", &rc);
+    ck_assert_ptr_nonnull(strstr(o, " more frames ..."));
+    o = run("show decode all", &rc);
+    ck_assert_int_eq(rc, 0);
+    o = run("show", NULL);
+    ck_assert_str_eq(o, "decode all, state on, tcb on\n");
+    o = run("send s --bytes 64k", &rc);
+    ck_assert_ptr_null(strstr(o, " more frames ..."));
+    size_t segs = 0;
+    for (const char *p = o; (p = strstr(p, "length 1448")); p++)
+        segs++;
+    ck_assert_uint_eq(segs, 45);        /* 65536 = 45 * 1448 + 376 */
+    o = run("show state all", &rc);
+    ck_assert_int_eq(rc, -1);
+    o = run("show decode maybe", &rc);
+    ck_assert_int_eq(rc, -1);
+    o = run("show", NULL);
+    ck_assert_str_eq(o, "decode all, state on, tcb on\n");
+    run("show decode on", NULL);
+    o = run("show", NULL);
+    ck_assert_str_eq(o, "decode on, state on, tcb on\n");
+}
+END_TEST
+
 START_TEST(test_recv_shows_bytes_like_python_and_eof)
 {
     run("juliet: l = socket", NULL);
@@ -374,6 +409,7 @@ int main(void)
     tcase_add_test(l, test_accept_waits_and_completes_when_the_peer_connects);
     tcase_add_test(l, test_recv_shows_bytes_like_python_and_eof);
     tcase_add_test(l, test_ss_options);
+    tcase_add_test(l, test_show_decode_all_prints_every_frame);
     tcase_add_test(l, test_bulk_send_is_summarised_and_digests_match);
     tcase_add_test(l, test_help_lists_every_command_of_the_table);
     tcase_add_test(l, test_sleep_2msl_ends_time_wait);

@@ -266,7 +266,8 @@ int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     const struct sh_cmd *c = sh_cmd_find("show");
     if (cl->argc == 1) {
-        fprintf(sh->out, "decode %s, state %s, tcb %s\n", sh->show.decode ? "on" : "off",
+        fprintf(sh->out, "decode %s, state %s, tcb %s\n",
+                sh->show.decode ? (sh->show.every_frame ? "all" : "on") : "off",
                 sh->show.state ? "on" : "off", sh->show.tcb ? "on" : "off");
         return 0;
     }
@@ -276,7 +277,8 @@ int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
     }
     const char *part = cl->argv[1].s, *v = cl->argv[2].s;
     bool on;
-    if (strcmp(v, "on") == 0)
+    bool all = strcmp(v, "all") == 0 && strcmp(part, "decode") == 0;
+    if (strcmp(v, "on") == 0 || all)
         on = true;
     else if (strcmp(v, "off") == 0)
         on = false;
@@ -284,9 +286,10 @@ int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "show: '%s' is not on or off", v);
         return -1;
     }
-    if (strcmp(part, "decode") == 0)
+    if (strcmp(part, "decode") == 0) {
         sh->show.decode = on;
-    else if (strcmp(part, "state") == 0)
+        sh->show.every_frame = all;
+    } else if (strcmp(part, "state") == 0)
         sh->show.state = on;
     else if (strcmp(part, "tcb") == 0)
         sh->show.tcb = on;

@@ -137,9 +137,12 @@ static const struct sh_cmd commands[] = {
      "The faults draw from the session's seed: a sim-mode session replays exactly.",
      0, 3, 0, cmd_wire, w_wire},
     /* output */
-    {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
+    {"show", "output", "show decode|state|tcb on|off | show decode all",
+     "switch a part of the report on or off",
      "After each socket call tcplab prints the decoded frames, the state transitions and\n"
-     "the TCBs.  `show` alone prints the settings.", 0, 2, 0, cmd_show, w_show},
+     "the TCBs.  A bulk transfer's frames are summarised (the first and last few);\n"
+     "show decode all prints every frame as it crosses.  `show` alone prints the settings.",
+     0, 2, 0, cmd_show, w_show},
     {"decode", "output", "decode FLAGS", "set tcpdump flags for the live decode (-S -v -x -X -e)",
      "Example: decode -SnvX.  `decode` alone prints the flags in force.",
      0, 4, 0, cmd_decode, w_decode},

@@ -48,6 +48,8 @@ static void count_frame(struct sh_frame_log *log, int from, const uint8_t *f, si
     log->other[from]++;
 }
 
+static void print_frame(struct shell *sh, const struct sh_frame *f);
+
 void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t)
 {
     struct shell *sh = ctx;
@@ -58,6 +60,16 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
         return;                        /* not handled by the stack: counted */
     if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {
         log->filtered++;
+        return;
+    }
+    if (sh->show.decode && sh->show.every_frame) {
+        /* show decode all: each frame as it crosses, none summarised */
+        static struct sh_frame one;
+        one.from = from;
+        one.t = t;
+        one.len = len < sizeof one.data ? len : sizeof one.data;
+        memcpy(one.data, frame, one.len);
+        print_frame(sh, &one);
         return;
     }
     struct sh_frame *slot = log->n < SH_LOG_KEEP ? &log->head[log->n]
