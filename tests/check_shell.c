@@ -208,16 +208,22 @@ START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
 }
 END_TEST
 
-/* ss's options: -o adds the timers, letters group, a bad one is one
- * line of error and nothing else. */
-START_TEST(test_ss_options)
+/* juliet listens on port 4000 (l); romeo's s connects to it. */
+static void connect_s_to_l(void)
 {
-    int rc;
     run("juliet: l = socket", NULL);
     run("juliet: bind l * 4000", NULL);
     run("juliet: listen l", NULL);
     run("s = socket", NULL);
     run("connect s 10.10.2.100 4000", NULL);
+}
+
+/* ss's options: -o adds the timers, letters group, a bad one is one
+ * line of error and nothing else. */
+START_TEST(test_ss_options)
+{
+    int rc;
+    connect_s_to_l();
     run("wire hold", NULL);
     run("send s \"x\"", NULL);
     const char *o = run("ss -o", &rc);
@@ -240,11 +246,7 @@ END_TEST
 START_TEST(test_show_decode_all_prints_every_frame)
 {
     int rc;
-    run("juliet: l = socket", NULL);
-    run("juliet: bind l * 4000", NULL);
-    run("juliet: listen l", NULL);
-    run("s = socket", NULL);
-    run("connect s 10.10.2.100 4000", NULL);
+    connect_s_to_l();
     run("juliet: c = accept l", NULL);
     run("juliet: recv c --all", NULL);
     const char *o = run("send s --bytes 64k", &rc);
