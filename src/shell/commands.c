@@ -176,7 +176,10 @@ static const struct sh_cmd commands[] = {
      "start).  Each step says what to do and which checkpoints to meet; checkpoints are\n"
      "marked [x] as the commands' output meets them.  lab status shows the progress,\n"
      "lab next the next step, lab step N step N again, lab questions the report questions.\n"
-     "Lab messages start with [lab].  The lab format: man tcplab-labs.", 0, 2, 0, cmd_lab,
+     "The labs shipped: sockets (the course's socket lab, in its handout's order), tcb,\n"
+     "nobody, closing, error (the course's error-control lab: loss, retransmission,\n"
+     "a broken link).  Lab messages start with [lab].  The lab format: man tcplab-labs.",
+     0, 2, 0, cmd_lab,
      w_lab},
     {"help", "session", "help [CMD]", "list the commands, or explain one",
      NULL, 0, 1, 0, cmd_help, NULL},
