@@ -133,7 +133,9 @@ static const char *const lossy =
     "   0.000800 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
     "seq 1300:1400, ack 1, win 512, length 100\n"
     "   0.000900 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
-    "ack 1500, win 510, length 0\n";
+    "ack 1500, win 510, length 0\n"
+    "   0.001000 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
+    "ack 1500, win 600, length 0\n";
 
 START_TEST(test_retransmit_dupack_covers_sack)
 {
@@ -144,18 +146,20 @@ START_TEST(test_retransmit_dupack_covers_sack)
                              "check e: segment juliet > romeo covers 2\n"
                              "check f: segment juliet > romeo covers 3\n"
                              "check g: segment romeo > juliet sack\n"
-                             "check h after b: segment romeo > juliet retransmit length 100\n");
+                             "check h after b: segment romeo > juliet retransmit length 100\n"
+                             "check i: segment juliet > romeo update\n");
     struct lab_matcher m;
     lab_matcher_init(&m, lab);
     line_no = 0;
     feed(&m, ROMEO, "send s --bytes 500", lossy);
-    static const bool want[] = {true, true, false, true, true, false, false, true};
+    static const bool want[] = {true, true, false, true, true, false, false, true, true};
     for (size_t i = 0; i < lab->nchecks; i++)
         ck_assert_msg(m.res[i].met == want[i], "check %s: met %d", lab->checks[i].id,
                       m.res[i].met);
     ck_assert_uint_eq(m.res[0].line, 11);         /* 1300:1400 again */
     ck_assert_uint_eq(m.res[1].line, 10);         /* the second ack 1300 */
     ck_assert_uint_eq(m.res[4].line, 9);          /* 1100 -> 1300: two segments */
+    ck_assert_uint_eq(m.res[8].line, 13);         /* 1500 again, the window opened */
     lab_matcher_free(&m);
     lab_free(lab);
     char err[256];

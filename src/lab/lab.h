@@ -62,6 +62,7 @@ struct lab_check {
     long port;                  /* segment: either port, or -1 */
     bool retransmit;            /* segment: data sent again (below the highest sent) */
     bool sack;                  /* segment: carries SACK blocks */
+    bool update;                /* segment: a window update (same ACK, larger window) */
     int dupack;                 /* segment: the Nth duplicate ACK in a row, or 0 */
     int covers;                 /* segment: an ACK of N or more full segments at once, or 0 */
     uint64_t bytes;             /* bytes */

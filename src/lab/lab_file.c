@@ -245,7 +245,7 @@ static int parse_flags(struct parser *p, struct lab_check *c, const char *w)
 }
 
 /* segment FROM > TO [flags F] [length N | data] [port N] [retransmit] [sack]
- *         [dupack N] [covers N] */
+ *         [update] [dupack N] [covers N] */
 static int parse_segment(struct parser *p, struct lab_check *c, const struct words *W)
 {
     if (W->n < 4 || strcmp(W->w[2], ">") != 0)
@@ -261,8 +261,8 @@ static int parse_segment(struct parser *p, struct lab_check *c, const struct wor
             c->retransmit |= W->w[i][0] == 'r';
             continue;
         }
-        if (strcmp(W->w[i], "sack") == 0) {
-            c->sack = true;
+        if (strcmp(W->w[i], "sack") == 0 || strcmp(W->w[i], "update") == 0) {
+            *(W->w[i][0] == 's' ? &c->sack : &c->update) = true;
             continue;
         }
         if (i + 1 >= W->n)
@@ -287,7 +287,7 @@ static int parse_segment(struct parser *p, struct lab_check *c, const struct wor
             i++;
         } else {
             return fail(p, "segment: unknown word '%s' (flags, length, data, port, retransmit, "
-                           "sack, dupack or covers)", W->w[i]);
+                           "sack, update, dupack or covers)", W->w[i]);
         }
     }
     return 0;

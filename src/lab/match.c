@@ -174,6 +174,7 @@ struct seg_facts {
     int dupack;                /* a pure ACK: how many duplicates in a row, else 0 */
     int covers;                /* a pure ACK: full segments newly acknowledged */
     bool sack;
+    bool update;               /* a pure ACK: the same ACK number, a larger window */
 };
 
 static unsigned long num_after(const char *t, const char *key, bool *found)
@@ -221,6 +222,9 @@ static struct seg_facts seg_facts(struct lab_matcher *m, int from, const char *t
         bool outstanding = peer->seen && (int32_t)(peer->hi - ack) > 0;
         if (fl->acked && ack == fl->ack && has_win && win == fl->win && outstanding) {
             sf.dupack = ++fl->dups;
+        } else if (fl->acked && ack == fl->ack && has_win && win > fl->win) {
+            sf.update = true;               /* RFC 9293 section 3.8.6.2.2 */
+            fl->dups = 0;
         } else {
             uint32_t mss = peer->maxseg;
             if (fl->acked && mss && (int32_t)(ack - fl->ack) > 0)
@@ -237,6 +241,7 @@ static struct seg_facts seg_facts(struct lab_matcher *m, int from, const char *t
 static bool segment_matches(const struct lab_check *c, const char *t, const struct seg_facts *sf)
 {
     if ((c->retransmit && !sf->retransmit) || (c->sack && !sf->sack) ||
+        (c->update && !sf->update) ||
         (c->dupack && sf->dupack < c->dupack) || (c->covers && sf->covers < c->covers))
         return false;
     const char *f = strstr(t, ": Flags [");

@@ -17,7 +17,7 @@ pass() { echo "ok   $*"; }
 fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 # ---- the goldens: full marks
-for lab in sockets tcb nobody closing error; do
+for lab in sockets tcb nobody closing error bulk; do
     t=transcripts/lab-$lab.txt
     [ -f "$t" ] || { fail "$t is missing"; continue; }
     out=$("$bin" grade "$lab" "$t")
