@@ -164,7 +164,9 @@ static const struct sh_cmd commands[] = {
     {"jobs", "session", "jobs", "list the socket calls still pending, with their progress",
      "A call that waits for the other host or for the user (accept with nobody\n"
      "connecting, recv with nobody sending, send into a full window with nobody\n"
-     "reading), or one started with a trailing &, is a job: [N] HOST STATE CALL.",
+     "reading), or one started with a trailing &, is a job: [N] HOST STATE CALL.\n"
+     "A call started with & moves while time passes (sleep, wait, a call that\n"
+     "blocks), not after every command.",
      0, 0, 0, cmd_jobs, NULL},
     {"wait", "session", "wait [JOB]", "let time run until job JOB (or every job) completes",
      "Runs the network (virtual time in sim mode) until the job completes, or until\n"

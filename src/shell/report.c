@@ -450,8 +450,13 @@ bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
     else
         wait_sim(sh, set);
     /* what is still in flight, as after any call (tap: until the wire
-     * stays quiet, a delayed ACK of the kernel's included) */
-    for (int i = 0; i < 1000 && !any_live(sh, set) && !world_interrupt; i++)
+     * stays quiet, a delayed ACK of the kernel's included); not while a
+     * call started with & runs: its flow keeps the wire busy, and it moves
+     * only while time passes for another reason (sleep, wait, a call that
+     * blocks), as a thread of the program would */
+    struct sh_job_set bg = {.host = -1, .bg_only = true};
+    bool background = any_live(sh, &bg);
+    for (int i = 0; i < 1000 && !background && !any_live(sh, set) && !world_interrupt; i++)
         if (!world_settle(sh->w))
             break;
     return !any_live(sh, set);
@@ -459,6 +464,8 @@ bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
 
 void sh_advance(struct shell *sh)
 {
-    struct sh_job_set all = {.host = -1};
+    /* the calls the hosts' programs are blocked in; those started with &
+     * are other threads, waited for by `wait` */
+    struct sh_job_set all = {.host = -1, .fg_only = true};
     sh_wait_jobs(sh, &all);
 }

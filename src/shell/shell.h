@@ -214,7 +214,8 @@ void sh_advance(struct shell *sh);
  * calls started with `&`.  True if none of the set is left pending. */
 struct sh_job_set {
     int host, id;
-    bool fg_only;
+    bool fg_only;              /* only calls the programs are blocked in (no &) */
+    bool bg_only;              /* only calls started with & */
     bool patient;              /* tap: wait until done or Ctrl-C (the `wait` command) */
 };
 bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set);
