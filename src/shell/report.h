@@ -16,6 +16,7 @@
 /* Which parts a socket call's report shows. */
 struct sh_show {
     bool decode, state, tcb;
+    bool every_frame;          /* show decode all: no summary of a bulk transfer */
 };
 
 /* Frames seen during one command: the first and the last few are kept

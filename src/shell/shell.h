@@ -188,7 +188,8 @@ const char *sh_sock_name(struct shell *sh, int host, const struct hv_sock *s);
  * skips the calls started with `&`. */
 struct sh_job_set {
     int host, id;
-    bool fg_only;
+    bool fg_only;              /* only calls the programs are blocked in (no &) */
+    bool bg_only;              /* only calls started with & */
     bool patient;              /* tap: wait until done or Ctrl-C (the `wait` command) */
 };
 /* A new job for the call cl on host (the shell's bg flag says if `&`);

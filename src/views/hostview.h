@@ -18,6 +18,7 @@
 #include "stack/tcp_fsm.h"
 #include "stack/tcp.h"
 #include "views/view_kernel.h"
+#include "views/view_util.h"
 #include "views/views.h"
 
 /* One socket, as every listing sees it. */
@@ -34,6 +35,12 @@ struct hv_sock {
     uint16_t lport, rport;
     unsigned long long dev;    /* lsof's DEVICE: the socket id, or the kernel's inode */
     const char *note;          /* ss's Process column when there is no fd, or NULL */
+    /* ss -o: its TCP timer as Linux's ss shows it, the time left and the
+     * count (the stack's as at the view's `now`, the kernel's as its last
+     * inet_diag dump gave it); VU_TIMER_OFF for none */
+    enum vu_timer timer;
+    tl_time timer_left;
+    unsigned timer_count;
 };
 
 /* One change of state, as tcp_set_state() (or the kernel watcher) saw it. */
@@ -139,6 +146,8 @@ struct hostview {
     struct host *stack;        /* hostview_stack */
     struct khost *kernel;      /* hostview_kernel */
     const char *ifname;        /* its interface: "eth0", or the TAP */
+    tl_time now;               /* when last brought up to date (hv_refresh): the
+                                * stack's timers are read as at this time */
 };
 
 /* A view of tcplab's stack host h, or of the kernel host k behind link. */
@@ -153,6 +162,7 @@ const char *hv_nud_name(unsigned state);
 
 static inline void hv_refresh(struct hostview *v, tl_time now)
 {
+    v->now = now;
     if (v->ops->refresh)
         v->ops->refresh(v, now);
 }
@@ -163,8 +173,11 @@ void view_hv_diagram(FILE *out, const struct view_style *st, const struct hostvi
 /* arp and ifconfig: 0, or a negative errno when the host could not be read. */
 int view_hv_arp(FILE *out, const struct view_style *st, const struct hostview *v, tl_time now);
 int view_hv_ifconfig(FILE *out, const struct view_style *st, const struct hostview *v);
-/* ss and lsof over several hosts, in one table. */
+/* ss and lsof over several hosts, in one table; ss -o (view_hv_ss_timers)
+ * adds each TCP socket's timer. */
 void view_hv_ss(FILE *out, const struct view_style *st, const struct hostview *const *v, int n);
+void view_hv_ss_timers(FILE *out, const struct view_style *st, const struct hostview *const *v,
+                       int n);
 void view_hv_lsof(FILE *out, const struct view_style *st, const struct hostview *const *v, int n);
 
 #endif

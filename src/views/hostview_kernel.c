@@ -14,6 +14,17 @@
 
 #define KNEIGH_MAX 64
 
+/* inet_diag's timer of a kernel socket as ss -o shows it: the count is
+ * the consecutive retransmissions for the retransmission timer, the
+ * probes sent for the others. */
+static void kernel_timer(struct hv_sock *x, const struct kinfo *i)
+{
+    x->timer = i->timer > 0 && i->timer < VU_TIMER__N ? (enum vu_timer)i->timer : VU_TIMER_OFF;
+    x->timer_left = (tl_time)i->timer_ms * TL_MS;
+    x->timer_count = i->timer == VU_TIMER_ON ? i->retransmits
+                   : i->timer == VU_TIMER_TIMEWAIT ? 0 : i->probes;
+}
+
 static struct hv_sock ksock_row(const struct khost *k, const struct ksock *s)
 {
     bool udp = s->type == SOCKT_UDP;
@@ -30,6 +41,8 @@ static struct hv_sock ksock_row(const struct khost *k, const struct ksock *s)
         .dev = (unsigned long long)s->inode,
         .note = s->ours ? NULL : "(another program)",
     };
+    if (!udp)
+        kernel_timer(&x, &s->info);
     return x;
 }
 
@@ -61,6 +74,7 @@ static void each_ss(const struct khost *k, hv_sock_fn fn, void *ctx)
             .sq = d->wqueue, .laddr = d->laddr, .raddr = d->raddr, .lport = d->lport,
             .rport = d->rport, .dev = d->inode, .note = "(another program)",
         };
+        kernel_timer(&x, &d->info);
         fn(ctx, &x);
     }
 }

@@ -11,7 +11,8 @@
 #define IFNAME "eth0"          /* each host has one Ethernet interface; Linux would call it eth0 */
 #define IF_MTU 1500
 
-static struct hv_sock sock_row(const struct sock *s)
+/* A socket of the stack as at `now` (its timer's time left). */
+static struct hv_sock sock_row(const struct sock *s, tl_time now)
 {
     bool udp = s->type == SOCKT_UDP;
     struct hv_sock x = {
@@ -23,6 +24,8 @@ static struct hv_sock sock_row(const struct sock *s)
         .laddr = s->laddr, .raddr = s->raddr, .lport = s->lport, .rport = s->rport,
         .dev = (unsigned long long)s->id,
     };
+    if (!udp)
+        x.timer = vu_tcb_timer(&s->tcb, now, &x.timer_left, &x.timer_count);
     return x;
 }
 
@@ -35,7 +38,7 @@ static int by_id(const void *a, const void *b)
 /* The sockets ss would list, oldest first (socket ids only grow): skip
  * those about to be freed and the TCP ones with neither a descriptor nor a
  * connection. */
-static void each_ss(const struct host *h, hv_sock_fn fn, void *ctx)
+static void each_ss(const struct host *h, tl_time now, hv_sock_fn fn, void *ctx)
 {
     size_t cap = 0, n = 0;
     for (const struct sock *s = h->socks; s; s = s->next)
@@ -52,7 +55,7 @@ static void each_ss(const struct host *h, hv_sock_fn fn, void *ctx)
     }
     qsort(v, n, sizeof *v, by_id);
     for (size_t i = 0; i < n; i++) {
-        struct hv_sock x = sock_row(v[i]);
+        struct hv_sock x = sock_row(v[i], now);
         fn(ctx, &x);
     }
     free(v);
@@ -74,20 +77,20 @@ static void st_each_sock(const struct hostview *v, enum hv_list which, hv_sock_f
 {
     const struct host *h = v->stack;
     if (which == HV_SS) {
-        each_ss(h, fn, ctx);
+        each_ss(h, v->now, fn, ctx);
         return;
     }
     if (which == HV_FDS) {
         for (int fd = 0; fd < h->fds_cap; fd++)
             if (h->fds[fd]) {
-                struct hv_sock x = sock_row(h->fds[fd]);
+                struct hv_sock x = sock_row(h->fds[fd], v->now);
                 fn(ctx, &x);
             }
         return;
     }
     for (const struct sock *s = h->socks; s; s = s->next)
         if (listed(s, which)) {
-            struct hv_sock x = sock_row(s);
+            struct hv_sock x = sock_row(s, v->now);
             fn(ctx, &x);
         }
 }
@@ -96,7 +99,7 @@ static bool st_sock_by_fd(const struct hostview *v, int fd, struct hv_sock *out)
 {
     const struct sock *s = sock_by_fd(v->stack, fd);
     if (s)
-        *out = sock_row(s);
+        *out = sock_row(s, v->now);
     return s != NULL;
 }
 
@@ -104,7 +107,7 @@ static bool st_sock_by_id(const struct hostview *v, int id, struct hv_sock *out)
 {
     const struct sock *s = sock_by_id(v->stack, id);
     if (s)
-        *out = sock_row(s);
+        *out = sock_row(s, v->now);
     return s != NULL;
 }
 

@@ -12,7 +12,7 @@
 
 
 enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
-       SS_RPORT, SS_PROCESS, SS_NCOLS };
+       SS_RPORT, SS_PROCESS, SS_TIMER, SS_NCOLS };
 
 static const struct vu_col ss_cols[SS_NCOLS] = {
     [SS_HOST] = {"Host", VU_LEFT, "  "},
@@ -25,9 +25,15 @@ static const struct vu_col ss_cols[SS_NCOLS] = {
     [SS_RADDR] = {"Peer Address", VU_RIGHT, ":"},
     [SS_RPORT] = {"Port", VU_LEFT, "  "},
     [SS_PROCESS] = {"Process", VU_LEFT, "  "},
+    [SS_TIMER] = {"", VU_LEFT, "  "},
 };
 
 void vu_ss_init(struct vu_table *t)
+{
+    vu_table_init(t, ss_cols, SS_TIMER);
+}
+
+void vu_ss_init_timers(struct vu_table *t)
 {
     vu_table_init(t, ss_cols, SS_NCOLS);
 }
@@ -56,14 +62,18 @@ void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x)
         vu_cell(r, SS_PROCESS, "fd=%d%s%s", x->fd, x->name ? " " : "", x->name ? x->name : "");
     else if (x->note)
         vu_cell(r, SS_PROCESS, "%s", x->note);
+    if (t->ncols > SS_TIMER)
+        vu_cell(r, SS_TIMER, "%s", x->timer);
 }
 
-/* One hostview's sockets into a table as ss or lsof rows. */
+/* One hostview's sockets into a table as ss or lsof rows; ss -o's with
+ * each TCP socket's timer. */
 struct rows {
     struct vu_table *t;
     const struct view_style *st;
     const struct hostview *v;
     void (*add)(struct vu_table *t, const struct vu_sock_row *x);
+    bool timers;
 };
 
 static void add_row(void *ctx, const struct hv_sock *s)
@@ -74,19 +84,26 @@ static void add_row(void *ctx, const struct hv_sock *s)
         .la = s->laddr, .ra = s->raddr, .lp = s->lport, .rp = s->rport, .fd = s->fd,
         .id = s->dev, .name = hv_name(r->st, r->v, s->fd), .note = s->note,
     };
+    if (r->timers && !s->udp)
+        vu_ss_timer(x.timer, sizeof x.timer, s->timer, s->timer_left, s->timer_count);
     r->add(r->t, &x);
 }
 
+enum listing_kind { LIST_SS, LIST_SS_TIMERS, LIST_LSOF };
+
 static void listing(FILE *out, const struct view_style *st, const struct hostview *const *v,
-                    int n, bool ss)
+                    int n, enum listing_kind kind)
 {
     struct vu_table t;
-    if (ss)
+    bool ss = kind != LIST_LSOF;
+    if (kind == LIST_SS_TIMERS)
+        vu_ss_init_timers(&t);
+    else if (ss)
         vu_ss_init(&t);
     else
         vu_lsof_init(&t);
     for (int i = 0; i < n; i++) {
-        struct rows r = {&t, st, v[i], ss ? vu_ss_add : vu_lsof_add};
+        struct rows r = {&t, st, v[i], ss ? vu_ss_add : vu_lsof_add, kind == LIST_SS_TIMERS};
         if (v[i])
             v[i]->ops->each_sock(v[i], ss ? HV_SS : HV_FDS, add_row, &r);
     }
@@ -96,17 +113,23 @@ static void listing(FILE *out, const struct view_style *st, const struct hostvie
 
 void view_hv_ss(FILE *out, const struct view_style *st, const struct hostview *const *v, int n)
 {
-    listing(out, st, v, n, true);
+    listing(out, st, v, n, LIST_SS);
+}
+
+void view_hv_ss_timers(FILE *out, const struct view_style *st, const struct hostview *const *v,
+                       int n)
+{
+    listing(out, st, v, n, LIST_SS_TIMERS);
 }
 
 void view_hv_lsof(FILE *out, const struct view_style *st, const struct hostview *const *v, int n)
 {
-    listing(out, st, v, n, false);
+    listing(out, st, v, n, LIST_LSOF);
 }
 
-/* The same over hosts of tcplab's stack. */
+/* The same over hosts of tcplab's stack, as at `now`. */
 static void stack_listing(FILE *out, const struct view_style *st, struct host *const *hosts,
-                          int nhosts, bool ss)
+                          int nhosts, tl_time now, enum listing_kind kind)
 {
     struct hostview hv[8];
     const struct hostview *v[8];
@@ -114,15 +137,22 @@ static void stack_listing(FILE *out, const struct view_style *st, struct host *c
     for (int i = 0; i < nhosts && n < 8; i++)
         if (hosts[i]) {
             hostview_stack(&hv[n], hosts[i], -1, NULL);
+            hv_refresh(&hv[n], now);
             v[n] = &hv[n];
             n++;
         }
-    listing(out, st, v, n, ss);
+    listing(out, st, v, n, kind);
 }
 
 void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
 {
-    stack_listing(out, st, hosts, nhosts, true);
+    stack_listing(out, st, hosts, nhosts, 0, LIST_SS);
+}
+
+void view_ss_timers(FILE *out, const struct view_style *st, struct host *const *hosts,
+                    int nhosts, tl_time now)
+{
+    stack_listing(out, st, hosts, nhosts, now, LIST_SS_TIMERS);
 }
 
 /* lsof lists open files, so only sockets with a descriptor.  PID becomes
@@ -175,5 +205,5 @@ void vu_lsof_add(struct vu_table *t, const struct vu_sock_row *x)
 
 void view_lsof(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
 {
-    stack_listing(out, st, hosts, nhosts, false);
+    stack_listing(out, st, hosts, nhosts, 0, LIST_LSOF);
 }
