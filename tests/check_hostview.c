@@ -13,6 +13,7 @@
 #include "capture.h"
 #include "ckmain.h"
 #include "simtest.h"
+#include "link/faults.h"
 #include "views/hostview.h"
 
 static struct simtest T;
@@ -125,6 +126,32 @@ START_TEST(test_hostview_lists_filter_as_the_views_need)
     ck_assert_int_eq(l.s[1].fd, t);
     ck_assert_int_eq(sock_close(T.romeo, t, T.net->now), 0);
     ck_assert_int_eq(listing(&R, HV_TCB).n, 1);
+}
+END_TEST
+
+/* ss -o: each TCP row carries the timer the TCB gives at the view's time. */
+START_TEST(test_hostview_socks_carry_their_timers_at_the_views_time)
+{
+    int cfd = connect_unaccepted();
+    faults_hold(T.net->wire, true, T.net->now);    /* nothing gets through */
+    ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello", 5, T.net->now), 5);
+    simnet_sleep(T.net, 100 * TL_MS);
+    hv_refresh(&R, T.net->now);
+    struct hv_sock x;
+    ck_assert(R.ops->sock_by_fd(&R, cfd, &x));
+    tl_time left;
+    unsigned n;
+    enum vu_timer k = vu_tcb_timer(&sock_by_fd(T.romeo, cfd)->tcb, T.net->now, &left, &n);
+    ck_assert_int_eq(k, VU_TIMER_ON);
+    ck_assert_int_eq(x.timer, k);
+    ck_assert_int_eq(x.timer_left, left);
+    ck_assert_uint_eq(x.timer_count, n);
+    hv_refresh(&R, T.net->now + 50 * TL_MS);       /* read later: less time left */
+    ck_assert(R.ops->sock_by_fd(&R, cfd, &x));
+    ck_assert_int_eq(x.timer_left, left - 50 * TL_MS);
+    struct list l = listing(&J, HV_SS);
+    ck_assert_int_eq(l.s[0].state, TCP_LISTEN);
+    ck_assert_int_eq(l.s[0].timer, VU_TIMER_OFF);
 }
 END_TEST
 
@@ -309,6 +336,50 @@ START_TEST(test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel)
 }
 END_TEST
 
+/* A host whose rows come with their timers, as the kernel's inet_diag
+ * gives them: ss -o prints them, plain ss does not. */
+static void fake_socks(const struct hostview *v, enum hv_list which, hv_sock_fn fn, void *ctx)
+{
+    (void)v;
+    (void)which;
+    struct hv_sock tw = {.id = -1, .fd = -1, .parent_fd = -1, .state = TCP_TIME_WAIT,
+                         .laddr = ROMEO_IP, .raddr = JULIET_IP, .lport = 4000, .rport = 50000,
+                         .note = "(another program)", .timer = VU_TIMER_TIMEWAIT,
+                         .timer_left = 59 * TL_SEC};
+    struct hv_sock on = {.id = 2, .fd = 3, .parent_fd = -1, .ours = true,
+                         .state = TCP_ESTABLISHED, .sq = 5, .laddr = ROMEO_IP,
+                         .raddr = JULIET_IP, .lport = 50001, .rport = 4000,
+                         .timer = VU_TIMER_ON, .timer_left = 1500 * TL_MS, .timer_count = 2};
+    struct hv_sock udp = {.id = 3, .fd = 4, .parent_fd = -1, .ours = true, .udp = true,
+                          .state = TCP_CLOSED, .laddr = ROMEO_IP, .lport = 53};
+    fn(ctx, &tw);
+    fn(ctx, &on);
+    fn(ctx, &udp);
+}
+
+static const struct hostview_ops socks_ops = {.each_sock = fake_socks};
+
+START_TEST(test_view_hv_ss_timers_prints_the_rows_timers)
+{
+    struct hostview v = {.ops = &socks_ops, .index = 0, .name = "romeo"};
+    const struct hostview *vs[1] = {&v};
+    struct capture c;
+    view_hv_ss_timers(capture_open(&c), NULL, vs, 1);
+    char *out = capture_close(&c);
+    ck_assert_ptr_nonnull(strstr(out, "(another program)  timer:(timewait,59sec,0)\n"));
+    ck_assert_ptr_nonnull(strstr(out, "fd=3               timer:(on,1.500sec,2)\n"));
+    const char *u = strstr(out, "udp");
+    ck_assert_ptr_nonnull(u);
+    ck_assert_ptr_null(strstr(u, "timer:"));
+    free(out);
+    view_hv_ss(capture_open(&c), NULL, vs, 1);
+    out = capture_close(&c);
+    ck_assert_ptr_nonnull(strstr(out, "TIME-WAIT"));
+    ck_assert_ptr_null(strstr(out, "timer:"));
+    free(out);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hostview");
@@ -316,6 +387,7 @@ int main(void)
             test_hostview_socks_say_what_the_sockets_say,
             test_hostview_unaccepted_connection_names_its_listener,
             test_hostview_lists_filter_as_the_views_need,
+            test_hostview_socks_carry_their_timers_at_the_views_time,
             test_hostview_transitions_are_the_trace_with_causes,
             test_hostview_tcb_snapshot_differs_after_a_send,
             test_hostview_neighbours_are_the_arp_cache,
@@ -323,6 +395,7 @@ int main(void)
             test_view_hv_diagram_names_the_socket_by_host_index, NULL);
     ck_case(s, "other hosts", NULL, NULL,
             test_view_hv_arp_prints_ip_neigh_lines_without_timers,
-            test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel, NULL);
+            test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel,
+            test_view_hv_ss_timers_prints_the_rows_timers, NULL);
     return ck_run(s);
 }
