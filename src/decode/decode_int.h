@@ -84,6 +84,13 @@ static inline uint32_t nd_be32(struct nd *nd, uint32_t off)
            (uint32_t)nd->pkt[off + 2] << 8 | nd->pkt[off + 3];
 }
 
+static inline uint64_t nd_be64(struct nd *nd, uint32_t off)
+{
+    if (!nd_ttest(nd, off, 8))
+        nd_trunc(nd);
+    return (uint64_t)nd_be32(nd, off) << 32 | nd_be32(nd, off + 4);
+}
+
 /* Shrink snapend to off + len (never grows it); returns the old value to
  * hand back to nd_pop_snapend.  tcpdump's nd_push_snaplen. */
 static inline uint32_t nd_push_snapend(struct nd *nd, uint32_t off, uint32_t len)
@@ -102,6 +109,7 @@ static inline void nd_pop_snapend(struct nd *nd, uint32_t old)
 /* Text forms; each throws truncation like a getter. */
 void nd_print_ipaddr(struct nd *nd, uint32_t off);
 void nd_print_macaddr(struct nd *nd, uint32_t off);
+void nd_print_ip6addr(struct nd *nd, uint32_t off);
 
 /* The one's-complement sum (RFC 1071) over len captured bytes at off,
  * plus `initial`; not folded or complemented. */
