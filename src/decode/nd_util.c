@@ -59,7 +59,11 @@ void nd_print_ip6addr(struct nd *nd, uint32_t off)
 {
     if (!nd_ttest(nd, off, 16))
         nd_trunc(nd);
-    const uint8_t *a = nd->pkt + off;
+    nd_print_ip6bytes(nd, nd->pkt + off);
+}
+
+void nd_print_ip6bytes(struct nd *nd, const uint8_t a[16])
+{
     uint16_t w[8];
     int best = -1, best_len = 0, cur = -1, cur_len = 0;
     for (int i = 0; i < 8; i++) {
@@ -100,4 +104,14 @@ void nd_print_ip6addr(struct nd *nd, uint32_t off)
     }
     if (best != -1 && best + best_len == 8)
         nd_print(nd, ":");
+}
+
+/* prefix then the address, printed only once the address is known to be
+ * captured: tcpdump reads its arguments before it prints anything. */
+void nd_print_ip6addr_after(struct nd *nd, const char *prefix, uint32_t off)
+{
+    if (!nd_ttest(nd, off, 16))
+        nd_trunc(nd);
+    nd_print(nd, "%s", prefix);
+    nd_print_ip6addr(nd, off);
 }

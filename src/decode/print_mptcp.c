@@ -132,12 +132,14 @@ static bool add_addr(struct nd *nd, uint32_t opt, uint32_t len, uint8_t flags)
         return false;
     const char *bits = nd_tok_name(add_addr_bits, nd_u8(nd, opt + 2) & 0xf);
     nd_print(nd, " %s", bits != NULL ? bits : "[bad version/echo]");
-    nd_print(nd, " id %u ", nd_u8(nd, opt + 3));
+    nd_print(nd, " id %u", nd_u8(nd, opt + 3));
     uint32_t alen = v4 ? 4 : 16;
-    if (v4)
+    if (v4) {
+        nd_print(nd, " ");
         nd_print_ipaddr(nd, opt + 4);
-    else
-        nd_print_ip6addr(nd, opt + 4);
+    } else {
+        nd_print_ip6addr_after(nd, " ", opt + 4);
+    }
     bool port = len == 10 || len == 18 || len == 22 || len == 30;
     bool hmac = len == 16 || len == 18 || len == 28 || len == 30;
     if (port)

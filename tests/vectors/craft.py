@@ -236,8 +236,245 @@ def scenario_mptcp():
     return F
 
 
+def scenario_ip6_ext():
+    """Extension headers (RFC 8200 §4) in front of TCP, UDP and ICMPv6."""
+    F = []
+    ra = bytes([5, 2, 0, 0])                         # router alert: MLD
+    echo = struct.pack("!HH", 7, 1) + b"ping"
+    # hop-by-hop with router alert and PadN, then ICMPv6 echo
+    F.append(icmp6(128, 0, echo, exts=ext(58, ra), first_nh=0, hlim=1))
+    # hop-by-hop: Pad1s, an unknown option, a jumbo option in a normal packet
+    F.append(icmp6(128, 0, echo, exts=ext(58, [0, 0, 0x3e, 2, 0xaa, 0xbb]), first_nh=0))
+    F.append(icmp6(128, 0, echo, exts=ext(58, [0xc2, 4, 0, 1, 0, 0]), first_nh=0))
+    # router alert with a bad length; an option running past the header
+    F.append(icmp6(128, 0, echo, exts=ext(58, [5, 3, 0, 0, 0]), first_nh=0))
+    F.append(icmp6(128, 0, echo, exts=bytes([58, 0, 0x3e, 9, 1, 2, 3, 4]), first_nh=0))
+    # destination options (with a home address option, RFC 6275 §6.3)
+    F.append(tcp6(SYN, exts=ext(6, [1, 4, 0, 0, 0, 0]), first_nh=60))
+    F.append(udp6(b"x"))
+    F[-1] = eth(ipv6(ext(17, [0xc9, 16] + list(ROMEO6)) +
+                     l4_6(17, udp_hdr(50000, 4000, b"dst"), ROMEO6, JULIET6, 6), 60), 0x86dd)
+    # routing headers: type 0 (deprecated), type 2, type 4 (segment
+    # routing), an unknown type, an odd length; the checksums use the final
+    # destination
+    via = bytes.fromhex("fd000000000000030000000000000001")
+    rt0 = bytes([6, 4, 0, 1]) + bytes(4) + via + JULIET6
+    seg = tcp_hdr(50001, 4000, 5, 0, SYN)
+    seg = l4_6(6, seg, ROMEO6, JULIET6, 16)
+    F.append(eth(ipv6(rt0 + seg, 43, ROMEO6, via), 0x86dd))
+    rt2 = bytes([58, 2, 2, 1]) + bytes(4) + ROMEO6
+    F.append(eth(ipv6(rt2 + l4_6(58, struct.pack("!BBH", 129, 0, 0) + echo, JULIET6, ROMEO6, 2),
+                      43, JULIET6, ROMEO6), 0x86dd))
+    srh = bytes([17, 4, 4, 0, 1, 0, 0, 7]) + JULIET6 + via
+    F.append(eth(ipv6(srh + l4_6(17, udp_hdr(50002, 4000, b"srh"), ROMEO6, JULIET6, 6),
+                      43, ROMEO6, via), 0x86dd))
+    F.append(eth(ipv6(bytes([17, 0, 9, 0]) + bytes(4) + udp_hdr(1, 2, b""), 43), 0x86dd))
+    F.append(eth(ipv6(bytes([17, 1, 0, 0]) + bytes(12) + udp_hdr(1, 2, b""), 43), 0x86dd))
+    # fragments: first (TCP follows), a later one, an atomic fragment
+    seg = l4_6(17, udp_hdr(50003, 4000, b"A" * 64), ROMEO6, JULIET6, 6)
+    F.append(eth(ipv6(frag_hdr(17, 0, True, 0x1234) + seg[:40], 44), 0x86dd))
+    F.append(eth(ipv6(frag_hdr(17, 5, False, 0x1234) + seg[40:], 44), 0x86dd))
+    F.append(eth(ipv6(frag_hdr(58, 0, False, 0x99) + l4_6(58, struct.pack("!BBH", 128, 0, 0) + echo,
+                                                        ROMEO6, JULIET6, 2), 44), 0x86dd))
+    # a chain: hop-by-hop, destination options, fragment, TCP
+    chain = ext(60, ra) + ext(44, [1, 0]) + frag_hdr(6, 0, False, 5)
+    F.append(eth(ipv6(chain + l4_6(6, tcp_hdr(50004, 4000, 1, 0, SYN), ROMEO6, JULIET6, 16), 0),
+                 0x86dd))
+    # hop-by-hop not first, twice; no next header; IPv4 and IPv6 inside IPv6
+    F.append(eth(ipv6(ext(0, [1, 0]) + ext(59, [1, 0]), 60), 0x86dd))
+    F.append(eth(ipv6(ext(0, [1, 0]) + ext(59, [1, 0]), 0), 0x86dd))
+    F.append(eth(ipv6(b"", 59), 0x86dd))
+    F.append(eth(ipv6(ipv4(b"", 59), 4), 0x86dd))
+    F.append(eth(ipv6(ipv6(b"", 59), 41), 0x86dd))
+    F.append(eth(ipv6(b"abcd", 1), 0x86dd))
+    F.append(eth(ipv6(b"abcd", 253), 0x86dd))
+    # traffic class, flow label; wrong version; payload length past the frame
+    F.append(eth(ipv6(l4_6(58, struct.pack("!BBH", 128, 0, 0) + echo, ROMEO6, JULIET6, 2), 58,
+                      tc=0xb8, flow=0x12345), 0x86dd))
+    F.append(eth(bytes([0x45]) + ipv6(b"", 59)[1:], 0x86dd))
+    F.append(eth(ipv6(udp_hdr(1, 2, b"abc"), 17, plen=200), 0x86dd))
+    # truncated: header, extension header, inside the routing addresses
+    F.append((tcp6(SYN), 14 + 30))
+    F.append((icmp6(128, 0, echo, exts=ext(58, ra), first_nh=0), 14 + 40 + 4))
+    F.append((eth(ipv6(rt0 + seg, 43, ROMEO6, via), 0x86dd), 14 + 40 + 8 + 20))
+    # Ethernet padding after a short IPv6 packet
+    F.append(eth(ipv6(b"", 59) + bytes(6), 0x86dd))
+    return F
+
+
+def scenario_tcp6():
+    """TCP and UDP over IPv6: checksums, relative numbers, MPTCP."""
+    F = []
+    ts = bytes([1, 1, 8, 10]) + struct.pack("!II", 100, 0)
+    F.append(tcp6(SYN, bytes([2, 4, 5, 0xa0, 4, 2]) + ts, seq=3000000000, ack=0))
+    F.append(tcp6(SYN | ACK, bytes([2, 4, 5, 0xa0]), sport=4000, dport=50000, seq=7,
+                  ack=3000000001, src=JULIET6, dst=ROMEO6))
+    F.append(tcp6(ACK, seq=3000000001, ack=8))
+    F.append(tcp6(ACK | PSH, data=b"hello over v6", seq=3000000001, ack=8))
+    F.append(tcp6(ACK, bytes([1, 1, 5, 10]) + struct.pack("!II", 3000000005, 3000000010),
+                  sport=4000, dport=50000, seq=8, ack=3000000001, src=JULIET6, dst=ROMEO6))
+    F.append(tcp6(ACK | PSH, data=b"bad sum", seq=3000000014, ack=8, bad=0x1234))
+    F.append(tcp6(ACK | RST, data=b"reset text", seq=3000000021, ack=8))
+    F.append(tcp6(SYN, mp(0, [0x01], low=1), sport=50010))
+    F.append(tcp6(ACK, mp(3, [5] + list(JULIET6) + [0x0f, 0xa0]), sport=50010))
+    F.append(udp6(b"datagram"))
+    F.append(udp6(b"bad sum", bad=0x4321))
+    F.append(udp6(b"zero sum", bad=0))
+    F.append(udp6(b"short", length=7))
+    F.append(udp6(b"long", length=40))
+    F.append((udp6(b"cut short" * 4), 14 + 40 + 8 + 4))
+    F.append((tcp6(ACK, ts, data=b"cut"), 14 + 40 + 24))
+    F.append(tcp6(ACK, bytes([0x22, 2]), sport=1, dport=1))
+    return F
+
+
+def quoted(pkt_frame, limit=1232):
+    """The IPv6 packet of a frame, as an ICMPv6 error quotes it."""
+    return pkt_frame[14:14 + limit]
+
+
+def scenario_icmp6():
+    """ICMPv6 (RFC 4443): echo, errors, and the odd cases."""
+    F = []
+    echo = struct.pack("!HH", 0x1234, 1) + bytes(range(56))
+    F.append(icmp6(128, 0, echo, hlim=64))
+    F.append(icmp6(129, 0, echo, src=JULIET6, dst=ROMEO6, hlim=64))
+    F.append(icmp6(128, 0, echo, hlim=64, bad=0xdead))
+    udp_pkt = quoted(udp6(b"probe", sport=50000, dport=4001))
+    tcp_pkt = quoted(tcp6(SYN, sport=50000, dport=4001))
+    for code in range(7):
+        F.append(icmp6(1, code, bytes(4) + (tcp_pkt if code == 3 else udp_pkt),
+                       src=JULIET6, dst=ROMEO6, hlim=64))
+    F.append(icmp6(1, 4, bytes(4) + tcp_pkt, src=JULIET6, dst=ROMEO6, hlim=64))
+    # port unreachable quoting a packet with an extension header, and one
+    # quoting an ICMPv6 packet (no port to show), and one cut short
+    frag_udp = eth(ipv6(frag_hdr(17, 0, True, 1) + l4_6(17, udp_hdr(50000, 4001, b"x" * 8),
+                                                          ROMEO6, JULIET6, 6), 44), 0x86dd)
+    F.append(icmp6(1, 4, bytes(4) + quoted(frag_udp), src=JULIET6, dst=ROMEO6, hlim=64))
+    F.append(icmp6(1, 4, bytes(4) + quoted(icmp6(128, 0, echo)), src=JULIET6, dst=ROMEO6))
+    F.append(icmp6(1, 4, bytes(4) + udp_pkt[:40], src=JULIET6, dst=ROMEO6))
+    F.append(icmp6(2, 0, struct.pack("!I", 1280) + quoted(udp6(b"big" * 300)),
+                   src=JULIET6, dst=ROMEO6, hlim=64))
+    for code in range(3):
+        F.append(icmp6(3, code, bytes(4) + udp_pkt, src=JULIET6, dst=ROMEO6, hlim=64))
+    for code in range(5):
+        F.append(icmp6(4, code, struct.pack("!I", 6 if code != 1 else 40) + udp_pkt,
+                       src=JULIET6, dst=ROMEO6, hlim=64))
+    F.append(icmp6(4, 0, struct.pack("!I", 6) + udp_pkt[:20], src=JULIET6, dst=ROMEO6))
+    # unknown type and mtrace (printed with a dump), inverse ND, mobile IPv6
+    F.append(icmp6(250, 1, b"unknown payload!"))
+    F.append(icmp6(200, 0, bytes(12)))
+    F.append(icmp6(141, 0, bytes(4)))
+    F.append(icmp6(144, 0, struct.pack("!HH", 0x77, 0)))
+    F.append(icmp6(145, 0, struct.pack("!HH", 0x77, 0) + JULIET6 + ROMEO6))
+    F.append(icmp6(146, 0, struct.pack("!HH", 0x78, 0)))
+    F.append(icmp6(147, 0, struct.pack("!HH", 0x78, 0xc000) +
+                   nd_opt(3, [64, 0xc0] + list(struct.pack("!III", 600, 300, 0)) +
+                          list(JULIET6[:8] + bytes(8)))))
+    # an empty ICMPv6 message, and one whose header is cut
+    F.append(eth(ipv6(b"", 58), 0x86dd))
+    F.append((icmp6(128, 0, echo), 14 + 40 + 2))
+    return F
+
+
+def scenario_nd():
+    """Neighbour discovery (RFC 4861) with every option tcpdump knows."""
+    F = []
+    sll = nd_opt(1, ROMEO_MAC)
+    tll = nd_opt(2, JULIET_MAC)
+    F.append(icmp6(133, 0, bytes(4) + sll, src=ROMEO_LL, dst=ALL_ROUTERS,
+                   dmac=mcast_mac(ALL_ROUTERS)))
+    F.append(icmp6(133, 0, bytes(4), src=UNSPEC, dst=ALL_ROUTERS, dmac=mcast_mac(ALL_ROUTERS)))
+    prefix = nd_opt(3, [64, 0xc0] + list(struct.pack("!III", 2592000, 604800, 0)) +
+                    list(bytes.fromhex("fd000000000000020000000000000000")))
+    prefix_inf = nd_opt(3, [48, 0x20] + list(struct.pack("!III", 0xffffffff, 0xffffffff, 0)) +
+                        list(bytes.fromhex("20010db8000000000000000000000000")))
+    mtu = nd_opt(5, [0, 0] + list(struct.pack("!I", 1500)))
+    rdnss = nd_opt(25, [0, 0] + list(struct.pack("!I", 600) + JULIET6 + ROMEO6))
+    name = b"\x03lab\x07example\x00\x04test\x00"
+    dnssl = nd_opt(31, [0, 0] + list(struct.pack("!I", 1200) + name))
+    advint = nd_opt(7, [0, 0] + list(struct.pack("!I", 30000)))
+    hai = nd_opt(8, [0, 0] + list(struct.pack("!HH", 10, 1800)))
+    rinfo1 = nd_opt(24, [0, 0x08] + list(struct.pack("!I", 3600)))
+    rinfo2 = nd_opt(24, [48, 0x18] + list(struct.pack("!I", 0xffffffff)) +
+                    list(bytes.fromhex("20010db800aa0000")))
+    rinfo3 = nd_opt(24, [64, 0x10] + list(struct.pack("!I", 60) + JULIET6))
+    unknown = nd_opt(250, b"opaque")
+    ra = struct.pack("!BBHII", 64, 0xc8, 1800, 30000, 1000)
+    F.append(icmp6(134, 0, ra + sll + mtu + prefix + prefix_inf + rdnss + dnssl,
+                   src=JULIET_LL, dst=ALL_NODES, smac=JULIET_MAC, dmac=mcast_mac(ALL_NODES)))
+    F.append(icmp6(134, 0, struct.pack("!BBHII", 0, 0x02, 0, 0, 0) + advint + hai + rinfo1 +
+                   rinfo2 + rinfo3, src=JULIET_LL, dst=ALL_NODES, smac=JULIET_MAC,
+                   dmac=mcast_mac(ALL_NODES)))
+    F.append(icmp6(134, 0, ra + unknown + mtu, src=JULIET_LL, dst=ALL_NODES, smac=JULIET_MAC))
+    F.append(icmp6(134, 0, ra + nd_opt(5, [0, 0] + list(struct.pack("!I", 9000)) + [0] * 8),
+                   src=JULIET_LL, dst=ALL_NODES, smac=JULIET_MAC))
+    # neighbour solicitation: duplicate address detection, resolution
+    F.append(icmp6(135, 0, bytes(4) + ROMEO6, src=UNSPEC, dst=solicited(ROMEO6),
+                   dmac=mcast_mac(solicited(ROMEO6))))
+    F.append(icmp6(135, 0, bytes(4) + JULIET6 + sll, src=ROMEO6, dst=solicited(JULIET6),
+                   dmac=mcast_mac(solicited(JULIET6))))
+    # neighbour advertisements: each flag combination
+    for flags in (0x60000000, 0xe0000000, 0x20000000, 0):
+        F.append(icmp6(136, 0, struct.pack("!I", flags) + JULIET6 + (tll if flags else b""),
+                       src=JULIET6, dst=ROMEO6, smac=JULIET_MAC, dmac=ROMEO_MAC))
+    # redirect with the target's address and the redirected header
+    rhdr = nd_opt(4, bytes(6) + quoted(udp6(b"redirected"))[:48])
+    F.append(icmp6(137, 0, bytes(4) + ROMEO_LL + JULIET6 + tll + rhdr, src=JULIET_LL,
+                   dst=ROMEO6, smac=JULIET_MAC))
+    # broken options: length 0, running past the capture, a bad prefix length
+    F.append(icmp6(133, 0, bytes(4) + bytes([1, 0]) + ROMEO_MAC, src=ROMEO_LL, dst=ALL_ROUTERS))
+    F.append((icmp6(134, 0, ra + sll + prefix, src=JULIET_LL, dst=ALL_NODES), 14 + 40 + 16 + 8 + 12))
+    F.append(icmp6(134, 0, ra + nd_opt(3, [64, 0xc0] + list(struct.pack("!III", 1, 2, 0))),
+                   src=JULIET_LL, dst=ALL_NODES))
+    F.append((icmp6(135, 0, bytes(4) + JULIET6 + sll, src=ROMEO6, dst=solicited(JULIET6)),
+              14 + 40 + 8 + 10))
+    return F
+
+
+def scenario_mld():
+    """MLDv1 (RFC 2710) and MLDv2 (RFC 3810) queries and reports, as a
+    Linux host sends them: hop limit 1, hop-by-hop router alert."""
+    F = []
+    hbh = ext(58, [5, 2, 0, 0])
+    group = bytes.fromhex("ff020000000000000000000000000123")
+    sol = solicited(ROMEO6)
+
+    def mld(typ, body, dst, src=ROMEO_LL):
+        return icmp6(typ, 0, body, src=src, dst=dst, hlim=1, exts=hbh, first_nh=0,
+                     dmac=mcast_mac(dst))
+    F.append(mld(130, struct.pack("!HH", 10000, 0) + UNSPEC, ALL_NODES, JULIET_LL))
+    F.append(mld(131, struct.pack("!HH", 0, 0) + group, group))
+    F.append(mld(132, struct.pack("!HH", 0, 0) + group, ALL_ROUTERS))
+    # MLDv2 general query, and one with sources and exponential codes
+    F.append(mld(130, struct.pack("!HH", 10000, 0) + UNSPEC + bytes([2, 125, 0, 0]),
+                 ALL_NODES, JULIET_LL))
+    F.append(mld(130, struct.pack("!HH", 0x8123, 0) + group + bytes([0x0b, 0x95, 0, 2]) +
+                 JULIET6 + ROMEO6, group, JULIET_LL))
+    F.append(mld(130, struct.pack("!HH", 1000, 0) + group + bytes([0, 10, 0, 3]) + JULIET6,
+                 group, JULIET_LL))
+    F.append(mld(130, struct.pack("!HH", 1000, 0) + bytes(4), group, JULIET_LL))
+    # MLDv2 reports: what a Linux host sends at link-up, then records with
+    # sources, each record type, an unknown one, and broken counts
+    F.append(mld(143, struct.pack("!HH", 0, 1) + bytes([4, 0, 0, 0]) + sol, MLDV2_ROUTERS,
+                 UNSPEC))
+    recs = b"".join(bytes([t, 0]) + struct.pack("!H", n) + group + JULIET6 * n
+                    for t, n in ((1, 1), (2, 0), (3, 2), (5, 1), (6, 0), (9, 0)))
+    F.append(mld(143, struct.pack("!HH", 0, 6) + recs, MLDV2_ROUTERS))
+    F.append(mld(143, struct.pack("!HH", 0, 3) + bytes([4, 0, 0, 0]) + sol, MLDV2_ROUTERS))
+    F.append(mld(143, struct.pack("!HH", 0, 1) + bytes([1, 0, 0, 5]) + group, MLDV2_ROUTERS))
+    F.append(mld(143, struct.pack("!H", 0), MLDV2_ROUTERS))
+    F.append((mld(131, struct.pack("!HH", 0, 0) + group, group), 14 + 40 + 8 + 12))
+    return F
+
+
 SCENARIOS = {
+    "icmp6": scenario_icmp6,
+    "nd": scenario_nd,
+    "mld": scenario_mld,
     "mptcp": scenario_mptcp,
+    "ip6_ext": scenario_ip6_ext,
+    "tcp6": scenario_tcp6,
 }
 
 
