@@ -240,8 +240,10 @@ int nd_ip6_rt_print(struct nd *nd, uint32_t bp)
 {
     nd->proto = "rt6";
     nd_print(nd, "RT6");
-    unsigned len = nd_u8(nd, bp + 1), type = nd_u8(nd, bp + 2);
-    nd_print(nd, " (len=%u, type=%u", len, type);
+    unsigned len = nd_u8(nd, bp + 1);
+    nd_print(nd, " (len=%u", len);     /* each field printed as it is read */
+    unsigned type = nd_u8(nd, bp + 2);
+    nd_print(nd, ", type=%u", type);
     if (type == 0)
         nd_print(nd, " [Deprecated]");  /* RFC 5095 */
     nd_print(nd, ", segleft=%u", nd_u8(nd, bp + 3));

@@ -293,6 +293,15 @@ def scenario_ip6_ext():
                       tc=0xb8, flow=0x12345), 0x86dd))
     F.append(eth(bytes([0x45]) + ipv6(b"", 59)[1:], 0x86dd))
     F.append(eth(ipv6(udp_hdr(1, 2, b"abc"), 17, plen=200), 0x86dd))
+    # address forms (RFC 4291 §2.2, §2.5.5): IPv4-mapped and -compatible,
+    # the first of two equal zero runs, no run of two, loopback
+    mapped = bytes(10) + b"\xff\xff" + ROMEO4
+    compat = bytes(12) + JULIET4
+    F.append(eth(ipv6(b"", 59, mapped, compat), 0x86dd))
+    F.append(eth(ipv6(b"", 59, bytes.fromhex("00010000000000010000000000000001"),
+                      bytes.fromhex("00010002000300040005000600070008")), 0x86dd))
+    F.append(eth(ipv6(b"", 59, bytes.fromhex("00000000000000000000000000000001"),
+                      bytes.fromhex("20010db8000000010000000000000000")), 0x86dd))
     # truncated: header, extension header, inside the routing addresses
     F.append((tcp6(SYN), 14 + 30))
     F.append((icmp6(128, 0, echo, exts=ext(58, ra), first_nh=0), 14 + 40 + 4))
@@ -325,6 +334,14 @@ def scenario_tcp6():
     F.append((udp6(b"cut short" * 4), 14 + 40 + 8 + 4))
     F.append((tcp6(ACK, ts, data=b"cut"), 14 + 40 + 24))
     F.append(tcp6(ACK, bytes([0x22, 2]), sport=1, dport=1))
+    # the same ports over IPv4 and IPv6 in one capture: tcpdump keeps
+    # their relative numbers in separate tables
+    F.append(tcp4(SYN | ACK, sport=4000, dport=50000, seq=500, ack=3000000001, src=JULIET4,
+                  dst=ROMEO4, smac=JULIET_MAC, dmac=ROMEO_MAC))
+    F.append(tcp4(ACK | PSH, data=b"over v4", seq=3000000001, ack=501))
+    F.append(tcp6(ACK | PSH, data=b"over v6", seq=3000000040, ack=8))
+    F.append(tcp4(ACK, sport=4000, dport=50000, seq=501, ack=3000000008, src=JULIET4,
+                  dst=ROMEO4, smac=JULIET_MAC, dmac=ROMEO_MAC))
     return F
 
 

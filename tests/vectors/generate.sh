@@ -10,7 +10,8 @@
 #    headers, ICMPv6, malformed and truncated frames);
 # 2. as root, live.sh captures real traffic of the Linux kernel in network
 #    namespaces it creates and deletes (link-up IPv6, TCP and UDP over
-#    IPv6, ICMPv6 echo and errors); without root those captures are kept;
+#    IPv6, ICMPv6 echo and errors); without root, or with VECTORS_LIVE=no,
+#    the live captures already there are kept;
 # 3. every NAME.pcap is decoded with `TZ=UTC tcpdump FLAGS -r`.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,7 +24,9 @@ case $(tcpdump --version 2>&1 | head -n 1) in
        exit 2 ;;
 esac
 python3 "$here/craft.py" "$out"
-if [ "$(id -u)" -eq 0 ]; then
+if [ "${VECTORS_LIVE:-yes}" = no ]; then
+    echo "generate.sh: VECTORS_LIVE=no, the live captures are left as they are" >&2
+elif [ "$(id -u)" -eq 0 ]; then
     sh "$here/live.sh" "$out"
 else
     echo "generate.sh: not root, the live captures are left as they are" >&2
