@@ -166,6 +166,7 @@ int nd_ip6_rt_print(struct nd *nd, uint32_t off);
 void nd_icmp6_print(struct nd *nd, uint32_t off, uint32_t length, uint32_t ip6,
                     bool fragmented);
 int nd_icmp6_opt_print(struct nd *nd, uint32_t off, int resid);
+void nd_icmp6_rrenum_print(struct nd *nd, uint32_t off);
 const char *nd_rtpref_name(uint8_t flags);
 /* The IPv6 pseudo-header sum (RFC 8200 §8.1), final destination of a
  * routing header included. */

@@ -2,9 +2,10 @@
  * offending packet for port unreachable), neighbour discovery (RFC 4861:
  * RS, RA, NS, NA, redirect; the options are in print_icmp6_nd.c), MLDv1
  * (RFC 2710) and MLDv2 (RFC 3810) queries and reports, the -v checksum.
- * tcpdump 4.99.3 print-icmp6.c.  Node information (RFC 4620), router
- * renumbering (RFC 2894) and RPL (RFC 6550) messages are shown the way
- * tcpdump shows a type it does not know (", length N" and a dump). */
+ * Router renumbering (RFC 2894) is in print_icmp6_rr.c.
+ * tcpdump 4.99.3 print-icmp6.c.  Node information (RFC 4620) and RPL
+ * (RFC 6550) messages are shown the way tcpdump shows a type it does not
+ * know (", length N" and a dump), which is not what tcpdump prints for them. */
 #include "decode/decode_int.h"
 
 enum {
@@ -22,6 +23,7 @@ enum {
     NEIGHBOR_SOLICIT = 135,
     NEIGHBOR_ADVERT = 136,
     REDIRECT = 137,
+    ROUTER_RENUMBERING = 138,
     IND_SOLICIT = 141,
     IND_ADVERT = 142,
     MLDV2_REPORT = 143,
@@ -48,7 +50,7 @@ static const struct nd_tok types[] = {
     {NEIGHBOR_SOLICIT, "neighbor solicitation"},
     {NEIGHBOR_ADVERT, "neighbor advertisement"},
     {REDIRECT, "redirect"},
-    {138, "router renumbering"},
+    {ROUTER_RENUMBERING, "router renumbering"},
     {IND_SOLICIT, "inverse neighbor solicitation"},
     {IND_ADVERT, "inverse neighbor advertisement"},
     {MLDV2_REPORT, "multicast listener report v2"},
@@ -447,6 +449,9 @@ void nd_icmp6_print(struct nd *nd, uint32_t bp, uint32_t length, uint32_t ip6, b
     case NEIGHBOR_ADVERT:
     case REDIRECT:
         ok = print_nd(nd, type, bp, length);
+        break;
+    case ROUTER_RENUMBERING:
+        nd_icmp6_rrenum_print(nd, bp);
         break;
     case IND_SOLICIT:
     case IND_ADVERT:

@@ -388,6 +388,22 @@ def scenario_icmp6():
     F.append(icmp6(147, 0, struct.pack("!HH", 0x78, 0xc000) +
                    nd_opt(3, [64, 0xc0] + list(struct.pack("!III", 600, 300, 0)) +
                           list(JULIET6[:8] + bytes(8)))))
+    # router renumbering (RFC 2894): a command with a match-prefix part and
+    # two use-prefix parts, a result, a sequence number reset, a bad length
+    match = bytes([1, 3 + 8, 2, 48, 56, 64, 0, 0]) + bytes.fromhex("20010db8000100000000000000000000")
+    use1 = bytes([64, 48, 0xc0, 0x80]) + struct.pack("!III", 0xffffffff, 3600, 0x80000000) + \
+        bytes.fromhex("20010db8000200000000000000000000")
+    use2 = bytes([64, 0, 0, 0]) + struct.pack("!III", 7200, 0xffffffff, 0xc0000000) + \
+        bytes.fromhex("fd000000000000030000000000000000")
+    rrh = struct.pack("!IBBHI", 77, 1, 0xf8, 300, 0)
+    F.append(icmp6(138, 0, rrh + match + use1 + use2, dst=ALL_ROUTERS))
+    F.append(icmp6(138, 0, struct.pack("!IBBHI", 78, 0, 0, 0, 5) + bytes([9, 4]) + match[2:],
+                   dst=ALL_ROUTERS))
+    F.append(icmp6(138, 1, struct.pack("!IBBHI", 79, 0, 0, 0, 0) + bytes(24), dst=ALL_ROUTERS))
+    F.append(icmp6(138, 255, struct.pack("!IBBHI", 0, 0, 0, 0, 0), dst=ALL_ROUTERS))
+    F.append(icmp6(138, 7, struct.pack("!IBBHI", 1, 0, 0, 0, 0), dst=ALL_ROUTERS))
+    F.append((icmp6(138, 0, rrh + match + use1, dst=ALL_ROUTERS), 14 + 40 + 16 + 20))
+    F.append(icmp6(138, 0, struct.pack("!I", 5), dst=ALL_ROUTERS))
     # an empty ICMPv6 message, and one whose header is cut
     F.append(eth(ipv6(b"", 58), 0x86dd))
     F.append((icmp6(128, 0, echo), 14 + 40 + 2))
