@@ -14,11 +14,11 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= gcc
-PKGS    := libpcap check readline
+PKGS    := libpcap check readline librsvg-2.0 cairo
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # -pthread: the digest of a long stream is hashed by a worker (src/util/digest.c)
-APP_LIBS   := $(shell pkg-config --libs libpcap readline 2>/dev/null || echo -lpcap -lreadline) -pthread
+APP_LIBS   := $(shell pkg-config --libs libpcap readline librsvg-2.0 cairo 2>/dev/null || echo -lpcap -lreadline -lrsvg-2 -lcairo -lgobject-2.0 -lglib-2.0) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

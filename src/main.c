@@ -19,6 +19,9 @@ static void usage(FILE *f)
             "       tcplab replay TRANSCRIPT...        re-run transcripts, report any difference (exit 1 if any)\n"
             "       tcplab grade [--json] LAB TRANSCRIPT...  score transcripts against a lab's checkpoints\n"
             "       tcplab read [tcpdump flags] FILE   decode a pcap file exactly as tcpdump -r would\n"
+            "       tcplab draw ladder|seq|cwnd [--sock NAME] [--all] -o FILE INPUT\n"
+            "                                          draw a transcript (replayed) or a pcap: .svg .png .pdf\n"
+            "       tcplab report TRANSCRIPT -o FILE.html  one self-contained HTML lab notebook\n"
             "       tcplab --help | --version\n"
             "options:\n"
             "  --seed=N      seed of the simulated hosts (ISS, ports); default 1\n"
@@ -40,6 +43,10 @@ int main(int argc, char **argv)
         return replay_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "grade") == 0)
         return grade_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "draw") == 0)
+        return draw_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "report") == 0)
+        return report_main(argc - 1, argv + 1);
 
     uint64_t seed = 1;
     bool seed_given = false;

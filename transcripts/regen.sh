@@ -30,4 +30,16 @@ echo "regen: transcripts/session-record.txt"
 # Bulk transfers past 1 MiB: their digests come from the worker thread.
 "$bin" --seed=6 --record=transcripts/session-bulk.txt transcripts/session-bulk.cmds >/dev/null
 echo "regen: transcripts/session-bulk.txt"
+# The golden pictures of the socket lab session (tests/steps/draw.sh):
+# tests/draw/lab-sockets.KIND[.HOST+SOCK].svg, drawn from its transcript.
+for g in tests/draw/lab-sockets.*.svg; do
+    [ -f "$g" ] || continue
+    name=$(basename "$g" .svg)
+    kind=$(echo "$name" | cut -d. -f2)
+    sock=$(echo "$name" | cut -d. -f3)
+    set -- draw "$kind"
+    [ -n "$sock" ] && set -- "$@" --sock "$(echo "$sock" | tr '+' ':')"
+    "$bin" "$@" -o "$g" transcripts/lab-sockets.txt || status=1
+    echo "regen: $g"
+done
 exit $status

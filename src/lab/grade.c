@@ -205,7 +205,7 @@ static void grade_one(const struct lab *lab, const char *path, struct grader *g,
         transcript_free(&t);
         return;
     }
-    struct transcript_hook hook = {on_command, on_output, on_end, g};
+    struct transcript_hook hook = {on_command, on_output, on_end, g, NULL};
     int rc = transcript_verify(path, &t, report, &hook, o->summary, sizeof o->summary);
     fclose(report);
     if (rc == 0)

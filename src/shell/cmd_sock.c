@@ -576,6 +576,7 @@ void sh_pending_finish(struct shell *sh, int host)
     struct sockinfo si;
     char a[16], hex[65];
     uint8_t d[32];
+    sh_slog_result(sh, host, p);
     if (p->started != sh->ncommands)         /* it began in an earlier command */
         fprintf(sh->out, "%s: %s returned:\n", sh_host_name(sh, host), p->line);
     if (p->err) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw/slog.h"
 #include "shell/shell.h"
 
 static const char *const w_proto[] = {"tcp", "udp", NULL};
@@ -20,6 +21,7 @@ static const char *const w_capture[] = {"start", "stop", NULL};
 static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", "dup",
                                      "reorder", "delay", "corrupt", "rate", "reset", NULL};
 static const char *const w_ss[] = {"-i", NULL};
+static const char *const w_draw[] = {"ladder", "seq", "cwnd", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
@@ -91,6 +93,15 @@ static const struct sh_cmd commands[] = {
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
      "The current state and the transitions the socket took are marked.",
      0, 1, 0, cmd_diagram, NULL},
+    {"draw", "look", "draw ladder|seq|cwnd [SOCK] [--all] [FILE]",
+     "draw a picture of the session",
+     "draw ladder: the ladder diagram of the whole session (frames as tcpdump -S prints\n"
+     "them, socket calls, state changes; bulk transfers folded unless --all).\n"
+     "draw seq [SOCK]: the time-sequence graph of SOCK's connection (default: the one\n"
+     "that carried the most data); draw cwnd [SOCK]: its cwnd, ssthresh, bytes in flight\n"
+     "and peer's window.  SOCK may be HOST:NAME.  Without FILE the ladder is drawn in the\n"
+     "terminal; with FILE the extension chooses SVG, PNG or PDF.",
+     1, 5, 0, cmd_draw, w_draw},
     {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
@@ -230,8 +241,11 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
                  "Ctrl-C cancels it)", sh_host_name(sh, host), sh->pend[host].line);
         return -1;
     }
-    if (!(c->flags & CMD_REPORT))
-        return c->run(sh, host, cl);
+    if (!(c->flags & CMD_REPORT)) {
+        int rc = c->run(sh, host, cl);
+        sh_slog_sync(sh);
+        return rc;
+    }
     /* The call's own output (its result, or Python's exception) is held
      * back and printed after the frames that produced it. */
     char *held = NULL;
@@ -243,8 +257,14 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
     }
     sh_report_begin(sh);
     sh->out = mem;
+    tl_time t0 = sh_now(sh);
+    sh_slog_sync(sh);
+    uint64_t n0 = slog_reserve(sh->slog);
     int rc = c->run(sh, host, cl);
+    if (c->flags & CMD_SOCKCALL)
+        sh_slog_call(sh, host, cl, t0, n0);
     sh_advance(sh);
+    sh_slog_sync(sh);
     fclose(mem);
     sh->out = out;
     sh_report_end(sh, held, nheld);

@@ -54,6 +54,7 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
     struct sh_frame_log *log = &sh->log;
     if (sh->capture)
         pcapw_frame(sh->capture, frame, len, t);
+    sh_slog_frame(sh, from, frame, len, t);
     if (sh->tap && sh_tap_frame(sh, from, frame, len, t))
         return;                        /* not handled by the stack: counted */
     if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw/slog.h"
 #include "shell/shell.h"
 
 struct shell *shell_new(struct world *w, FILE *out, bool color)
@@ -31,6 +32,10 @@ struct shell *shell_new(struct world *w, FILE *out, bool color)
     sh->style.name_ctx = sh;
     sh->w->on_frame = sh_frame_hook;
     sh->w->on_frame_ctx = sh;
+    if (sh_slog_attach(sh) < 0) {
+        shell_free(sh);
+        return NULL;
+    }
     return sh;
 }
 
@@ -48,6 +53,7 @@ void shell_free(struct shell *sh)
     world_free(sh->w);
     decoder_free(sh->dec);
     free(sh->before);
+    slog_free(sh->slog);
     free(sh);
 }
 

@@ -143,6 +143,10 @@ struct shell {
     /* The recording and the guided lab (cmd_lab.c, src/lab); NULL until
      * sh_session_begin() (transcript.h). */
     struct sh_session *session;
+
+    /* The whole session for the pictures (src/draw/slog.h, cmd_draw.c). */
+    struct slog *slog;
+    uint64_t slog_mark[WORLD_HOSTS];    /* last state trace id taken in */
 };
 
 /* shell.c */
@@ -296,6 +300,17 @@ bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit);
 int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl);
 int sh_tap_ss(struct shell *sh);
 int sh_tap_lsof(struct shell *sh);
+
+/* cmd_draw.c: the session log, and `draw` */
+int cmd_draw(struct shell *, int, struct sh_cmdline *);
+int sh_slog_attach(struct shell *sh);
+/* Take in state changes and TCB changes since the last call. */
+void sh_slog_sync(struct shell *sh);
+void sh_slog_frame(struct shell *sh, int from, const uint8_t *frame, size_t len, tl_time t);
+/* A socket call as it starts (after the command ran: socket() has its fd)
+ * and a waiting call's result. */
+void sh_slog_call(struct shell *sh, int host, const struct sh_cmdline *cl, tl_time t, uint64_t n);
+void sh_slog_result(struct shell *sh, int host, const struct pending *p);
 
 /* repl.c */
 int shell_run_interactive(struct shell *sh);

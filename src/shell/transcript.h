@@ -36,6 +36,9 @@ struct transcript_hook {
     void (*output)(void *ctx, const char *text, size_t len, size_t line);
     void (*end)(void *ctx);     /* the command's output is complete */
     void *ctx;
+    /* sim: the replayed shell, before it is freed (the pictures draw from
+     * its session log); NULL if not wanted. */
+    void (*shell_done)(void *ctx, struct shell *sh);
 };
 /* Is the transcript genuine?  sim: replayed, byte for byte; tap: its
  * segments and transitions consistent.  Returns 0 if so; else 1, and the
@@ -57,6 +60,11 @@ int sh_session_begin(struct shell *sh, const char *record, const char *lab);
 int sh_session_end(struct shell *sh);
 /* For a replay: `lab` works, `record` writes nothing. */
 int sh_session_replay(struct shell *sh);
+
+/* draw_main.c: `tcplab draw KIND [--sock NAME] -o FILE INPUT` and
+ * `tcplab report TRANSCRIPT -o FILE.html` (argv[0] is the sub-command). */
+int draw_main(int argc, char **argv);
+int report_main(int argc, char **argv);
 
 /* grade.c: `tcplab grade LAB T...` (argv[0] == "grade"). */
 int grade_main(int argc, char **argv);
