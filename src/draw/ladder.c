@@ -64,6 +64,9 @@ static void sock_label(const struct slog *l, int host, int id, char *buf, size_t
         snprintf(buf, cap, "%s", k->name);
     else if (k && k->fd >= 0)
         snprintf(buf, cap, "fd %d", k->fd);
+    else if (k && k->parent >= 0 && slog_sock_find(l, host, k->parent) &&
+             slog_sock_find(l, host, k->parent)->name[0])
+        snprintf(buf, cap, "new on %s", slog_sock_find(l, host, k->parent)->name);
     else
         snprintf(buf, cap, "socket #%d", id);
 }

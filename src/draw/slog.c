@@ -167,6 +167,7 @@ struct slog_sock *slog_sock(struct slog *l, int host, int id)
         s->host = host;
         s->id = id;
         s->fd = -1;
+        s->parent = -1;
     }
     return s;
 }

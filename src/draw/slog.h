@@ -86,6 +86,7 @@ struct slog_sock {
     int host, id;
     char name[SLOG_NAME_LEN];  /* the shell's name, or "" */
     int fd;
+    int parent;                /* a connection from a listener: its id, else -1 */
     uint32_t laddr, raddr;
     uint16_t lport, rport;
 };

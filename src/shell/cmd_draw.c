@@ -44,6 +44,8 @@ static void note_sock(struct shell *sh, int h, const struct sock *s)
         return;
     if (s->fd >= 0)
         k->fd = s->fd;
+    if (s->parent)
+        k->parent = s->parent->id;
     if (s->lport && s->rport) {
         k->laddr = s->laddr;
         k->raddr = s->raddr;

@@ -54,4 +54,35 @@ wait_for 'usage: listen SOCK' || fail "help CMD"
 keys 'quit()' Enter
 wait_for 'EXITED 0' || fail "quit"
 grep -q 'listen s' "$dir/.tcplab_history" || fail "history not saved"
+
+# The terminal ladder (draw ladder) at 80 columns: Unicode box drawing in a
+# UTF-8 locale, ASCII in the C locale; every row within the width, the
+# lifelines at columns 3 and 78.
+ladder() {      # NAME LOCALE
+    tmux -L "$sock" kill-session -t t 2>/dev/null
+    tmux -L "$sock" -u new-session -d -s t -x 80 -y 60 \
+        "env HOME=$dir TERM=xterm LC_ALL=$2 LANG=$2 ASAN_OPTIONS=detect_leaks=0 $T --no-color; echo EXITED \$?; sleep 30"
+    wait_for '^romeo>' || fail "$1: no prompt"
+    keys 'juliet: l = socket' Enter 'juliet: bind l * 4000' Enter 'juliet: listen l' Enter
+    keys 's = socket' Enter 'connect s juliet 4000' Enter
+    wait_for 'ESTABLISHED' || fail "$1: no connection"
+    keys C-l
+    sleep 0.3
+    tmux -L "$sock" clear-history -t t
+    keys 'draw ladder' Enter
+    wait_for 'SYN_SENT' || fail "$1: no ladder"
+    wait_for '^romeo> *$' || fail "$1: no prompt after the ladder"
+    screen >"$dir/$1.txt"
+}
+ladder utf8 C.UTF-8
+grep -q '├.*Flags \[S\].*▶│' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN arrow"
+grep -q '│◀.*Flags \[S\.\].*┤' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN,ACK arrow"
+grep 'Flags' "$dir/utf8.txt" | grep -qv '[│┤]$' && fail "utf8: a row does not end on juliet's lifeline (wrapped?)"
+ladder ascii C
+grep -q '^  +.*Flags \[S\].*>|$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN arrow"
+grep -q '^  |<.*Flags \[S\.\].*+$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN,ACK arrow"
+LC_ALL=C grep -q '[^ -~]' "$dir/ascii.txt" && fail "ascii: bytes beyond ASCII"
+awk '/Flags/ { if (length($0) != 78) bad = 1 } END { exit bad }' "$dir/ascii.txt" ||
+    fail "ascii: arrows do not end at column 78"
+keys 'quit' Enter
 echo "interactive: all passed"
