@@ -6,10 +6,12 @@
  * grading ran, not how the transcripts scored. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lab/guide.h"
 #include "lab/match.h"
 #include "shell/transcript.h"
+#include "util/progress.h"
 
 struct grader {
     const struct lab *lab;
@@ -265,15 +267,20 @@ int grade_main(int argc, char **argv)
                lab->nchecks);
     }
     struct grader g = {.lab = lab};
+    struct progress pr;                /* at a terminal: files graded so far */
+    progress_begin(&pr, stderr, STDOUT_FILENO);
     for (int i = 1; i < npos; i++) {
         struct outcome o;
+        progress_update(&pr, "grade", (uint64_t)(i - 1), (uint64_t)(npos - 1), "files", NULL);
         grade_one(lab, pos[i], &g, &o);
+        progress_clear(&pr);           /* the result line goes where it was */
         if (json)
             print_json(stdout, lab, &o, &g.m, i == 1);
         else
             print_text(stdout, lab, &o, &g.m);
         lab_matcher_free(&g.m);
     }
+    progress_end(&pr);
     free(pos);
     if (json)
         printf("\n]}\n");

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "link/faults.h"
+#include "util/progress.h"
 #include "shell/shell.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -341,9 +344,31 @@ static bool step_live(void *ctx)
     return step_all(sh) || !any_live(sh);
 }
 
+/* The progress line of a long send --bytes or recv --all (interactive
+ * only: progress.h): bytes, percent, rate, and in sim the virtual time. */
+static void show_progress(struct shell *sh, struct progress *pr)
+{
+    for (int h = 0; h < WORLD_HOSTS; h++) {
+        const struct pending *p = &sh->pend[h];
+        if ((p->kind != PEND_SEND_BYTES && p->kind != PEND_RECV_ALL) || p->completed)
+            continue;
+        char what[64], vt[48] = "";
+        snprintf(what, sizeof what, "%s: %s", sh_host_name(sh, h),
+                 p->kind == PEND_SEND_BYTES ? "send" : "recv --all");
+        if (!sh->w->realtime)
+            snprintf(vt, sizeof vt, "virtual time %.3f s", (double)sh_now(sh) / TL_SEC);
+        progress_update(pr, what, p->done, p->kind == PEND_SEND_BYTES ? p->want : 0, "bytes",
+                        vt[0] ? vt : NULL);
+        return;
+    }
+}
+
 void sh_advance(struct shell *sh)
 {
+    struct progress pr;
+    progress_begin(&pr, sh->interactive ? stdout : NULL, STDIN_FILENO);
     for (int guard = 0; guard < 1 << 30; guard++) {
+        show_progress(sh, &pr);
         bool progress = step_all(sh);
         size_t ran;
         if (sh->tap && (progress || any_live(sh))) {
@@ -370,4 +395,5 @@ void sh_advance(struct shell *sh)
             break;            /* a held wire moves only by wire step / release */
         world_run_until(sh->w, step_live, sh, rexmit);
     }
+    progress_end(&pr);
 }

@@ -84,5 +84,20 @@ grep -q '^  |<.*Flags \[S\.\].*+$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN
 LC_ALL=C grep -q '[^ -~]' "$dir/ascii.txt" && fail "ascii: bytes beyond ASCII"
 awk '/Flags/ { if (length($0) != 78) bad = 1 } END { exit bad }' "$dir/ascii.txt" ||
     fail "ascii: arrows do not end at column 78"
+
+# The progress line of a long send: shown in place while it runs (bytes,
+# percent, rate, virtual time), gone when it is done.
+keys C-l 'juliet: c = accept l' Enter 'juliet: recv c --all' Enter
+wait_for 'recv --all reads until' || fail "progress: recv --all did not wait"
+keys 'send s --bytes 96M' Enter
+wait_for 'romeo: send: .*(.*%), .*/s, virtual time' || fail "progress: no progress line"
+i=0
+until screen | grep -q 'bytes sent, sha256'; do
+    i=$((i + 1))
+    [ $i -lt 1200 ] || fail "progress: the send did not finish in 120 s"
+    sleep 0.1
+done
+sleep 0.3
+screen | grep -q 'romeo: send: .*%' && fail "progress: the line was not erased"
 keys 'quit' Enter
 echo "interactive: all passed"
