@@ -58,8 +58,15 @@ FUZZ_TIME  ?= 60
 # the sanitizers for tests/steps/bench_smoke.sh)
 BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
 
-.PHONY: all check run install clean deps tests fuzz soak bench
-all: tcplab
+.PHONY: all check run install clean deps tests fuzz soak bench pictures
+all: tcplab pictures
+
+# The pictures of README.md, drawn by tcplab itself from doc/pictures.cmds.
+PICTURES := doc/pictures/ladder.svg doc/pictures/seq.svg doc/pictures/cwnd.svg
+pictures: $(PICTURES)
+$(PICTURES) &: tcplab doc/pictures.cmds
+	@mkdir -p doc/pictures
+	cd doc/pictures && ../../tcplab --seed=7 ../pictures.cmds >/dev/null
 
 tcplab: build/rel/src/main.o $(REL_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS) -lm
