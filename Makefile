@@ -62,7 +62,8 @@ BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
 all: tcplab pictures
 
 # The pictures of README.md, drawn by tcplab itself from doc/pictures.cmds.
-PICTURES := doc/pictures/ladder.svg doc/pictures/seq.svg doc/pictures/cwnd.svg
+PICTURES := doc/pictures/ladder.svg doc/pictures/states.svg doc/pictures/seq.svg \
+            doc/pictures/cwnd.svg
 pictures: $(PICTURES)
 $(PICTURES) &: tcplab doc/pictures.cmds
 	@mkdir -p doc/pictures

@@ -19,7 +19,7 @@ static void usage(FILE *f)
             "       tcplab replay TRANSCRIPT...        re-run transcripts, report any difference (exit 1 if any)\n"
             "       tcplab grade [--json] LAB TRANSCRIPT...  score transcripts against a lab's checkpoints\n"
             "       tcplab read [tcpdump flags] FILE   decode a pcap file exactly as tcpdump -r would\n"
-            "       tcplab draw ladder|seq|cwnd [--sock NAME] [--all] -o FILE INPUT\n"
+            "       tcplab draw ladder|states|seq|cwnd [--sock NAME] [--all] -o FILE INPUT\n"
             "                                          draw a transcript (replayed) or a pcap: .svg .png .pdf\n"
             "       tcplab report TRANSCRIPT -o FILE.html  one self-contained HTML lab notebook\n"
             "       tcplab --help | --version\n"

@@ -11,6 +11,7 @@
 #include "draw/graph.h"
 #include "draw/ladder.h"
 #include "draw/seg.h"
+#include "draw/states.h"
 
 static const char *const kind_words[] = {
 #define DRAW_KIND_WORD(name, word, text) word,
@@ -33,7 +34,7 @@ const char *draw_kind_word(enum draw_kind k)
 
 bool draw_kind_term(enum draw_kind k)
 {
-    return k == DRAW_LADDER;
+    return k == DRAW_LADDER || k == DRAW_STATES;
 }
 
 const struct slog_sock *draw_busiest(const struct slog *l, unsigned long long *bytes)
@@ -95,6 +96,8 @@ int draw_svg(FILE *out, const struct slog *l, enum draw_kind k, const struct dra
         ladder_free(&ld);
         return 0;
     }
+    case DRAW_STATES:
+        return states_svg(out, l, o->sock, o->nsock, err, cap);
     case DRAW_SEQ:
     case DRAW_CWND: {
         const struct slog_sock *s = one_conn(l, o, err, cap);
@@ -131,6 +134,8 @@ char *draw_svg_text(const struct slog *l, enum draw_kind k, const struct draw_op
 int draw_term(FILE *out, const struct slog *l, enum draw_kind k, const struct draw_opts *o,
               int width, bool utf8, char *err, size_t cap)
 {
+    if (k == DRAW_STATES)
+        return states_term(out, l, o->sock, o->nsock, width, utf8, err, cap);
     if (k != DRAW_LADDER) {
         snprintf(err, cap, "draw %s needs a FILE (.svg, .png or .pdf): a graph does not fit a "
                  "terminal", draw_kind_word(k));

@@ -15,6 +15,7 @@
 
 #define DRAW_KINDS(X)                                                   \
     X(LADDER, "ladder", "the ladder diagram of the session")            \
+    X(STATES, "states", "the state diagram with each socket's path")    \
     X(SEQ,    "seq",    "the time-sequence graph of a connection")      \
     X(CWND,   "cwnd",   "cwnd, ssthresh, in flight and window of a connection")
 

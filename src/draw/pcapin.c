@@ -12,6 +12,7 @@
 #include "draw/draw.h"
 #include "draw/seg.h"
 #include "stack/host.h"
+#include "stack/tcp_fsm.h"
 #include "wire/bytes.h"
 #include "wire/ipv4.h"
 
@@ -41,7 +42,7 @@ struct pconn {
 #define PCAP_CONNS 256
 
 static void set_state(struct slog *l, struct pconn *c, int side, enum tcp_state to,
-                      const char *cause, tl_time t)
+                      enum tcp_cause cause, tl_time t)
 {
     if (c->st[side] == to)
         return;
@@ -54,45 +55,45 @@ static void infer(struct slog *l, struct pconn *c, int s, const struct dseg *g, 
 {
     int r = 1 - s;
     if (g->flags & TH_RST) {
-        set_state(l, c, r, TCP_CLOSED, "rcv RST", t);
-        set_state(l, c, s, TCP_CLOSED, "snd RST", t);
+        set_state(l, c, r, TCP_CLOSED, TCP_CAUSE_RCV_RST, t);
+        set_state(l, c, s, TCP_CLOSED, TCP_CAUSE_SND_RST, t);
         return;
     }
     if ((g->flags & TH_SYN) && !(g->flags & TH_ACK)) {
-        set_state(l, c, s, TCP_SYN_SENT, "snd SYN", t);
+        set_state(l, c, s, TCP_SYN_SENT, TCP_CAUSE_CONNECT, t);
         if (c->st[r] == TCP_LISTEN)
-            set_state(l, c, r, TCP_SYN_RECEIVED, "rcv SYN", t);
+            set_state(l, c, r, TCP_SYN_RECEIVED, TCP_CAUSE_RCV_SYN, t);
         return;
     }
     if ((g->flags & TH_SYN) && (g->flags & TH_ACK)) {
         if (c->st[r] == TCP_SYN_SENT)
-            set_state(l, c, r, TCP_ESTABLISHED, "rcv SYN,ACK", t);
+            set_state(l, c, r, TCP_ESTABLISHED, TCP_CAUSE_RCV_SYN_ACK, t);
         return;
     }
     /* the ACK of the other side's SYN or FIN */
     if ((g->flags & TH_ACK) && c->st[r] == TCP_SYN_RECEIVED)
-        set_state(l, c, r, TCP_ESTABLISHED, "rcv ACK of SYN", t);
+        set_state(l, c, r, TCP_ESTABLISHED, TCP_CAUSE_RCV_ACK_OF_SYN, t);
     if ((g->flags & TH_ACK) && c->fin[r] && g->ack == c->fin_seq[r] + 1) {
         if (c->st[r] == TCP_FIN_WAIT_1)
-            set_state(l, c, r, TCP_FIN_WAIT_2, "rcv ACK of FIN", t);
+            set_state(l, c, r, TCP_FIN_WAIT_2, TCP_CAUSE_RCV_ACK_OF_FIN, t);
         else if (c->st[r] == TCP_CLOSING)
-            set_state(l, c, r, TCP_TIME_WAIT, "rcv ACK of FIN", t);
+            set_state(l, c, r, TCP_TIME_WAIT, TCP_CAUSE_RCV_ACK_OF_FIN, t);
         else if (c->st[r] == TCP_LAST_ACK)
-            set_state(l, c, r, TCP_CLOSED, "rcv ACK of FIN", t);
+            set_state(l, c, r, TCP_CLOSED, TCP_CAUSE_RCV_ACK_OF_FIN, t);
     }
     if (g->flags & TH_FIN) {
         c->fin[s] = true;
         c->fin_seq[s] = g->seq + g->len;
         if (c->st[s] == TCP_ESTABLISHED)
-            set_state(l, c, s, TCP_FIN_WAIT_1, "snd FIN", t);
+            set_state(l, c, s, TCP_FIN_WAIT_1, TCP_CAUSE_SND_FIN, t);
         else if (c->st[s] == TCP_CLOSE_WAIT)
-            set_state(l, c, s, TCP_LAST_ACK, "snd FIN", t);
+            set_state(l, c, s, TCP_LAST_ACK, TCP_CAUSE_SND_FIN, t);
         if (c->st[r] == TCP_ESTABLISHED)
-            set_state(l, c, r, TCP_CLOSE_WAIT, "rcv FIN", t);
+            set_state(l, c, r, TCP_CLOSE_WAIT, TCP_CAUSE_RCV_FIN, t);
         else if (c->st[r] == TCP_FIN_WAIT_2)
-            set_state(l, c, r, TCP_TIME_WAIT, "rcv FIN", t);
+            set_state(l, c, r, TCP_TIME_WAIT, TCP_CAUSE_RCV_FIN, t);
         else if (c->st[r] == TCP_FIN_WAIT_1)
-            set_state(l, c, r, TCP_CLOSING, "rcv FIN", t);
+            set_state(l, c, r, TCP_CLOSING, TCP_CAUSE_RCV_FIN, t);
     }
 }
 

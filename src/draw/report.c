@@ -7,7 +7,7 @@
 #include "draw/report.h"
 #include "draw/seg.h"
 #include "draw/svg.h"
-#include "stack/tcp_state.h"
+#include "stack/tcp_fsm.h"
 
 struct report_text {
     char *buf;
@@ -125,7 +125,8 @@ static void state_paths(FILE *f, const struct slog *l)
                 first = false;
             }
             fprintf(f, " &rarr; <b>%s</b> (", tcp_state_name((enum tcp_state)s->new_state));
-            html_escape(f, s->cause, strlen(s->cause));
+            const char *why = tcp_cause_name((enum tcp_cause)s->cause);
+            html_escape(f, why, strlen(why));
             fputc(')', f);
         }
         if (!first)
@@ -176,6 +177,9 @@ int report_html(const char *path, const struct report_meta *m, const struct repo
                     l, DRAW_LADDER, NULL, err, cap);
     fputs("<h2>3. State paths</h2>\n", f);
     state_paths(f, l);
+    if (rc == 0 && l->states.n)
+        rc = figure(f, "states", "RFC 9293 Figure 5 with each socket's path, numbered, and "
+                    "its current state framed.", l, DRAW_STATES, NULL, err, cap);
     fputs("<h2>4. Graphs of the bulk transfers</h2>\n", f);
     const struct slog_sock *k = l->socks.v;
     size_t ngraphs = 0;

@@ -113,13 +113,13 @@ void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum 
 }
 
 int slog_add_state(struct slog *l, int host, int sock, tl_time t, int old_state, int new_state,
-                   const char *cause)
+                   int cause)
 {
     struct slog_state *s = vec_push(&l->states, sizeof *s);
     if (!s)
         return -1;
     *s = (struct slog_state){l->next_n++, host, sock, t, (uint8_t)old_state, (uint8_t)new_state,
-                             cause ? cause : ""};
+                             (uint8_t)cause};
     return 0;
 }
 

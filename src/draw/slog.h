@@ -63,7 +63,7 @@ struct slog_state {
     int host, sock;            /* sock: the stack's socket id */
     tl_time t;
     uint8_t old_state, new_state;
-    const char *cause;         /* static text */
+    uint8_t cause;             /* enum tcp_cause (stack/tcp_fsm.h) */
 };
 
 struct slog_call {
@@ -123,7 +123,7 @@ int slog_add_frame(struct slog *l, int from, const uint8_t *frame, size_t len, t
 void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum slog_fate fate,
                bool dup, tl_time at);
 int slog_add_state(struct slog *l, int host, int sock, tl_time t, int old_state, int new_state,
-                   const char *cause);
+                   int cause);
 /* n: a number reserved with slog_reserve() when the call began, so that
  * it comes before the frames it caused. */
 int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, const char *text);

@@ -4,8 +4,8 @@
 
 #include "draw/svg.h"
 
-const char *const svg_colors[SVG_NCOLORS] = {
-    "#1f5fbf", "#a8326e", "#2e8b3e", "#c26a00", "#6a3fb5", "#008b8b",
+const char *const svg_colors[SVG_NCOLORS + 1] = {
+    "#1f5fbf", "#a8326e", "#2e8b3e", "#c26a00", "#6a3fb5", "#008b8b", "#888888",
 };
 
 void svg_begin(FILE *f, int width, int height, const char *title, const char *extra_css)
@@ -31,9 +31,10 @@ void svg_begin(FILE *f, int width, int height, const char *title, const char *ex
     if (extra_css)
         fputs(extra_css, f);
     fprintf(f, "</style>\n<defs>\n");
-    for (int i = 0; i < SVG_NCOLORS; i++)
+    for (int i = 0; i <= SVG_NCOLORS; i++)
         fprintf(f, "<marker id=\"arrow-%d\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" "
-                   "markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
+                   "markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" "
+                   "orient=\"auto\">"
                    "<path d=\"M0,1 L10,5 L0,9 z\" style=\"fill: %s; stroke: none\"/></marker>\n",
                 i, svg_colors[i]);
     fprintf(f, "</defs>\n<rect class=\"bg\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\"/>\n", width,
@@ -100,7 +101,7 @@ void svg_arrow(FILE *f, double x1, double y1, double x2, double y2, const char *
 {
     fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"", x1, y1, x2, y2);
     cls_attr(f, cls);
-    fprintf(f, " marker-end=\"url(#arrow-%d)\"/>\n", color % SVG_NCOLORS);
+    fprintf(f, " marker-end=\"url(#arrow-%d)\"/>\n", color % (SVG_NCOLORS + 1));
 }
 
 void svg_rect(FILE *f, double x, double y, double w, double h, const char *cls)

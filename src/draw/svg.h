@@ -8,12 +8,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Colours: the two hosts, then one per socket in the state diagram. */
+/* Colours: the two hosts, then one per socket in the state diagram; and
+ * SVG_GREY, for what is only background. */
 #define SVG_NCOLORS 6
-extern const char *const svg_colors[SVG_NCOLORS];
+#define SVG_GREY    SVG_NCOLORS
+extern const char *const svg_colors[SVG_NCOLORS + 1];
 
 /* <svg> with its size, a <title>, the style sheet and the arrow markers
- * (arrow-0.. arrow-5, one per colour). extra_css may be NULL. */
+ * (arrow-0.. arrow-6, one per colour and grey). extra_css may be NULL. */
 void svg_begin(FILE *f, int width, int height, const char *title, const char *extra_css);
 void svg_end(FILE *f);
 void svg_escape(FILE *f, const char *s);

@@ -178,7 +178,7 @@ int cmd_draw(struct shell *sh, int host, struct sh_cmdline *cl)
     const struct sh_cmd *c = sh_cmd_find("draw");
     int kind = draw_kind_parse(cl->argv[1].s);
     if (kind < 0) {
-        sh_usage_error(sh, c, "draw: no picture '%s' (ladder, seq or cwnd)", cl->argv[1].s);
+        sh_usage_error(sh, c, "draw: no picture '%s' (ladder, states, seq or cwnd)", cl->argv[1].s);
         return -1;
     }
     struct draw_opts o = {0};

@@ -21,7 +21,7 @@ static const char *const w_capture[] = {"start", "stop", NULL};
 static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", "dup",
                                      "reorder", "delay", "corrupt", "rate", "reset", NULL};
 static const char *const w_ss[] = {"-i", NULL};
-static const char *const w_draw[] = {"ladder", "seq", "cwnd", NULL};
+static const char *const w_draw[] = {"ladder", "states", "seq", "cwnd", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
@@ -93,15 +93,17 @@ static const struct sh_cmd commands[] = {
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
      "The current state and the transitions the socket took are marked.",
      0, 1, 0, cmd_diagram, NULL},
-    {"draw", "look", "draw ladder|seq|cwnd [SOCK] [--all] [FILE]",
+    {"draw", "look", "draw ladder|states|seq|cwnd [SOCK...] [--all] [FILE]",
      "draw a picture of the session",
      "draw ladder: the ladder diagram of the whole session (frames as tcpdump -S prints\n"
      "them, socket calls, state changes; bulk transfers folded unless --all).\n"
      "draw seq [SOCK]: the time-sequence graph of SOCK's connection (default: the one\n"
      "that carried the most data); draw cwnd [SOCK]: its cwnd, ssthresh, bytes in flight\n"
-     "and peer's window.  SOCK may be HOST:NAME.  Without FILE the ladder is drawn in the\n"
+     "and peer's window.  draw states [SOCK...]: the RFC 9293 state diagram with each\n"
+     "socket's path numbered, its causes, its current state (default: every socket).\n"
+     "SOCK may be HOST:NAME.  Without FILE the ladder and the states are drawn in the\n"
      "terminal; with FILE the extension chooses SVG, PNG or PDF.",
-     1, 5, 0, cmd_draw, w_draw},
+     1, 8, 0, cmd_draw, w_draw},
     {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"

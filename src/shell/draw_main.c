@@ -95,7 +95,7 @@ static struct slog *load_input(const char *path, struct report_text *text, struc
 
 static void draw_usage(FILE *f)
 {
-    fprintf(f, "usage: tcplab draw ladder|seq|cwnd [--sock NAME]... [--all] -o FILE INPUT\n"
+    fprintf(f, "usage: tcplab draw ladder|states|seq|cwnd [--sock NAME]... [--all] -o FILE INPUT\n"
                "  INPUT: a sim-mode transcript (replayed) or a pcap file\n"
                "  FILE:  .svg, .png or .pdf; NAME: a socket's name, or HOST:NAME\n");
 }
@@ -133,7 +133,7 @@ int draw_main(int argc, char **argv)
     }
     int kind = draw_kind_parse(argv[optind]);
     if (kind < 0) {
-        fprintf(stderr, "tcplab draw: no picture '%s' (ladder, seq or cwnd)\n", argv[optind]);
+        fprintf(stderr, "tcplab draw: no picture '%s' (ladder, states, seq or cwnd)\n", argv[optind]);
         return 2;
     }
     struct transcript tr = {0};

@@ -73,12 +73,18 @@ ladder() {      # NAME LOCALE
     wait_for 'SYN_SENT' || fail "$1: no ladder"
     wait_for '^romeo> *$' || fail "$1: no prompt after the ladder"
     screen >"$dir/$1.txt"
+    keys C-l 'draw states s' Enter
+    wait_for 'SYN_SENT .* ESTABLISHED (rcv SYN,ACK)' || fail "$1: no state path"
+    screen >"$dir/$1-states.txt"
 }
 ladder utf8 C.UTF-8
 grep -q '├.*Flags \[S\].*▶│' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN arrow"
 grep -q '│◀.*Flags \[S\.\].*┤' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN,ACK arrow"
 grep 'Flags' "$dir/utf8.txt" | grep -qv '[│┤]$' && fail "utf8: a row does not end on juliet's lifeline (wrapped?)"
+grep -q '║ ESTABLISHED  ║' "$dir/utf8-states.txt" || fail "utf8: current state not framed"
 ladder ascii C
+grep -q '# ESTABLISHED  #' "$dir/ascii-states.txt" || fail "ascii: current state not framed"
+grep -q '|   SYN_SENT   |' "$dir/ascii-states.txt" || fail "ascii: visited state not boxed"
 grep -q '^  +.*Flags \[S\].*>|$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN arrow"
 grep -q '^  |<.*Flags \[S\.\].*+$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN,ACK arrow"
 LC_ALL=C grep -q '[^ -~]' "$dir/ascii.txt" && fail "ascii: bytes beyond ASCII"

@@ -33,7 +33,7 @@ for t in transcripts/lab-sockets.txt "$tmp/loss.txt"; do
     fi
     grep -q '<script\|src="http\|href="http' "$html" && fail "$name: the page is not self-contained"
     chrome --dump-dom "file://$html" >"$tmp/$name.dom"
-    want='<pre id="session"> <figure id="ladder"> <ol class="paths">'
+    want='<pre id="session"> <figure id="ladder"> <ol class="paths"> <figure id="states">'
     [ "$name" = loss ] && want="$want <figure id=\"seq-0- <figure id=\"cwnd-0-"
     missing=""
     for w in $want; do grep -q "$w" "$tmp/$name.dom" || missing="$missing $w"; done
