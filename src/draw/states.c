@@ -176,18 +176,36 @@ static void visits(const struct slog *l, const struct slog_sock **k, size_t n, b
     }
 }
 
-int states_svg(FILE *f, const struct slog *l, const struct slog_sock *const *given, size_t ngiven,
-               char *err, size_t cap)
-{
+/* The sockets drawn, the states they visited, where each is now. */
+struct sel {
     const struct slog_sock *k[DRAW_MAX_SOCKS];
-    size_t n = pick(l, given, ngiven, k);
-    if (!n) {
+    size_t n;
+    bool visited[TCP__NSTATES];
+    int current[DRAW_MAX_SOCKS];
+};
+
+static int select_socks(const struct slog *l, const struct slog_sock *const *given, size_t ngiven,
+                        struct sel *sel, char *err, size_t cap)
+{
+    sel->n = pick(l, given, ngiven, sel->k);
+    if (!sel->n) {
         snprintf(err, cap, "no socket changed state in this session");
         return -1;
     }
-    bool visited[TCP__NSTATES];
-    int current[DRAW_MAX_SOCKS];
-    visits(l, k, n, visited, current);
+    visits(l, sel->k, sel->n, sel->visited, sel->current);
+    return 0;
+}
+
+int states_svg(FILE *f, const struct slog *l, const struct slog_sock *const *given, size_t ngiven,
+               char *err, size_t cap)
+{
+    struct sel sel;
+    if (select_socks(l, given, ngiven, &sel, err, cap) < 0)
+        return -1;
+    const struct slog_sock **k = sel.k;
+    size_t n = sel.n;
+    const bool *visited = sel.visited;
+    const int *current = sel.current;
     char title[200], who[64];
     size_t o = (size_t)snprintf(title, sizeof title, "TCP state diagram:");
     for (size_t i = 0; i < n && o < sizeof title; i++) {
@@ -344,15 +362,9 @@ static void box(struct trow *t, int x, const char *name, int kind, bool utf8)
 int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *given,
                 size_t ngiven, int width, bool utf8, char *err, size_t cap)
 {
-    const struct slog_sock *k[DRAW_MAX_SOCKS];
-    size_t n = pick(l, given, ngiven, k);
-    if (!n) {
-        snprintf(err, cap, "no socket changed state in this session");
+    struct sel sel;
+    if (select_socks(l, given, ngiven, &sel, err, cap) < 0)
         return -1;
-    }
-    bool visited[TCP__NSTATES];
-    int current[DRAW_MAX_SOCKS];
-    visits(l, k, n, visited, current);
     if (width > TW_MAX)
         width = TW_MAX;
     static struct trow t;
@@ -362,9 +374,9 @@ int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *gi
         for (int s = 0; s < TCP__NSTATES; s++) {
             if (cell[s].row != row)
                 continue;
-            int kind = visited[s] ? 1 : 0;
-            for (size_t i = 0; i < n; i++)
-                if (current[i] == s)
+            int kind = sel.visited[s] ? 1 : 0;
+            for (size_t i = 0; i < sel.n; i++)
+                if (sel.current[i] == s)
                     kind = 2;
             box(&t, colx[cell[s].col], tcp_state_name((enum tcp_state)s), kind, utf8);
         }
@@ -379,14 +391,14 @@ int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *gi
     }
     fprintf(f, "(boxed: visited; %s: current; lower case: not visited)\n",
             utf8 ? "double frame" : "#===#");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < sel.n; i++) {
         char who[64];
-        sock_name(l, k[i], who, sizeof who);
+        sock_name(l, sel.k[i], who, sizeof who);
         fprintf(f, "%s:\n", who);
         int step = 0;
         for (size_t j = 0; j < l->states.n; j++) {
             const struct slog_state *s = SLOG_AT(l->states, const struct slog_state, j);
-            if (s->host == k[i]->host && s->sock == k[i]->id)
+            if (s->host == sel.k[i]->host && s->sock == sel.k[i]->id)
                 fprintf(f, "  %2d. %s %s %s (%s)\n", ++step,
                         tcp_state_name((enum tcp_state)s->old_state), utf8 ? "\u2192" : "->",
                         tcp_state_name((enum tcp_state)s->new_state),
