@@ -90,6 +90,16 @@ void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum 
 {
     from = from ? 1 : 0;
     struct slog_frame *fr = l->frames.v;
+    if (dup) {
+        /* the second copy of a frame already delivered: the newest such */
+        for (size_t i = l->frames.n, k = 0; i-- > 0 && k < 4096; k++)
+            if (fr[i].from == from && !fr[i].dup && fr[i].fate != SLOG_UNKNOWN &&
+                same_frame(&fr[i], frame, len, fate == SLOG_CORRUPTED)) {
+                fr[i].dup = true;
+                return;
+            }
+        return;
+    }
     size_t i = l->unmatched[from];
     while (i < l->frames.n && (fr[i].from != from || fr[i].fate != SLOG_UNKNOWN))
         i++;
@@ -98,13 +108,8 @@ void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum 
      * a little further on. */
     for (size_t k = 0; i < l->frames.n && k < 4096; i++, k++) {
         struct slog_frame *f = &fr[i];
-        if (f->from != from)
-            continue;
-        if (dup && f->dup == false && f->fate == SLOG_DELIVERED && same_frame(f, frame, len, false)) {
-            f->dup = true;                     /* the second copy of a delivered one */
-            return;
-        }
-        if (f->fate != SLOG_UNKNOWN || !same_frame(f, frame, len, fate == SLOG_CORRUPTED))
+        if (f->from != from || f->fate != SLOG_UNKNOWN ||
+            !same_frame(f, frame, len, fate == SLOG_CORRUPTED))
             continue;
         f->fate = (uint8_t)fate;
         f->arrive = fate == SLOG_DELIVERED || fate == SLOG_CORRUPTED ? at : TL_NEVER;

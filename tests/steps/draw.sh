@@ -72,6 +72,20 @@ else
     [ "$fast" -gt 0 ] || fail "loss: no fast retransmit to mark (seed 7 used to give some)"
 fi
 
+# ---- frames the wire dropped or corrupted end in a cross halfway
+printf '%s\n' 'juliet: l = socket' 'juliet: bind l * 4000' 'juliet: listen l' 's = socket' \
+    'connect s juliet 4000' 'wire drop 1' 'send s "lost once"' 'wire corrupt 100%' \
+    'send s "bit flipped"' 'sleep 300ms' 'wire reset' 'sleep 2s' 'draw ladder faults.svg' >"$tmp/faults.cmds"
+(cd "$tmp" && "$bin" faults.cmds >faults.out 2>&1)
+if [ -s "$tmp/faults.svg" ]; then
+    crosses=$(grep -c 'class="cross"' "$tmp/faults.svg")
+    grep -q '>dropped<' "$tmp/faults.svg" && grep -q '>corrupted<' "$tmp/faults.svg" &&
+        [ "$crosses" -ge 4 ] && pass "faults: dropped and corrupted frames end in crosses ($crosses strokes)" ||
+        fail "faults: no crosses for the dropped/corrupted frames"
+else
+    fail "faults: no ladder written: $(tail -n 3 "$tmp/faults.out")"
+fi
+
 # ---- PNG and PDF: open, not blank
 if [ -s "$tmp/loss-seq.png" ]; then
     set -- $(python3 tests/draw/pngcheck.py "$tmp/loss-seq.png")
