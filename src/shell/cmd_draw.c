@@ -7,6 +7,7 @@
 
 #include "draw/draw.h"
 #include "link/faults.h"
+#include "link/kernel.h"
 #include "shell/shell.h"
 
 static void on_fate(void *ctx, int dir, const uint8_t *frame, size_t len, enum fault_fate fate,
@@ -56,10 +57,37 @@ static void note_sock(struct shell *sh, int h, const struct sock *s)
 
 /* State changes from the hosts' trace rings, and a TCB sample of every
  * connection whose congestion variables moved. */
+/* Tap mode: the kernel host's state changes, as its observation put them
+ * in its own trace (link/kernel.h). */
+static void sync_kernel(struct shell *sh, int h, const struct khost *k)
+{
+    uint64_t id = sh->slog_mark[h] + 1;
+    if (id < khost_trace_first(k))
+        id = khost_trace_first(k);
+    for (; id <= khost_trace_last(k); id++) {
+        const struct ktrace_ev *e = khost_trace_get(k, id);
+        if (!e)
+            continue;
+        slog_add_state(sh->slog, h, e->sock_id, e->t, e->old_state, e->new_state, e->cause);
+        struct slog_sock *s = slog_sock(sh->slog, h, e->sock_id);
+        if (s && e->lport && e->rport) {
+            s->laddr = e->laddr;
+            s->raddr = e->raddr;
+            s->lport = e->lport;
+            s->rport = e->rport;
+        }
+        if (s && e->vfd >= 0)
+            s->fd = e->vfd;
+    }
+    sh->slog_mark[h] = khost_trace_last(k);
+}
+
 static void sync_stack(struct shell *sh)
 {
     for (int h = 0; h < WORLD_HOSTS; h++) {
         struct host *hp = sh_host(sh, h);
+        if (!hp && sh->w->kernel[h])
+            sync_kernel(sh, h, sh->w->kernel[h]);
         if (!hp)
             continue;
         const struct trace *tr = &hp->trace;

@@ -45,9 +45,11 @@ void progress_update(struct progress *p, const char *what, uint64_t done, uint64
     human(r, sizeof r, (double)done / secs, unit);
     if (total)
         snprintf(pct, sizeof pct, " (%3.0f%%)", 100.0 * (double)done / (double)total);
-    /* \r, the line, and erase what a longer line left */
-    fprintf(p->out, "\r%s: %s%s, %s/s%s%s\033[K", what, d, pct, r, extra ? ", " : "",
-            extra ? extra : "");
+    /* \r, the line (a rate for bytes only), and erase what a longer one left */
+    fprintf(p->out, "\r%s: %s%s", what, d, pct);
+    if (unit[0] == 'b')
+        fprintf(p->out, ", %s/s", r);
+    fprintf(p->out, "%s%s\033[K", extra ? ", " : "", extra ? extra : "");
     fflush(p->out);
     p->shown = true;
     p->last_done = done;
