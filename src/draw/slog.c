@@ -143,21 +143,22 @@ int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, con
 
 int slog_add_tcb(struct slog *l, const struct slog_tcb *s)
 {
-    const struct slog_tcb *v = l->tcbs.v;
-    for (size_t i = l->tcbs.n; i-- > 0;) {
-        if (v[i].host != s->host || v[i].sock != s->sock)
-            continue;
-        if (v[i].cwnd == s->cwnd && v[i].ssthresh == s->ssthresh && v[i].flight == s->flight &&
-            v[i].snd_wnd == s->snd_wnd && v[i].retrans == s->retrans &&
-            v[i].timeouts == s->timeouts && v[i].fast_retrans == s->fast_retrans)
+    struct slog_sock *k = slog_sock(l, s->host, s->sock);
+    if (!k)
+        return -1;
+    if (k->last_tcb) {
+        const struct slog_tcb *v = SLOG_AT(l->tcbs, const struct slog_tcb, k->last_tcb - 1);
+        if (v->cwnd == s->cwnd && v->ssthresh == s->ssthresh && v->flight == s->flight &&
+            v->snd_wnd == s->snd_wnd && v->retrans == s->retrans &&
+            v->timeouts == s->timeouts && v->fast_retrans == s->fast_retrans)
             return 0;
-        break;
     }
     struct slog_tcb *e = vec_push(&l->tcbs, sizeof *e);
     if (!e)
         return -1;
     *e = *s;
     e->n = l->next_n++;
+    k->last_tcb = l->tcbs.n;
     return 0;
 }
 

@@ -22,8 +22,8 @@
 
 #include "util/tltime.h"
 
-#define SLOG_SNAP        160          /* Ethernet + IPv4 + TCP headers with options */
-#define SLOG_MAX_EVENTS  (1u << 20)   /* of each kind */
+#define SLOG_SNAP        136          /* Ethernet, IPv4 and TCP headers with options */
+#define SLOG_MAX_EVENTS  (1u << 18)   /* of each kind: about 45 MB of frames at most */
 #define SLOG_HOSTS       2
 #define SLOG_NAME_LEN    32
 
@@ -87,6 +87,7 @@ struct slog_sock {
     char name[SLOG_NAME_LEN];  /* the shell's name, or "" */
     int fd;
     int parent;                /* a connection from a listener: its id, else -1 */
+    size_t last_tcb;           /* its latest TCB sample + 1, or 0 */
     uint32_t laddr, raddr;
     uint16_t lport, rport;
 };
