@@ -48,8 +48,6 @@ int transcript_verify(const char *path, const struct transcript *t, FILE *report
                       const struct transcript_hook *hook, char *summary, size_t cap);
 /* Verify one file and report ("ok", or the difference).  0 if genuine. */
 int transcript_replay(const char *path, FILE *report, bool quiet);
-/* `tcplab replay T...` (argv[0] == "replay"). */
-int replay_main(int argc, char **argv);
 
 /* cmd_lab.c: the session around a shell: output kept for `record`, the
  * transcript being written, the guided lab.  begin: before the first
@@ -61,12 +59,11 @@ int sh_session_end(struct shell *sh);
 /* For a replay: `lab` works, `record` writes nothing. */
 int sh_session_replay(struct shell *sh);
 
-/* draw_main.c: `tcplab draw KIND [--sock NAME] -o FILE INPUT` and
- * `tcplab report TRANSCRIPT -o FILE.html` (argv[0] is the sub-command). */
-int draw_main(int argc, char **argv);
-int report_main(int argc, char **argv);
-
-/* grade.c: `tcplab grade LAB T...` (argv[0] == "grade"). */
-int grade_main(int argc, char **argv);
+/* session_load.c: the session log of a transcript (replayed; its
+ * commands and output go to `text` if not NULL) or of a pcap file, for
+ * `tcplab draw` and `tcplab report`; NULL after one line on stderr. */
+struct slog;
+struct report_text;
+struct slog *sh_session_load(const char *path, struct report_text *text, struct transcript *tr);
 
 #endif
