@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "draw/draw.h"
 #include "link/faults.h"
 #include "link/kernel.h"
 #include "shell/shell.h"
+#include "shell/transcript.h"
 
 static void on_fate(void *ctx, int dir, const uint8_t *frame, size_t len, enum fault_fate fate,
                     bool dup, tl_time at)
@@ -235,6 +237,25 @@ int cmd_draw(struct shell *sh, int host, struct sh_cmdline *cl)
         }
     }
     char err[256];
+    if (file && sh_replaying(sh)) {
+        /* A replay (tcplab replay, draw, report) prints what the session
+         * printed, and leaves the files where they were. */
+        size_t len;
+        char *svg = NULL;
+        const char *dot = strrchr(file, '.');
+        if (!dot || (strcasecmp(dot, ".svg") != 0 && strcasecmp(dot, ".png") != 0 &&
+                     strcasecmp(dot, ".pdf") != 0))
+            snprintf(err, sizeof err, "'%s': the file name must end in .svg, .png or .pdf", file);
+        else
+            svg = draw_svg_text(sh->slog, (enum draw_kind)kind, &o, &len, err, sizeof err);
+        if (!svg) {
+            sh_error(sh, "draw: %s", err);
+            return -1;
+        }
+        free(svg);
+        fprintf(sh->out, "%s written\n", file);
+        return 0;
+    }
     if (file) {
         if (draw_file(file, sh->slog, (enum draw_kind)kind, &o, err, sizeof err) < 0) {
             sh_error(sh, "draw: %s", err);

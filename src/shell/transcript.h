@@ -58,6 +58,8 @@ int sh_session_begin(struct shell *sh, const char *record, const char *lab);
 int sh_session_end(struct shell *sh);
 /* For a replay: `lab` works, `record` writes nothing. */
 int sh_session_replay(struct shell *sh);
+/* Is this shell replaying a transcript?  (`draw FILE` writes nothing then.) */
+bool sh_replaying(const struct shell *sh);
 
 /* session_load.c: the session log of a transcript (replayed; its
  * commands and output go to `text` if not NULL) or of a pcap file, for

@@ -86,6 +86,17 @@ else
     fail "faults: no ladder written: $(tail -n 3 "$tmp/faults.out")"
 fi
 
+# ---- a replay prints what `draw FILE` printed and writes no file
+mkdir -p "$tmp/rec" "$tmp/elsewhere"
+printf '%s\n' 'juliet: l = socket' 'juliet: listen l' 'draw states l.svg' 'draw ladder bad.gif' >"$tmp/rec/d.cmds"
+(cd "$tmp/rec" && "$bin" --record=d.txt d.cmds >/dev/null 2>&1)
+if [ -s "$tmp/rec/l.svg" ] && (cd "$tmp/elsewhere" && "$bin" replay "$tmp/rec/d.txt" >/dev/null) &&
+   [ -z "$(ls "$tmp/elsewhere")" ]; then
+    pass "replay: same output, no file written"
+else
+    fail "replay of a session with draw FILE: $(cd "$tmp/elsewhere" && "$bin" replay "$tmp/rec/d.txt" 2>&1 | head -n 3) $(ls "$tmp/elsewhere")"
+fi
+
 # ---- PNG and PDF: open, not blank
 if [ -s "$tmp/loss-seq.png" ]; then
     set -- $(python3 tests/draw/pngcheck.py "$tmp/loss-seq.png")
