@@ -168,7 +168,7 @@ static const char *line_of(const char *text, int n)
 /* ------------------------------------------------------------------ */
 /* 1. The vectors                                                      */
 
-#define MAX_CASES 512
+#define MAX_CASES 1024
 
 struct vcase {
     char pcap[1024];
@@ -181,6 +181,9 @@ struct vcase {
 static struct vcase cases[MAX_CASES];
 static int ncases;
 static char vector_dir[512];
+static int nshared;             /* cases from vector_dir (the shared vectors) */
+/* The project's own vectors (IPv6, ICMPv6, MPTCP), beside the shared ones. */
+#define PROJECT_VECTORS "tests/vectors"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -278,18 +281,16 @@ END_TEST
 /* The vectors are the decoder's main test: without them it fails. */
 START_TEST(test_vectors_folder_present)
 {
-    ck_assert_msg(ncases > 0, "no vectors (NAME.pcap with NAME.FLAGSET.txt, flagsets.txt) in %s; "
+    ck_assert_msg(nshared > 0, "no vectors (NAME.pcap with NAME.FLAGSET.txt, flagsets.txt) in %s; "
                   "set TCPLAB_VECTORS to the folder", vector_dir);
 }
 END_TEST
 
-/* Reads flagsets.txt and the *.pcap list into cases[]. */
-static void load_cases(void)
+/* Reads a folder's flagsets.txt and *.pcap list into cases[]. */
+static void load_dir(const char *dir)
 {
-    const char *env = getenv("TCPLAB_VECTORS");
-    snprintf(vector_dir, sizeof(vector_dir), "%s", env && *env ? env : "../shared/vectors/tcpdump");
     char path[600];
-    snprintf(path, sizeof(path), "%s/flagsets.txt", vector_dir);
+    snprintf(path, sizeof(path), "%s/flagsets.txt", dir);
     FILE *fs = fopen(path, "r");
     if (fs == NULL)
         return;
@@ -309,15 +310,15 @@ static void load_cases(void)
     fclose(fs);
 
     struct dirent **names;
-    int n = scandir(vector_dir, &names, NULL, alphasort);
+    int n = scandir(dir, &names, NULL, alphasort);
     for (int i = 0; i < n; i++) {
         const char *nm = names[i]->d_name;
         size_t l = strlen(nm);
         if (l > 5 && strcmp(nm + l - 5, ".pcap") == 0) {
             for (int s = 0; s < nsets && ncases < MAX_CASES; s++) {
                 struct vcase *v = &cases[ncases];
-                snprintf(v->pcap, sizeof(v->pcap), "%s/%s", vector_dir, nm);
-                snprintf(v->want, sizeof(v->want), "%s/%.*s.%s.txt", vector_dir,
+                snprintf(v->pcap, sizeof(v->pcap), "%s/%s", dir, nm);
+                snprintf(v->want, sizeof(v->want), "%s/%.*s.%s.txt", dir,
                          (int)(l - 5), nm, sets[s][0]);
                 snprintf(v->name, sizeof(v->name), "%.*s.%.63s", (int)(l - 5), nm, sets[s][0]);
                 snprintf(v->flagwords, sizeof(v->flagwords), "%s", sets[s][1]);
@@ -332,6 +333,15 @@ static void load_cases(void)
     }
     if (n >= 0)
         free(names);
+}
+
+static void load_cases(void)
+{
+    const char *env = getenv("TCPLAB_VECTORS");
+    snprintf(vector_dir, sizeof(vector_dir), "%s", env && *env ? env : "../shared/vectors/tcpdump");
+    load_dir(vector_dir);
+    nshared = ncases;
+    load_dir(PROJECT_VECTORS);
 }
 
 /* ------------------------------------------------------------------ */
@@ -659,6 +669,41 @@ START_TEST(test_truncation_at_every_length_never_reads_past_caplen)
 }
 END_TEST
 
+/* Every frame of the project's vectors (IPv6 extension headers, ICMPv6,
+ * MPTCP), cut at every length, under the verbose and the dump flags. */
+START_TEST(test_project_vector_frames_cut_anywhere)
+{
+    struct dirent **names;
+    int n = scandir(PROJECT_VECTORS, &names, NULL, alphasort);
+    ck_assert_msg(n > 0, "no %s", PROJECT_VECTORS);
+    int frames = 0;
+    for (int i = 0; i < n; i++) {
+        const char *nm = names[i]->d_name;
+        size_t l = strlen(nm);
+        if (l > 5 && strcmp(nm + l - 5, ".pcap") == 0) {
+            char path[600], errbuf[PCAP_ERRBUF_SIZE];
+            snprintf(path, sizeof(path), "%s/%s", PROJECT_VECTORS, nm);
+            pcap_t *p = pcap_open_offline(path, errbuf);
+            ck_assert_msg(p != NULL, "%s: %s", path, errbuf);
+            struct pcap_pkthdr *h;
+            const u_char *data;
+            while (pcap_next_ex(p, &h, &data) == 1 && h->caplen <= sizeof(((struct frame *)0)->b)) {
+                struct frame f;
+                memcpy(f.b, data, h->caplen);
+                f.len = h->caplen;
+                decode_every_prefix(&f, "-nvvSt -e -X");
+                decode_every_prefix(&f, "-nt -xx");
+                frames++;
+            }
+            pcap_close(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+    ck_assert_int_gt(frames, 0);
+}
+END_TEST
+
 START_TEST(test_random_bytes_never_crash)
 {
     srand(12345);
@@ -790,6 +835,7 @@ static Suite *decode_suite(void)
 
     tc = ck_case(s, "robust", NULL, NULL,
             test_truncation_at_every_length_never_reads_past_caplen, test_random_bytes_never_crash,
+            test_project_vector_frames_cut_anywhere,
             test_ip_length_beyond_frame_reports_missing_bytes, NULL);
     tcase_set_timeout(tc, 120);
 

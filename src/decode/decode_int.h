@@ -84,6 +84,13 @@ static inline uint32_t nd_be32(struct nd *nd, uint32_t off)
            (uint32_t)nd->pkt[off + 2] << 8 | nd->pkt[off + 3];
 }
 
+static inline uint64_t nd_be64(struct nd *nd, uint32_t off)
+{
+    if (!nd_ttest(nd, off, 8))
+        nd_trunc(nd);
+    return (uint64_t)nd_be32(nd, off) << 32 | nd_be32(nd, off + 4);
+}
+
 /* Shrink snapend to off + len (never grows it); returns the old value to
  * hand back to nd_pop_snapend.  tcpdump's nd_push_snaplen. */
 static inline uint32_t nd_push_snapend(struct nd *nd, uint32_t off, uint32_t len)
@@ -102,6 +109,15 @@ static inline void nd_pop_snapend(struct nd *nd, uint32_t old)
 /* Text forms; each throws truncation like a getter. */
 void nd_print_ipaddr(struct nd *nd, uint32_t off);
 void nd_print_macaddr(struct nd *nd, uint32_t off);
+/* IPv6 addresses as tcpdump's addrtostr6 writes them (RFC 4291 §2.2). */
+void nd_print_ip6addr(struct nd *nd, uint32_t off);
+void nd_print_ip6bytes(struct nd *nd, const uint8_t a[16]);
+/* prefix and address, nothing printed if the address was not captured */
+void nd_print_ip6addr_after(struct nd *nd, const char *prefix, uint32_t off);
+/* tcpdump's bittok2str: the names of the bits set, ", "-separated, or "none" */
+void nd_print_bits(struct nd *nd, const struct nd_tok *t, uint32_t v);
+/* tcpdump's ipproto_values, "unknown" if absent */
+const char *nd_ipproto_name(unsigned proto);
 
 /* The one's-complement sum (RFC 1071) over len captured bytes at off,
  * plus `initial`; not folded or complemented. */
@@ -116,6 +132,9 @@ void nd_hex_dump(struct nd *nd, uint32_t off, uint32_t len);
 void nd_hex_ascii_dump(struct nd *nd, uint32_t off, uint32_t len);
 /* -x style lines introduced by `ident` instead of "\n\t" (print_unknown_data). */
 void nd_hex_dump_ident(struct nd *nd, const char *ident, uint32_t off, uint32_t len);
+/* tcpdump's print_unknown_data: -x style lines of at most the captured
+ * bytes, each introduced by `ident`. */
+void nd_unknown_data(struct nd *nd, uint32_t off, const char *ident, uint32_t len);
 /* tcpdump's default printer (ND_DEFAULTPRINT) for undecoded payloads:
  * hex + ASCII.  The Ethernet printer skips it under -x/-X. */
 void nd_default_print(struct nd *nd, uint32_t off, uint32_t len);
@@ -136,6 +155,27 @@ void nd_udp_print(struct nd *nd, uint32_t off, uint32_t length, uint32_t ip,
                bool fragmented);
 void nd_tcp_print(struct nd *nd, uint32_t off, uint32_t length, uint32_t ip,
                bool fragmented);
+/* IPv6 (print_ip6.c) and its extension headers (print_ip6_ext.c), each
+ * of which returns its length or -1 where the walk stops. */
+void nd_ip6_print(struct nd *nd, uint32_t off, uint32_t length);
+int nd_ip6_hbhopt_print(struct nd *nd, uint32_t off, bool *found_jumbo, uint32_t *payload_len);
+int nd_ip6_dstopt_print(struct nd *nd, uint32_t off);
+int nd_ip6_frag_print(struct nd *nd, uint32_t off, uint32_t ip6);
+int nd_ip6_rt_print(struct nd *nd, uint32_t off);
+/* ICMPv6 (print_icmp6.c) and the ND options (print_icmp6_nd.c). */
+void nd_icmp6_print(struct nd *nd, uint32_t off, uint32_t length, uint32_t ip6,
+                    bool fragmented);
+int nd_icmp6_opt_print(struct nd *nd, uint32_t off, int resid);
+void nd_icmp6_rrenum_print(struct nd *nd, uint32_t off);
+const char *nd_rtpref_name(uint8_t flags);
+/* The IPv6 pseudo-header sum (RFC 8200 §8.1), final destination of a
+ * routing header included. */
+uint32_t nd_ip6_pseudo_sum(struct nd *nd, uint32_t ip6, uint8_t proto, uint32_t len);
+/* True if the IP header at ip is IPv6 (the transport printers serve both). */
+static inline bool nd_ip_is6(const struct nd *nd, uint32_t ip)
+{
+    return ip < nd->caplen && nd->pkt[ip] >> 4 == 6;
+}
 /* The TCP/UDP pseudo-header sum (RFC 9293 §3.1) for the IPv4 header at ip. */
 uint32_t nd_ip_pseudo_sum(struct nd *nd, uint32_t ip, uint8_t proto, uint32_t len);
 
@@ -145,7 +185,8 @@ struct tcp_seq_table *nd_tcp_seq_new(void);
 void nd_tcp_seq_free(struct tcp_seq_table *t);
 
 struct tcp_seq_key {
-    uint8_t src[4], dst[4];      /* IPv4 addresses, as in the header */
+    uint8_t src[16], dst[16];    /* addresses, as in the header */
+    uint8_t alen;                /* 4 (IPv4) or 16 (IPv6) */
     uint16_t sport, dport;
 };
 

@@ -85,3 +85,15 @@ void nd_print_char(struct nd *nd, uint8_t c)
     else
         nd_print(nd, "%c", c);
 }
+
+void nd_unknown_data(struct nd *nd, uint32_t off, const char *ident, uint32_t len)
+{
+    if (off > nd->snapend) {
+        nd_print(nd, "%sDissector error: print_unknown_data called with pointer past end of packet",
+                 ident);
+        return;
+    }
+    if (nd_avail(nd, off) < len)
+        len = nd_avail(nd, off);
+    nd_hex_dump_ident(nd, ident, off, len);
+}

@@ -1,5 +1,5 @@
 /* Ethernet II (DLT_EN10MB): the first printer of every frame.  Prints the
- * -e header, walks 802.1Q tags, and hands the payload to IPv4 or ARP.
+ * -e header, walks 802.1Q tags, and hands the payload to IPv4, IPv6 or ARP.
  * tcpdump 4.99.3 print-ether.c; shared/docs/tcpdump-format.md §3. */
 #include "decode/decode_int.h"
 
@@ -10,6 +10,7 @@
 #define ETHERTYPE_IP 0x0800
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_REVARP 0x8035
+#define ETHERTYPE_IPV6 0x86dd
 
 /* tcpdump's ethertype_values (the names it prints after "ethertype ") */
 static const struct nd_tok ethertypes[] = {
@@ -96,6 +97,9 @@ static bool ethertype_print(struct nd *nd, uint16_t type, uint32_t off,
     switch (type) {
     case ETHERTYPE_IP:
         nd_ip_print(nd, off, length);
+        return true;
+    case ETHERTYPE_IPV6:
+        nd_ip6_print(nd, off, length);
         return true;
     case ETHERTYPE_ARP:
     case ETHERTYPE_REVARP:

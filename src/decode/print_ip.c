@@ -15,6 +15,7 @@ enum {
     IPPROTO_IPIP_ = 4,
     IPPROTO_TCP_ = 6,
     IPPROTO_UDP_ = 17,
+    IPPROTO_IPV6_ = 41,
     IPPROTO_ICMPV6_ = 58,
     IPPROTO_NONE_ = 59,
     IPPROTO_ND_ = 77,
@@ -41,6 +42,7 @@ static const struct nd_tok ip_protos[] = {
     {51, "AH"},
     {55, "Mobile IP"},
     {58, "ICMPv6"},
+    {62, "Mobile IP (old)"},
     {88, "EIGRP"},
     {89, "OSPF"},
     {103, "PIM"},
@@ -52,6 +54,12 @@ static const struct nd_tok ip_protos[] = {
     {143, "Ethernet"},
     {0, NULL},
 };
+
+const char *nd_ipproto_name(unsigned proto)
+{
+    const char *name = nd_tok_name(ip_protos, proto);
+    return name != NULL ? name : "unknown";
+}
 
 /* Printed by the verbose header after "flags [" (§5.2). */
 static void print_frag_flags(struct nd *nd, uint16_t off)
@@ -142,6 +150,9 @@ static void ip_demux(struct nd *nd, uint32_t ip, uint32_t off, uint32_t len,
         break;
     case IPPROTO_IPIP_:
         nd_ip_print(nd, off, len);
+        break;
+    case IPPROTO_IPV6_:
+        nd_ip6_print(nd, off, len);
         break;
     case IPPROTO_ND_:
         nd_print(nd, " nd %u", len);
@@ -263,6 +274,8 @@ static uint32_t final_destination(struct nd *nd, uint32_t ip)
 
 uint32_t nd_ip_pseudo_sum(struct nd *nd, uint32_t ip, uint8_t proto, uint32_t len)
 {
+    if (nd_ip_is6(nd, ip))
+        return nd_ip6_pseudo_sum(nd, ip, proto, len);
     uint32_t sum = nd_sum(nd, ip + 12, 4, 0);
     sum = nd_sum(nd, final_destination(nd, ip), 4, sum);
     return sum + proto + (len & 0xffff);

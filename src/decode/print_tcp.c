@@ -1,7 +1,9 @@
-/* TCP (RFC 9293) over IPv4: the segment line from "Flags [...]" to
+/* TCP (RFC 9293) over IPv4 and IPv6: the segment line from "Flags [...]" to
  * "length N", relative sequence numbers, the -v checksum and RST text.
  * tcpdump 4.99.3 print-tcp.c; shared/docs/tcpdump-format.md §8.
  * Options are printed by print_tcp_opts.c. */
+#include <string.h>
+
 #include "decode/decode_int.h"
 #include "decode/print_tcp.h"
 
@@ -42,12 +44,23 @@ static void print_rst_data(struct nd *nd, uint32_t sp, uint32_t length)
     nd_print(nd, "]");
 }
 
+/* The header's source or destination address, IPv4 or IPv6. */
+static void print_addr(struct nd *nd, uint32_t ip, bool dst)
+{
+    if (nd_ip_is6(nd, ip))
+        nd_print_ip6addr(nd, ip + (dst ? 24 : 8));
+    else
+        nd_print_ipaddr(nd, ip + (dst ? 16 : 12));
+}
+
 static void print_endpoints(struct nd *nd, uint32_t ip, uint16_t sport, uint16_t dport)
 {
-    if (nd_u8(nd, ip + 9) == IPPROTO_TCP_) {
-        nd_print_ipaddr(nd, ip + 12);
+    bool v6 = nd_ip_is6(nd, ip);
+    /* addresses only if TCP follows the IP header directly */
+    if (nd_u8(nd, ip + (v6 ? 6 : 9)) == IPPROTO_TCP_) {
+        print_addr(nd, ip, false);
         nd_print(nd, ".%u > ", sport);
-        nd_print_ipaddr(nd, ip + 16);
+        print_addr(nd, ip, true);
         nd_print(nd, ".%u: ", dport);
     } else {
         nd_print(nd, "%u > %u: ", sport, dport);
@@ -73,9 +86,9 @@ void nd_tcp_print(struct nd *nd, uint32_t tp, uint32_t length, uint32_t ip, bool
 {
     nd->proto = "tcp";
     if (!nd_ttest(nd, tp + 2, 2)) {
-        nd_print_ipaddr(nd, ip + 12);
+        print_addr(nd, ip, false);
         nd_print(nd, " > ");
-        nd_print_ipaddr(nd, ip + 16);
+        print_addr(nd, ip, true);
         nd_print(nd, ":");
         nd_print_trunc(nd);
         return;
@@ -108,11 +121,11 @@ void nd_tcp_print(struct nd *nd, uint32_t tp, uint32_t length, uint32_t ip, bool
 
     /* §8.3: only ACK-bearing segments use or update the table. */
     if (!nd->opts->abs_seq && (s.flags & TH_ACK)) {
-        struct tcp_seq_key k = {.sport = sport, .dport = dport};
-        for (int i = 0; i < 4; i++) {
-            k.src[i] = nd->pkt[ip + 12 + i];
-            k.dst[i] = nd->pkt[ip + 16 + i];
-        }
+        /* tcpdump keeps IPv4 and IPv6 conversations in two tables */
+        bool v6 = nd_ip_is6(nd, ip);
+        struct tcp_seq_key k = {.sport = sport, .dport = dport, .alen = v6 ? 16 : 4};
+        memcpy(k.src, nd->pkt + ip + (v6 ? 8 : 12), k.alen);
+        memcpy(k.dst, nd->pkt + ip + (v6 ? 24 : 16), k.alen);
         nd_tcp_seq_relative(nd->seqs, &k, (s.flags & TH_SYN) != 0, &s.seq, &s.ack,
                          &s.sack_base);
     }

@@ -35,6 +35,10 @@ enum tcp_opts_result {
 enum tcp_opts_result nd_tcp_print_options(struct nd *nd, const struct tcp_seg *s,
                                        uint32_t off, uint32_t len);
 
+/* The data of an MPTCP option (kind 30) whose `len` bytes, kind and length
+ * included, start at opt; false means "[bad opt]" (print_mptcp.c). */
+bool nd_mptcp_print(struct nd *nd, uint32_t opt, uint32_t len, uint8_t tcp_flags);
+
 /* The letters of §8.2 in FSRP.UEW order; "" when no flag is set. */
 void nd_tcp_flags_string(uint8_t flags, char out[9]);
 

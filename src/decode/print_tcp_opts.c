@@ -206,7 +206,18 @@ static enum step print_option_data(struct nd *nd, const struct tcp_seg *s, uint8
             nd_print(nd, "%04x", magic);
         break;
     }
-    default:    /* unknown kinds, and MPTCP which tcplab does not decode */
+    case TCPOPT_MPTCP: {
+        *datalen = len - 2;
+        LENCHECK(*datalen);
+        /* tcpdump narrows the capture to the option's end around it */
+        uint32_t saved = nd_push_snapend(nd, cp - 2, len);
+        bool ok = nd_mptcp_print(nd, cp - 2, len, s->flags);
+        nd_pop_snapend(nd, saved);
+        if (!ok)
+            return STEP_BAD;
+        break;
+    }
+    default:    /* unknown kinds */
         *datalen = len - 2;
         if (*datalen)
             nd_print(nd, " 0x");

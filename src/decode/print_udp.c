@@ -1,4 +1,4 @@
-/* UDP (RFC 768) over IPv4: ports, length checks and the -vv checksum.
+/* UDP (RFC 768) over IPv4 and IPv6: ports, length checks and the -vv checksum.
  * tcpdump 4.99.3 print-udp.c; shared/docs/tcpdump-format.md §7.
  * tcpdump switches to an application printer on many well-known ports;
  * tcplab prints every datagram as plain UDP. */
@@ -9,14 +9,22 @@
 
 /* "src.sport > dst.dport: ", or without ports if they were not captured
  * (sport < 0); a UDP header inside another protocol prints ports only. */
+static void print_addr(struct nd *nd, uint32_t ip, bool dst)
+{
+    if (nd_ip_is6(nd, ip))
+        nd_print_ip6addr(nd, ip + (dst ? 24 : 8));
+    else
+        nd_print_ipaddr(nd, ip + (dst ? 16 : 12));
+}
+
 static void print_endpoints(struct nd *nd, uint32_t ip, int sport, int dport)
 {
-    if (nd_u8(nd, ip + 9) == IPPROTO_UDP_) {
-        nd_print_ipaddr(nd, ip + 12);
+    if (nd_u8(nd, ip + (nd_ip_is6(nd, ip) ? 6 : 9)) == IPPROTO_UDP_) {
+        print_addr(nd, ip, false);
         if (sport >= 0)
             nd_print(nd, ".%d", sport);
         nd_print(nd, " > ");
-        nd_print_ipaddr(nd, ip + 16);
+        print_addr(nd, ip, true);
         if (dport >= 0)
             nd_print(nd, ".%d", dport);
         nd_print(nd, ": ");
@@ -25,11 +33,13 @@ static void print_endpoints(struct nd *nd, uint32_t ip, int sport, int dport)
     }
 }
 
-/* -vv only, IPv4 (§7): "[udp sum ok] ", "[bad udp cksum ...] ", "[no cksum] ". */
+/* IPv4 under -vv (§7): "[udp sum ok] ", "[bad udp cksum ...] ", "[no cksum] ";
+ * IPv6 under -v, where the checksum is mandatory (RFC 8200 §8.1): a zero
+ * one is just wrong. */
 static void print_checksum(struct nd *nd, uint32_t up, uint32_t ip, uint32_t length)
 {
     uint16_t stored = nd_be16(nd, up + 6);
-    if (stored == 0) {
+    if (stored == 0 && !nd_ip_is6(nd, ip)) {
         nd_print(nd, "[no cksum] ");
         return;
     }
@@ -79,7 +89,7 @@ void nd_udp_print(struct nd *nd, uint32_t up, uint32_t length, uint32_t ip, bool
         return;
     }
     print_endpoints(nd, ip, sport, dport);
-    if (nd->opts->verbose > 1 && !fragmented)
+    if (nd->opts->verbose > (nd_ip_is6(nd, ip) ? 0 : 1) && !fragmented)
         print_checksum(nd, up, ip, length);
     if (ulen > length && !fragmented)
         nd_print(nd, "UDP, bad length %u > %u", ulen, length);

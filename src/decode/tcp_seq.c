@@ -1,7 +1,7 @@
 /* The relative sequence-number table of the default (non -S) mode.
  * One entry per conversation, keyed without regard to direction; it holds
  * the initial sequence number of each side.  Entries are never removed.
- * tcpdump 4.99.3 print-tcp.c (tcp_seq_hash4); rules in
+ * tcpdump 4.99.3 print-tcp.c (tcp_seq_hash4 and tcp_seq_hash6); rules in
  * shared/docs/tcpdump-format.md §8.3. */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,8 @@
  * lower address.  `seq` is that side's base, `ack` the other side's. */
 struct seq_entry {
     struct seq_entry *next;
-    uint8_t lo_addr[4], hi_addr[4];
+    uint8_t lo_addr[16], hi_addr[16];
+    uint8_t alen;               /* 4 or 16: IPv4 and IPv6 never match */
     uint32_t ports;             /* lo_port << 16 | hi_port */
     uint32_t seq, ack;
 };
@@ -43,11 +44,11 @@ void nd_tcp_seq_free(struct tcp_seq_table *t)
     free(t);
 }
 
-static bool same_key(const struct seq_entry *e, const uint8_t lo[4],
-                     const uint8_t hi[4], uint32_t ports)
+static bool same_key(const struct seq_entry *e, const uint8_t *lo, const uint8_t *hi,
+                     uint8_t alen, uint32_t ports)
 {
-    return e->ports == ports && memcmp(e->lo_addr, lo, 4) == 0 &&
-           memcmp(e->hi_addr, hi, 4) == 0;
+    return e->ports == ports && e->alen == alen && memcmp(e->lo_addr, lo, alen) == 0 &&
+           memcmp(e->hi_addr, hi, alen) == 0;
 }
 
 bool nd_tcp_seq_relative(struct tcp_seq_table *t, const struct tcp_seq_key *k,
@@ -55,7 +56,7 @@ bool nd_tcp_seq_relative(struct tcp_seq_table *t, const struct tcp_seq_key *k,
 {
     /* rev: the sender is the "higher" side of the key. */
     bool rev = k->sport > k->dport ||
-               (k->sport == k->dport && memcmp(k->src, k->dst, 4) > 0);
+               (k->sport == k->dport && memcmp(k->src, k->dst, k->alen) > 0);
     const uint8_t *lo = rev ? k->dst : k->src;
     const uint8_t *hi = rev ? k->src : k->dst;
     uint32_t ports = rev ? (uint32_t)k->dport << 16 | k->sport
@@ -63,7 +64,7 @@ bool nd_tcp_seq_relative(struct tcp_seq_table *t, const struct tcp_seq_key *k,
 
     struct seq_entry **slot = &t->bucket[ports % SEQ_BUCKETS];
     struct seq_entry *e = *slot;
-    while (e != NULL && !same_key(e, lo, hi, ports))
+    while (e != NULL && !same_key(e, lo, hi, k->alen, ports))
         e = e->next;
 
     if (e == NULL || syn) {
@@ -73,8 +74,9 @@ bool nd_tcp_seq_relative(struct tcp_seq_table *t, const struct tcp_seq_key *k,
             e = calloc(1, sizeof(*e));
             if (e == NULL)
                 return false;
-            memcpy(e->lo_addr, lo, 4);
-            memcpy(e->hi_addr, hi, 4);
+            memcpy(e->lo_addr, lo, k->alen);
+            memcpy(e->hi_addr, hi, k->alen);
+            e->alen = k->alen;
             e->ports = ports;
             e->next = *slot;
             *slot = e;

@@ -1,6 +1,7 @@
 /* The shell in tap mode: what it shows of the kernel host (its state
  * changes and its TCB as far as it can be seen), the frames tcplab's stack
- * does not handle (counted and summarised, the first of each kind shown),
+ * does not handle (counted and summarised, the first of each kind shown;
+ * IPv6 frames each decoded),
  * and the reports of what happens between commands, which the front ends
  * (repl.c) print above the prompt.  Everything here is idle in sim mode,
  * where sh->tap is NULL. */
@@ -98,31 +99,6 @@ static bool not_handled(enum drop_reason r)
     }
 }
 
-static void kind_ipv6(const uint8_t *f, size_t len, char *buf, size_t cap)
-{
-    if (len < 14 + 40) {
-        snprintf(buf, cap, "IPv6");
-        return;
-    }
-    uint8_t nh = f[14 + 6];
-    if (nh == 58 && len >= 14 + 41) {
-        switch (f[14 + 40]) {
-        case 133: snprintf(buf, cap, "IPv6 router solicitation"); return;
-        case 134: snprintf(buf, cap, "IPv6 router advertisement"); return;
-        case 135: snprintf(buf, cap, "IPv6 neighbour solicitation"); return;
-        case 136: snprintf(buf, cap, "IPv6 neighbour advertisement"); return;
-        case 143: snprintf(buf, cap, "IPv6 MLDv2 report"); return;
-        default: snprintf(buf, cap, "ICMPv6 type %u", f[14 + 40]); return;
-        }
-    }
-    if (nh == 0)
-        snprintf(buf, cap, "IPv6 MLD report");      /* behind a hop-by-hop header */
-    else if (nh == 17 && len >= 14 + 44 && get_be16(f + 14 + 42) == 5353)
-        snprintf(buf, cap, "mDNS over IPv6");
-    else
-        snprintf(buf, cap, "IPv6 next header %u", nh);
-}
-
 static void kind_ipv4(const uint8_t *f, size_t len, char *buf, size_t cap)
 {
     if (len < 14 + 20) {
@@ -154,9 +130,7 @@ static void kind_ipv4(const uint8_t *f, size_t len, char *buf, size_t cap)
 static void classify(const uint8_t *f, size_t len, char *buf, size_t cap)
 {
     uint16_t type = len >= 14 ? get_be16(f + 12) : 0;
-    if (type == 0x86dd)
-        kind_ipv6(f, len, buf, cap);
-    else if (type == 0x0800)
+    if (type == 0x0800)
         kind_ipv4(f, len, buf, cap);
     else if (type == 0x0806)
         snprintf(buf, cap, "ARP for another address");
@@ -170,6 +144,11 @@ bool sh_tap_frame(struct shell *sh, int from, const uint8_t *f, size_t len, tl_t
 {
     struct sh_tap *tp = sh->tap;
     if (!not_handled(sh->w->rx_drop))
+        return false;
+    /* The kernel's IPv6 frames (neighbour discovery, MLD) are each decoded
+     * as tcpdump decodes them: the stack is IPv4 only and does not answer,
+     * but they are the link's traffic, not noise. */
+    if (len >= 14 && get_be16(f + 12) == 0x86dd)
         return false;
     char what[40];
     classify(f, len, what, sizeof what);
@@ -529,11 +508,11 @@ int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-int sh_tap_ss(struct shell *sh)
+int sh_tap_ss(struct shell *sh, bool timers)
 {
     refresh(sh);
     const struct khost *k[2] = {sh->w->kernel[0], sh->w->kernel[1]};
-    view_ss_tap(sh->out, &sh->style, sh->w->stack, k, kname_cb, sh);
+    view_ss_tap(sh->out, &sh->style, sh->w->stack, k, kname_cb, sh, timers, sh_now(sh));
     return 0;
 }
 

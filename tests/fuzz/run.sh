@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run each libFuzzer target for FUZZ_TIME seconds on a copy of its seed
 # corpus (tests/fuzz/corpus/NAME plus, for the decoder, every frame of the
-# tcpdump vectors).  Any crash, leak or sanitizer report fails; the input
+# shared tcpdump vectors and of tests/vectors).  Any crash, leak or sanitizer report fails; the input
 # that caused it is kept under build/fuzz/crashes/.
 # With FUZZ_RUNS=N each target instead runs N inputs from the fixed seed 1:
 # the same inputs every time (make check), FUZZ_TIME then only a bound.
@@ -16,8 +16,17 @@ for bin in "$@"; do
     name=$(basename "$bin" | sed 's/^fuzz_//')
     corpus=$(mktemp -d)
     [ -d "tests/fuzz/corpus/$name" ] && cp tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null
-    if [ "$name" = decode ] && [ -d "$VEC" ]; then
-        build/fuzz/pcap2corpus "$corpus" "$VEC"/*.pcap >/dev/null
+    if [ "$name" = decode ]; then
+        # the shared tcpdump vectors, then the project's (tests/vectors:
+        # IPv6, ICMPv6, MPTCP); pcap2corpus numbers seeds from 0, so each
+        # set goes to its own folder first
+        for set in "$VEC" tests/vectors; do
+            [ -d "$set" ] || continue
+            seeds=$(mktemp -d)
+            build/fuzz/pcap2corpus "$seeds" "$set"/*.pcap >/dev/null
+            for f in "$seeds"/*; do cp "$f" "$corpus/$(basename "$set")-$(basename "$f")"; done
+            rm -rf "$seeds"
+        done
     fi
     echo "fuzz $name: ${FUZZ_RUNS:+$FUZZ_RUNS runs, at most }${T}s"
     # shellcheck disable=SC2086

@@ -223,13 +223,106 @@ def basic():
     expect(re.search(r"not handled by romeo's stack, so not answered:.*mDNS x5", text),
            "no summary of the mDNS frames:\n" + text)
     expect(re.search(r"IPv4 broadcast x3", text), "no summary of the broadcasts:\n" + text)
-    expect(not os.path.exists(v6) or re.search(r"IPv6 \w+", text),
-           "no summary of IPv6 frames:\n" + text)
+    expect(not os.path.exists(v6) or re.search(r"juliet > romeo\s+IP6 \S+ > ff02::", text),
+           "the kernel's IPv6 frames are not decoded:\n" + text)
     expect(not re.search(r"romeo > juliet", text), "romeo answered a frame it does not handle:\n"
            + text)
     out = t.run("drops")
     expect(has(out, r"not this host|ethertype"), "drops does not count the frames not handled:\n"
            + "\n".join(out))
+    expect(t.finish() == 0, "tcplab exited non-zero")
+
+
+def records(lines, start, marker):
+    """The decoded frames (first line plus continuation lines) whose first
+    line contains `marker`, without the time and direction column."""
+    out, cur = [], None
+    for line in lines[start:]:
+        m = re.match(r"^\s*\d+\.\d{6} (\w+ > \w+)\s+(.*)$", line)
+        if m:
+            cur = [m.group(2)] if marker in m.group(2) else None
+            if cur is not None:
+                out.append(cur)
+        elif cur is not None and re.match(r"^ {20,}\t", line):
+            cur.append(line.lstrip(" "))
+        else:
+            cur = None
+    return ["\n".join(r) for r in out]
+
+
+def ipv6():
+    """IPv6 switched on on the TAP: the kernel's own link-up frames (MLDv2
+    reports, duplicate address detection, router solicitations) decoded by
+    tcplab exactly as tcpdump, capturing on the TAP at the same time,
+    decodes them (-n -S -v -t); then filter ip6 and filter icmp6."""
+    v6 = "/proc/sys/net/ipv6/conf/tcplab0/disable_ipv6"
+    t = Tcplab()
+    t.sync()
+    if not os.path.exists(v6):
+        print("SKIP tap ipv6: this kernel has no IPv6")
+        t.finish()
+        return
+    t.run("decode -n -S -v -t")
+    pcap = os.path.join(os.environ.get("TAPTEST_DIR", "/tmp"), "ipv6.pcap")
+    dump = subprocess.Popen(["tcpdump", "-i", "tcplab0", "-n", "-U", "-Z", "root", "-s", "262144",
+                             "-w", pcap, "ip6"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    dump.stderr.readline()              # "listening on tcplab0 ..."
+    m = t.mark()
+    with open(v6, "w") as f:            # the link's IPv6 comes up
+        f.write("0\n")
+    time.sleep(6)                       # DAD (1 s), MLD reports, router solicitations
+    dump.terminate()
+    dump.wait(10)
+    t.sync()                            # tcplab has shown all tcpdump saw, maybe more
+    r = subprocess.run(["tcpdump", "-r", pcap, "-n", "-S", "-v", "-t"], capture_output=True,
+                       text=True, timeout=20)
+    want = []
+    for line in r.stdout.splitlines():
+        if line.startswith("\t"):
+            want[-1] += "\n" + line
+        else:
+            want.append(line)
+    got = records(t.lines, m, "IP6 ")
+    expect(len(want) >= 3, "tcpdump saw too few IPv6 frames on the TAP:\n" + r.stdout)
+    for kind in ("multicast listener report v2", "neighbor solicitation", "router solicitation"):
+        expect(any(kind in w for w in want), "no %s on the TAP:\n%s" % (kind, r.stdout))
+    expect(got[:len(want)] == want, "tcplab's decode differs from tcpdump's:\n--- tcpdump\n%s\n"
+           "--- tcplab\n%s" % ("\n".join(want), "\n".join(got)))
+    print("  tap ipv6: %d IPv6 frames decoded as tcpdump decoded them" % len(want))
+    if os.environ.get("TAPTEST_SHOW"):
+        print("\n".join(got))
+
+    # filter ip6 / filter icmp6 on what the kernel sends now
+    t.run("decode -n -S -t")
+    idx = socket.if_nametoindex("tcplab0")
+
+    def kernel_frames():
+        u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        u.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+        u.sendto(b"v6 datagram", ("ff02::1", 9999, 0, idx))
+        u.close()
+        ic = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
+        ic.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, idx)
+        ic.sendto(bytes([128, 0, 0, 0, 0x12, 0x34, 0, 1]) + b"ping", ("ff02::1", 0, 0, idx))
+        ic.close()
+        u4 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        u4.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(JULIET))
+        u4.sendto(b"v4", ("224.0.0.251", 5353))
+        u4.close()
+        time.sleep(0.5)
+
+    for expr, shown, hidden in (("ip6", ["UDP, length 11", "ICMP6, echo request"], ["5353"]),
+                                ("icmp6", ["ICMP6, echo request"], ["UDP, length 11", "5353"])):
+        out = t.run("filter " + expr)
+        m = t.mark()
+        kernel_frames()
+        t.sync()
+        text = t.text(m)
+        for s in shown:
+            expect(s in text, "filter %s hid %r:\n%s" % (expr, s, text))
+        for s in hidden:
+            expect(s not in text, "filter %s showed %r:\n%s" % (expr, s, text))
+    t.run("filter off")
     expect(t.finish() == 0, "tcplab exited non-zero")
 
 
@@ -484,6 +577,10 @@ def shell():
            "juliet's TIME-WAIT:\n" + "\n".join(out))
     out = t.run("ss")
     expect(has(out, r"^juliet\s+tcp\s+TIME-WAIT"), "ss: juliet's TIME-WAIT")
+    # ss -o: the kernel's TIME-WAIT timer, from its sock_diag dump
+    out = t.run("ss -o")
+    expect(has(out, r"^juliet\s+tcp\s+TIME-WAIT .* timer:\(timewait,(\d+sec|1min),0\)$"),
+           "ss -o: juliet's TIME-WAIT timer:\n" + "\n".join(out))
     out = t.run("time")
     expect(has(out, r"s \(real\)$"), "time is not real")
     expect(t.finish() == 0, "tcplab exited non-zero")
@@ -582,7 +679,8 @@ def setup():
     expect(t.finish() == 0, "tcplab exited non-zero")
 
 
-SCENARIOS = {f.__name__: f for f in [basic, client, server, refuse, lab, shell, timers, setup]}
+SCENARIOS = {f.__name__: f for f in [basic, client, server, refuse, lab, shell, timers, setup,
+                                     ipv6]}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""
