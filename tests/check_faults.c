@@ -405,7 +405,7 @@ START_TEST(test_ss_i_shows_tcp_internals)
     int rc;
     const char *o = run("ss -i", &rc);
     ck_assert_int_eq(rc, 0);
-    ck_assert_ptr_nonnull(strstr(o, "ts sack newreno wscale:7,7 rto:200"));
+    ck_assert_ptr_nonnull(strstr(o, "ts sack cubic wscale:7,7 rto:200"));
     ck_assert_ptr_nonnull(strstr(o, "cwnd:10"));
     ck_assert_ptr_nonnull(strstr(o, "bytes_acked:5"));
     o = run("ss -x", &rc);

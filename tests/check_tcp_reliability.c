@@ -35,6 +35,13 @@ static struct sock *plain(tl_time rtt)
     return P.s;
 }
 
+/* The same, the socket running NewReno (the course's congestion lab). */
+static struct sock *plain_reno(tl_time rtt)
+{
+    T.h->cfg.tcp_cc = TCP_CC_RENO;
+    return plain(rtt);
+}
+
 /* A peer offering everything Linux offers. */
 static struct sock *full(tl_time rtt)
 {
@@ -49,22 +56,13 @@ static struct sock *full(tl_time rtt)
 /* Queue n bytes on romeo's socket. */
 static void queue_bytes(struct sock *s, size_t n)
 {
-    while (n) {
-        size_t k = n < 65536 ? n : 65536;
-        ck_assert_int_eq(sock_send(T.h, s->fd, sg_payload(), k, T.now), (long)k);
-        n -= k;
-    }
+    ck_assert_ptr_eq(s, P.s);
+    ck_assert(peer_queue(&P, n));
 }
 
-/* Pop the data segments romeo sends now; their count. */
 static int pop_data(struct tcp_seg *out, int max)
 {
-    struct tcp_seg g;
-    int n = 0;
-    while (peer_recv(&P, &g))
-        if (g.len > 0 && n < max)
-            out[n++] = g;
-    return n;
+    return peer_pop_data(&P, out, max);
 }
 
 /* ---- RFC 6298: RTT and RTO ------------------------------------------- */
@@ -223,7 +221,7 @@ END_TEST
 
 START_TEST(test_slow_start_then_congestion_avoidance)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_SNDBUF, 4 << 20), 0);
     P.wnd = 65535;
     queue_bytes(s, 3 << 20);                     /* never short of data: cwnd-limited */
@@ -262,7 +260,7 @@ static void three_dupacks(struct tcp_seg *d)
 
 START_TEST(test_fast_retransmit_on_third_duplicate_ack)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[4];
     queue_bytes(s, 14600);
     ck_assert_int_eq(pop_data(d, 16), 10);
@@ -282,7 +280,7 @@ END_TEST
 
 START_TEST(test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[8];
     three_dupacks(d);                            /* segments 0 and 5 lost */
     pop_data(r, 8);
@@ -302,7 +300,7 @@ END_TEST
 
 START_TEST(test_no_second_fast_retransmit_for_the_same_window_rfc6582)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[8];
     three_dupacks(d);
     pop_data(r, 8);

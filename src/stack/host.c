@@ -36,7 +36,8 @@ void host_config_default(struct host_config *c, int index, uint64_t seed)
     c->syn_retries = 6;
     c->data_retries = 15;
     c->tcp_wscale = c->tcp_timestamps = c->tcp_sack = true;
-    c->quickack = true;
+    c->quickack = false;
+    c->tcp_cc = TCP_CC_CUBIC;
     c->delack_time = 40 * TL_MS;
     c->syn_queue_max = 256;
     c->syncookies = true;
@@ -233,7 +234,7 @@ tl_time host_next_retransmit(const struct host *h)
     tl_time t = TL_NEVER;
     for (const struct sock *s = h->socks; s; s = s->next)
         if (s->type == SOCKT_TCP)
-            t = tl_min(t, s->tcb.rto_at);
+            t = tl_min(t, tl_min(s->tcb.rto_at, tl_min(s->tcb.rack_at, s->tcb.tlp_at)));
     return t;
 }
 

@@ -68,6 +68,27 @@ bool peer_recv(struct peer *p, struct tcp_seg *g)
     return false;
 }
 
+int peer_pop_data(struct peer *p, struct tcp_seg *out, int max)
+{
+    struct tcp_seg g;
+    int n = 0;
+    while (peer_recv(p, &g))
+        if (g.len > 0 && n < max)
+            out[n++] = g;
+    return n;
+}
+
+bool peer_queue(struct peer *p, size_t n)
+{
+    while (n) {
+        size_t k = n < 65536 ? n : 65536;
+        if (sock_send(p->t->h, p->s->fd, sg_payload(), k, p->t->now) != (long)k)
+            return false;
+        n -= k;
+    }
+    return true;
+}
+
 size_t peer_drain(struct peer *p)
 {
     struct tcp_seg g;

@@ -32,6 +32,11 @@ void peer_send_at(struct peer *p, uint8_t flags, uint32_t seq, uint32_t ack, siz
                   const uint32_t *blocks, int nsack);
 /* The next TCP segment romeo sent (ARP answered on the way); false if none. */
 bool peer_recv(struct peer *p, struct tcp_seg *g);
+/* Take the segments romeo sent now; the data segments go to out (at most
+ * max); returns how many of those. */
+int peer_pop_data(struct peer *p, struct tcp_seg *out, int max);
+/* Queue n bytes of sg_payload() on romeo's socket; false if it took fewer. */
+bool peer_queue(struct peer *p, size_t n);
 /* Discard everything romeo sent; returns the TCP segments among it. */
 size_t peer_drain(struct peer *p);
 /* The window romeo announced in g, in bytes. */
