@@ -394,6 +394,37 @@ START_TEST(test_wire_settings_and_errors)
 }
 END_TEST
 
+START_TEST(test_report_names_what_found_each_loss)
+{
+    run("juliet: l = socket", NULL);
+    run("juliet: bind l * 4000", NULL);
+    run("juliet: listen l", NULL);
+    run("c = socket", NULL);
+    run("connect c juliet 4000", NULL);
+    run("juliet: s = accept l", NULL);
+    run("wire drop 1", NULL);
+    int rc;
+    /* The only segment is lost: the tail loss probe repairs it (the PTO
+     * never comes after the RTO, so the probe goes in its place). */
+    const char *o = run("send c \"tail\"", &rc);
+    ck_assert_int_eq(rc, 0);
+    o = run("sleep 1s", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "romeo  c (fd 3): loss of "));
+    ck_assert_ptr_nonnull(strstr(o, " detected by TLP\n"));
+    o = run("tcb c", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "TLP probes 1"));
+    ck_assert_ptr_null(strstr(o, "timeout,"));
+    /* Many losses in one call: counted by mechanism, on one line. */
+    run("wire loss 10", NULL);
+    run("juliet: recv s --all &", NULL);
+    o = run("send c --bytes 300k", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, " losses detected"));
+    ck_assert_ptr_nonnull(strstr(o, "by RACK"));
+}
+END_TEST
+
 START_TEST(test_ss_i_shows_tcp_internals)
 {
     run("juliet: l = socket", NULL);
@@ -453,6 +484,7 @@ static Suite *faults_suite(void)
     tcase_add_test(c, test_wire_hold_and_step_through_a_handshake);
     tcase_add_test(c, test_wire_settings_and_errors);
     tcase_add_test(c, test_ss_i_shows_tcp_internals);
+    tcase_add_test(c, test_report_names_what_found_each_loss);
     suite_add_tcase(s, c);
     return s;
 }
