@@ -169,6 +169,22 @@ static void describe_sock(struct shell *sh, int host, int sock_id, char *buf, si
     }
 }
 
+/* Event id if it is of this kind and its socket's first such event since
+ * `first`, else NULL: the report gives each socket one line. */
+static const struct trace_ev *first_of_socket(const struct trace *tr, uint64_t first,
+                                              uint64_t id, enum trace_kind kind)
+{
+    const struct trace_ev *e = trace_get(tr, id);
+    if (!e || e->kind != kind)
+        return NULL;
+    for (uint64_t k = first; k < id; k++) {
+        const struct trace_ev *p = trace_get(tr, k);
+        if (p && p->kind == kind && p->sock_id == e->sock_id)
+            return NULL;
+    }
+    return e;
+}
+
 /* The only loss event of a socket from id on, or NULL if there are more. */
 static const struct trace_ev *trace_last_loss(const struct trace *tr, int sock_id, uint64_t id)
 {
@@ -189,15 +205,8 @@ static const struct trace_ev *trace_last_loss(const struct trace *tr, int sock_i
 static void print_losses(struct shell *sh, int h, const struct trace *tr, uint64_t first)
 {
     for (uint64_t id = first; id <= trace_last_id(tr); id++) {
-        const struct trace_ev *e = trace_get(tr, id);
-        if (!e || e->kind != TRACE_LOSS)
-            continue;
-        bool seen = false;
-        for (uint64_t k = first; k < id && !seen; k++) {
-            const struct trace_ev *p = trace_get(tr, k);
-            seen = p && p->kind == TRACE_LOSS && p->sock_id == e->sock_id;
-        }
-        if (seen)
+        const struct trace_ev *e = first_of_socket(tr, first, id, TRACE_LOSS);
+        if (!e)
             continue;
         uint32_t n[LOSS_BY__COUNT] = {0}, total = 0;
         const struct trace_ev *one = NULL;
@@ -256,15 +265,8 @@ static void print_transitions(struct shell *sh)
         }
         /* One line per socket, its transitions in order. */
         for (uint64_t id = first; id <= trace_last_id(tr); id++) {
-            const struct trace_ev *e = trace_get(tr, id);
-            if (!e || e->kind != TRACE_STATE)
-                continue;
-            bool seen = false;
-            for (uint64_t k = first; k < id && !seen; k++) {
-                const struct trace_ev *p = trace_get(tr, k);
-                seen = p && p->kind == TRACE_STATE && p->sock_id == e->sock_id;
-            }
-            if (seen)
+            const struct trace_ev *e = first_of_socket(tr, first, id, TRACE_STATE);
+            if (!e)
                 continue;
             char who[96];
             describe_sock(sh, h, e->sock_id, who, sizeof who);
