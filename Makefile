@@ -59,7 +59,7 @@ FUZZ_TIME  ?= 60
 
 # make bench: tests/bench/*.c, each one program (make check builds them with
 # the sanitizers for tests/steps/bench_smoke.sh)
-BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
+BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump build/bench/lossbench
 
 .PHONY: all check run install clean deps tests fuzz soak bench pictures
 all: tcplab pictures

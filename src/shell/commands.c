@@ -12,7 +12,7 @@ static const char *const w_proto[] = {"tcp", "udp", NULL};
 static const char *const w_how[] = {"rd", "wr", "rdwr", NULL};
 static const char *const w_show[] = {"decode", "state", "tcb", NULL};
 static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", "nodelay",
-                                    "quickack", "rto_min", NULL};
+                                    "quickack", "rto_min", "congestion", NULL};
 static const char *const w_decode[] = {"-S", "-v", "-x", "-X", "-e", "-t", "-SnvX", NULL};
 #define HOST_WORD(idx, name, ...) name,
 static const char *const w_hosts[] = {LAB_HOST_LIST(HOST_WORD) NULL};
@@ -83,11 +83,14 @@ static const struct sh_cmd commands[] = {
      "RFC 9293 ABORT: the connection is reset at once.",
      1, 1, CMD_SOCKCALL | CMD_REPORT, cmd_abort, NULL},
     {"setsockopt", "socket",
-     "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf|nodelay|quickack|rto_min VALUE",
+     "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf|nodelay|quickack|rto_min|congestion VALUE",
      "set a socket option",
      "sndbuf and rcvbuf take sizes (64k).  nodelay 1 turns Nagle's algorithm off\n"
-     "(TCP_NODELAY); quickack 0 turns delayed ACKs on (every data segment is ACKed at\n"
-     "once by default); rto_min sets the lowest retransmission timeout, in ms (200).\n"
+     "(TCP_NODELAY); quickack 1 ACKs every data segment at once (by default ACKs are\n"
+     "delayed as Linux delays them: quick ACKs at the start and after out-of-order\n"
+     "data, then every second segment or 40 ms); rto_min sets the lowest\n"
+     "retransmission timeout, in ms (200); congestion reno|cubic chooses the\n"
+     "congestion control (TCP_CONGESTION; cubic by default, as Linux).\n"
      "Also accepts the Python form sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
      "and sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1).",
      3, 3, 0, cmd_setsockopt, w_opt},

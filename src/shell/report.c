@@ -185,6 +185,85 @@ static void describe_sock(struct shell *sh, int host, int sock_id, char *buf, si
     }
 }
 
+/* Event id if it is of this kind and its socket's first such event since
+ * `first`, else NULL: the report gives each socket one line. */
+static const struct trace_ev *first_of_socket(const struct trace *tr, uint64_t first,
+                                              uint64_t id, enum trace_kind kind)
+{
+    const struct trace_ev *e = trace_get(tr, id);
+    if (!e || e->kind != kind)
+        return NULL;
+    for (uint64_t k = first; k < id; k++) {
+        const struct trace_ev *p = trace_get(tr, k);
+        if (p && p->kind == kind && p->sock_id == e->sock_id)
+            return NULL;
+    }
+    return e;
+}
+
+/* The only loss event of a socket from id on, or NULL if there are more. */
+static const struct trace_ev *trace_last_loss(const struct trace *tr, int sock_id, uint64_t id)
+{
+    const struct trace_ev *found = NULL;
+    for (uint64_t k = id; k <= trace_last_id(tr); k++) {
+        const struct trace_ev *p = trace_get(tr, k);
+        if (p && p->kind == TRACE_LOSS && p->sock_id == sock_id) {
+            if (found)
+                return NULL;
+            found = p;
+        }
+    }
+    return found;
+}
+
+/* Losses found while the call ran, one line per socket: the segment and
+ * what found it; with more than one, how many each detector found. */
+static void print_losses(struct shell *sh, int h, const struct trace *tr, uint64_t first)
+{
+    for (uint64_t id = first; id <= trace_last_id(tr); id++) {
+        const struct trace_ev *e = first_of_socket(tr, first, id, TRACE_LOSS);
+        if (!e)
+            continue;
+        uint32_t n[LOSS_BY__COUNT] = {0}, total = 0;
+        const struct trace_ev *one = NULL;
+        for (uint64_t k = id; k <= trace_last_id(tr); k++) {
+            const struct trace_ev *p = trace_get(tr, k);
+            if (!p || p->kind != TRACE_LOSS || p->sock_id != e->sock_id)
+                continue;
+            one = one ? one : p;
+            for (int b = 0; b < LOSS_BY__COUNT; b++)
+                n[b] += p->nlost[b];
+        }
+        for (int b = 0; b < LOSS_BY__COUNT; b++) {
+            total += n[b];
+
+        }
+        char who[96];
+        describe_sock(sh, h, e->sock_id, who, sizeof who);
+        fprintf(sh->out, "%s%-6s%s %s: ", host_color(sh, h), sh_host_name(sh, h), off(sh), who);
+        const char *by = loss_by_name((enum loss_by)one->loss_by);
+        bool one_kind = total == n[one->loss_by];
+        bool one_range = one_kind && one->contig && one == trace_last_loss(tr, e->sock_id, id);
+        if (one_range) {
+            fprintf(sh->out, "loss of %u:%u", one->seq, one->end);
+            if (total > 1)
+                fprintf(sh->out, " (%u segments)", total);
+            fprintf(sh->out, " detected by %s", by);
+        } else if (one_kind) {
+            fprintf(sh->out, "%u losses detected by %s, the first %u:%u", total, by, one->seq,
+                    one->end);
+        } else {
+            fprintf(sh->out, "%u losses detected (", total);
+            for (int b = 0, i = 0; b < LOSS_BY__COUNT; b++)
+                if (n[b])
+                    fprintf(sh->out, "%s%u by %s", i++ ? ", " : "", n[b],
+                            loss_by_name((enum loss_by)b));
+            fprintf(sh->out, "), the first %u:%u", one->seq, one->end);
+        }
+        fprintf(sh->out, "\n");
+    }
+}
+
 static void print_transitions(struct shell *sh)
 {
     for (int h = 0; h < WORLD_HOSTS; h++) {
@@ -202,15 +281,8 @@ static void print_transitions(struct shell *sh)
         }
         /* One line per socket, its transitions in order. */
         for (uint64_t id = first; id <= trace_last_id(tr); id++) {
-            const struct trace_ev *e = trace_get(tr, id);
-            if (!e || e->kind != TRACE_STATE)
-                continue;
-            bool seen = false;
-            for (uint64_t k = first; k < id && !seen; k++) {
-                const struct trace_ev *p = trace_get(tr, k);
-                seen = p && p->kind == TRACE_STATE && p->sock_id == e->sock_id;
-            }
-            if (seen)
+            const struct trace_ev *e = first_of_socket(tr, first, id, TRACE_STATE);
+            if (!e)
                 continue;
             char who[96];
             describe_sock(sh, h, e->sock_id, who, sizeof who);
@@ -225,6 +297,7 @@ static void print_transitions(struct shell *sh)
             }
             fprintf(sh->out, "\n");
         }
+        print_losses(sh, h, tr, first);
     }
 }
 
@@ -303,8 +376,11 @@ void sh_report_begin(struct shell *sh)
 {
     sh->ncommands++;
     memset(&sh->log.n, 0, sizeof sh->log - offsetof(struct sh_frame_log, n));
-    for (int h = 0; h < WORLD_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++) {
         sh->trace_mark[h] = sh_host(sh, h) ? trace_last_id(&sh_host(sh, h)->trace) : 0;
+        if (sh_host(sh, h))
+            trace_seal(&sh_host(sh, h)->trace);    /* this call's losses are its own */
+    }
     snapshot(sh);
     if (sh->tap)
         sh_tap_report_begin(sh);

@@ -22,8 +22,9 @@ enum sockopt {
     SOCKOPT_SNDBUF,      /* SO_SNDBUF, bytes */
     SOCKOPT_RCVBUF,      /* SO_RCVBUF, bytes */
     SOCKOPT_NODELAY,     /* TCP_NODELAY: no Nagle (0/1) */
-    SOCKOPT_QUICKACK,    /* TCP_QUICKACK: 1 ACK every segment at once (default), 0 delayed ACK */
+    SOCKOPT_QUICKACK,    /* TCP_QUICKACK: 1 ACK every segment at once, 0 Linux's delayed ACK (default) */
     SOCKOPT_RTO_MIN,     /* the RTO's lower bound, ms (200; Linux sets it per route) */
+    SOCKOPT_CONGESTION,  /* TCP_CONGESTION: enum tcp_cc (reno, cubic) */
 };
 
 int sock_socket(struct host *h, enum sock_type type);

@@ -451,6 +451,16 @@ int sock_setsockopt(struct host *h, int fd, enum sockopt opt, int value)
             return -EOPNOTSUPP;
         s->tcb.quickack = value != 0;        /* a delayed ACK already due still waits */
         return 0;
+    case SOCKOPT_CONGESTION:
+        if (s->type != SOCKT_TCP)
+            return -EOPNOTSUPP;
+        if (value < 0 || value >= TCP_CC__COUNT)
+            return -ENOENT;                    /* Linux: no such algorithm */
+        if (s->tcb.cc != value) {
+            s->tcb.cc = (uint8_t)value;        /* from the next ACK on, as Linux switches */
+            tcp_cc_reset(&s->tcb);
+        }
+        return 0;
     case SOCKOPT_RTO_MIN:
         if (s->type != SOCKT_TCP)
             return -EOPNOTSUPP;
@@ -477,6 +487,7 @@ int sock_getsockopt(struct host *h, int fd, enum sockopt opt, int *value)
     case SOCKOPT_NODELAY: *value = s->tcb.nodelay; return 0;
     case SOCKOPT_QUICKACK: *value = s->tcb.quickack; return 0;
     case SOCKOPT_RTO_MIN: *value = (int)(s->tcb.rto_min / TL_MS); return 0;
+    case SOCKOPT_CONGESTION: *value = s->tcb.cc; return 0;
     }
     return -ENOPROTOOPT;
 }
