@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "decode/decode.h"
+#include "pdrill/pd.h"
 #include "shell/shell.h"
 #include "link/sim.h"
 #include "link/tapworld.h"
@@ -19,6 +20,8 @@ static void usage(FILE *f)
             "       tcplab replay TRANSCRIPT...        re-run transcripts, report any difference (exit 1 if any)\n"
             "       tcplab grade [--json] LAB TRANSCRIPT...  score transcripts against a lab's checkpoints\n"
             "       tcplab read [tcpdump flags] FILE   decode a pcap file exactly as tcpdump -r would\n"
+            "       tcplab packetdrill [--ignore-options] [--ignore-window] [--report] SCRIPT...\n"
+            "                                          run packetdrill scripts against tcplab's stack\n"
             "       tcplab --help | --version\n"
             "options:\n"
             "  --seed=N      seed of the simulated hosts (ISS, ports); default 1\n"
@@ -40,6 +43,8 @@ int main(int argc, char **argv)
         return replay_main(argc - 1, argv + 1);
     if (argc > 1 && strcmp(argv[1], "grade") == 0)
         return grade_main(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "packetdrill") == 0)
+        return packetdrill_main(argc - 1, argv + 1);
 
     uint64_t seed = 1;
     bool seed_given = false;
