@@ -283,12 +283,16 @@ long sock_recvfrom(struct host *h, int fd, void *buf, size_t len, uint32_t *addr
         tcp_rcv_consumed(h, s, now);
         return (long)n;
     }
+    /* After the peer's FIN, the end of the stream comes before an error
+     * (Linux's SOCK_DONE: a RST in CLOSE-WAIT leaves EPIPE for write). */
+    if (s->tcb.fin_rcvd)
+        return 0;
     if (s->err) {
         int e = s->err;
         s->err = 0;
         return -e;
     }
-    if (s->tcb.fin_rcvd || s->shut_rd || len == 0)
+    if (s->shut_rd || len == 0)
         return 0;
     switch (s->tcb.state) {
     case TCP_CLOSED:
