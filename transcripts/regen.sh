@@ -30,4 +30,7 @@ echo "regen: transcripts/session-record.txt"
 # Bulk transfers past 1 MiB: their digests come from the worker thread.
 "$bin" --seed=6 --record=transcripts/session-bulk.txt transcripts/session-bulk.cmds >/dev/null
 echo "regen: transcripts/session-bulk.txt"
+# inject: segments written in packetdrill's syntax.
+"$bin" --seed=7 --record=transcripts/session-inject.txt transcripts/session-inject.cmds >/dev/null
+echo "regen: transcripts/session-inject.txt"
 exit $status
