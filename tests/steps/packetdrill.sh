@@ -61,6 +61,19 @@ for c in "--ignore-window field-win" "--ignore-options options"; do
     fi
 done
 
+# ---- --report: the frames decoded, the transitions, the TCBs after each line
+out=$("$bin" packetdrill --report tests/packetdrill/listen-syn-synack.pkt 2>&1)
+if printf '%s\n' "$out" | grep -q '^--- line 9$' &&
+   printf '%s\n' "$out" | grep -q '> IP 192.168.0.1.8080 > 192.0.2.1.40000: Flags \[S.\], seq [0-9]*, ack 1, win 64240, options \[mss 1460,nop,nop,sackOK,nop,wscale 7\], length 0' &&
+   printf '%s\n' "$out" | grep -q 'LISTEN -> SYN_RECEIVED (rcv SYN)' &&
+   printf '%s\n' "$out" | grep -q 'SND.UNA' &&
+   [ "$(printf '%s\n' "$out" | tail -n 1)" = "1 passed, 0 failed, 0 skipped" ]; then
+    pass "--report shows the decode, the transitions and the TCBs"
+else
+    fail "--report:"
+    printf '%s\n' "$out" | head -20 | sed 's/^/  /'
+fi
+
 # ---- bad command lines: one line, exit 2 (or 1 for a missing script)
 check_cli() {
     want_rc=$1 want=$2
