@@ -351,6 +351,30 @@ static struct sock *enter(enum tcp_state st, bool passive, const struct numbers 
     return s;
 }
 
+/* Every transition the row made is an edge of the state table
+ * (stack/tcp_fsm.h), for the opening of its connection: the debug check in
+ * tcp_set_state() aborts on any other, and this says so in the row's
+ * name.  A socket already freed is the row's own connection, or in a
+ * LISTEN row the embryo the listener spawned: passive then. */
+static void expect_edges_of_table(const struct row *r, const char *run)
+{
+    const struct trace *tr = &T.h->trace;
+    int n = 0;
+    for (uint64_t i = trace_first_id(tr); i <= trace_last_id(tr); i++) {
+        const struct trace_ev *e = trace_get(tr, i);
+        if (!e || e->kind != TRACE_STATE)
+            continue;
+        const struct sock *o = sock_by_id(T.h, e->sock_id);
+        bool passive = o ? o->tcb.passive : r->passive || r->state == TCP_LISTEN;
+        ck_assert_msg(tcp_fsm_find(e->old_state, e->new_state, e->cause, passive),
+                      "[%s, %s] %s -> %s (%s) is no edge of the state table", r->name, run,
+                      tcp_state_name(e->old_state), tcp_state_name(e->new_state),
+                      tcp_cause_name(e->cause));
+        n++;
+    }
+    ck_assert_msg(n > 0 || r->state == TCP_CLOSED, "[%s, %s] no transition traced", r->name, run);
+}
+
 static void run_row(const struct row *r, const struct numbers *n)
 {
     const char *run = n == &wrap ? "near 2^32" : "mid-space";
@@ -429,6 +453,7 @@ static void run_row(const struct row *r, const struct numbers *n)
                       (unsigned long long)(T.h->drops[k] - drops[k]),
                       (unsigned long long)(want - drops[k]));
     }
+    expect_edges_of_table(r, run);
     sg_free(&T);
 }
 

@@ -263,7 +263,7 @@ static int k_listen(void *ctx, int vfd, int backlog, tl_time now)
     if (listen(s->fd, backlog) < 0)
         return -errno;
     s->backlog = backlog;
-    kobserve(k, now, s, "listen");
+    kobserve(k, now, s, TCP_CAUSE_LISTEN);
     return 0;
 }
 
@@ -279,7 +279,7 @@ static int k_connect(void *ctx, int vfd, uint32_t addr, uint16_t port, tl_time n
     s->connecting = rc == -EINPROGRESS;
     s->conn_done = rc == 0 && s->type == SOCKT_TCP;
     s->conn_err = 0;
-    kobserve(k, now, s, "connect");
+    kobserve(k, now, s, TCP_CAUSE_CONNECT);
     return rc;
 }
 
@@ -345,7 +345,7 @@ static int k_accept(void *ctx, int vfd, uint32_t *addr, uint16_t *port, tl_time 
     }
     s->parent_vfd = vfd;
     ks_refresh(s);
-    kobserve(k, now, s, "accept");
+    kobserve(k, now, s, TCP_CAUSE_ACCEPT);
     return nv;
 }
 
@@ -402,13 +402,13 @@ static int k_shutdown(void *ctx, int vfd, int how, tl_time now)
         return -EBADF;
     if (shutdown(s->fd, how == SHUTDOWN_RD ? SHUT_RD : how == SHUTDOWN_WR ? SHUT_WR : SHUT_RDWR) < 0)
         return -errno;
-    kobserve(k, now, s, "shutdown");
+    kobserve(k, now, s, TCP_CAUSE_SHUTDOWN);
     return 0;
 }
 
 /* The descriptor goes; a connection goes on without it (FIN-WAIT,
  * TIME-WAIT), watched through the diag dump until the kernel frees it. */
-static int close_as(struct khost *k, int vfd, tl_time now, const char *cause)
+static int close_as(struct khost *k, int vfd, tl_time now, enum tcp_cause cause)
 {
     struct ksock *s = by_vfd(k, vfd);
     if (!s)
@@ -423,7 +423,7 @@ static int close_as(struct khost *k, int vfd, tl_time now, const char *cause)
         if (old != TCP_CLOSED)
             ktrace_add(k, now, s, vfd, old, TCP_CLOSED, cause);
         ks_remove(k, s);
-        kobserve(k, now, NULL, NULL);
+        kobserve(k, now, NULL, TCP_CAUSE_NONE);
         return 0;
     }
     kobserve(k, now, s, cause);
@@ -432,7 +432,7 @@ static int close_as(struct khost *k, int vfd, tl_time now, const char *cause)
 
 static int k_close(void *ctx, int vfd, tl_time now)
 {
-    return close_as(ctx, vfd, now, "close");
+    return close_as(ctx, vfd, now, TCP_CAUSE_CLOSE);
 }
 
 static int k_abort(void *ctx, int vfd, tl_time now)
@@ -443,7 +443,7 @@ static int k_abort(void *ctx, int vfd, tl_time now)
     struct linger l = {.l_onoff = 1, .l_linger = 0};
     if (setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof l) < 0)
         return -errno;
-    return close_as(ctx, vfd, now, "abort");
+    return close_as(ctx, vfd, now, TCP_CAUSE_ABORT);
 }
 
 static int k_setsockopt(void *ctx, int vfd, enum sockopt opt, int value)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "stack/sockapi.h"
+#include "stack/tcp_fsm.h"
 #include "util/tltime.h"
 
 #define KHOST_MAX_FD   256
@@ -57,8 +58,8 @@ struct kwire_conn {
     uint32_t k_fin_seq, p_fin_seq;
     bool rst;
     bool last_was_in;                      /* the newest segment went to the kernel */
-    char last_in[24];                      /* the last one it received, as a cause: "rcv SYN,ACK" */
-    char last_out[24];                     /* the last one it sent that says why: "snd FIN" */
+    enum tcp_cause last_in;                /* the last one it received, as a cause: rcv SYN,ACK */
+    enum tcp_cause last_out;               /* the last one it sent that says why: snd FIN */
     tl_time last;
 };
 
@@ -96,7 +97,7 @@ struct ktrace_ev {
     int sock_id;
     int vfd;                   /* descriptor at the time, or -1 */
     enum tcp_state old_state, new_state;
-    char cause[32];
+    enum tcp_cause cause;
     bool ours;                 /* the shell's socket (else another program's) */
     uint32_t laddr, raddr;     /* its endpoints then */
     uint16_t lport, rport;
@@ -153,7 +154,7 @@ uint64_t khost_trace_first(const struct khost *k);
  * it.  Returns true if it may change a TCP state (SYN, FIN, RST, or an
  * ACK of the other side's SYN or FIN): worth an observation. */
 bool kwire_frame(struct kwire *w, bool from_kernel, const uint8_t *frame, size_t len,
-                 tl_time now, char *cause, size_t cap);
+                 tl_time now, enum tcp_cause *cause);
 /* The connection with this kernel-side and peer endpoint, or NULL. */
 const struct kwire_conn *kwire_find(const struct kwire *w, uint32_t kaddr, uint16_t kport,
                                     uint32_t paddr, uint16_t pport);

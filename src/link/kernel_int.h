@@ -11,9 +11,10 @@ void ks_refresh(struct ksock *s);
 /* A watched connection without a descriptor, by cookie or by 4-tuple. */
 struct ksock *ks_find_conn(struct khost *k, uint64_t cookie, uint32_t laddr, uint16_t lport,
                            uint32_t raddr, uint16_t rport);
-/* Observe; a change of `s` is put down to `cause` (a call's name). */
-size_t kobserve(struct khost *k, tl_time now, struct ksock *s, const char *cause);
+/* Observe; a change of `s` is put down to `cause` (a call), unless that is
+ * TCP_CAUSE_NONE. */
+size_t kobserve(struct khost *k, tl_time now, struct ksock *s, enum tcp_cause cause);
 void ktrace_add(struct khost *k, tl_time now, const struct ksock *s, int vfd,
-                enum tcp_state old_state, enum tcp_state new_state, const char *cause);
+                enum tcp_state old_state, enum tcp_state new_state, enum tcp_cause cause);
 
 #endif

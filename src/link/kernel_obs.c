@@ -3,7 +3,9 @@
  * or TIME-WAIT, connections not yet accepted, other programs' connections
  * with tcplab's stack) show in the sock_diag dump.  Each change becomes an
  * event of the host's trace, put down to the call that made it or to the
- * last segment of the connection, as the stack's tcp_set_state() does. */
+ * last segment of the connection, as the stack's tcp_set_state() does; an
+ * end in CLOSED is put down to what the state table (stack/tcp_fsm.h)
+ * allows for it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 #include "link/kernel_int.h"
 
 void ktrace_add(struct khost *k, tl_time now, const struct ksock *s, int vfd,
-                enum tcp_state old_state, enum tcp_state new_state, const char *cause)
+                enum tcp_state old_state, enum tcp_state new_state, enum tcp_cause cause)
 {
     struct ktrace_ev *e = &k->trace[k->next_ev % KTRACE_CAP];
     memset(e, 0, sizeof *e);
@@ -21,7 +23,7 @@ void ktrace_add(struct khost *k, tl_time now, const struct ksock *s, int vfd,
     e->vfd = vfd;
     e->old_state = old_state;
     e->new_state = new_state;
-    snprintf(e->cause, sizeof e->cause, "%s", cause ? cause : "");
+    e->cause = cause;
     e->ours = s->ours;
     e->laddr = s->laddr;
     e->lport = s->lport;
@@ -59,24 +61,22 @@ struct ksock *ks_find_conn(struct khost *k, uint64_t cookie, uint32_t laddr, uin
 }
 
 /* Why a watched socket changed state, when no call of ours did it: the
- * last segment of its connection, or the timer that ends the state. */
-static const char *wire_cause(const struct khost *k, const struct ksock *s, enum tcp_state old,
-                              enum tcp_state now)
+ * last segment of its connection, or, for an end in CLOSED that no segment
+ * of the state table's edges explains (TIME-WAIT's 2MSL, a retransmission
+ * timeout), the edge's timer. */
+static enum tcp_cause wire_cause(const struct khost *k, const struct ksock *s,
+                                 enum tcp_state old, enum tcp_state now)
 {
     const struct kwire_conn *c = kwire_find(&k->wire, s->laddr, s->lport, s->raddr, s->rport);
-    if (now == TCP_CLOSED) {
-        if (c && c->rst)
-            return c->last_was_in ? "rcv RST" : "snd RST";
-        if (old == TCP_TIME_WAIT)
-            return "2MSL timeout";
-        if (old == TCP_FIN_WAIT_2)
-            return "FIN_WAIT_2 timeout";
-        if (!(c && (old == TCP_LAST_ACK || old == TCP_CLOSING)))
-            return "retransmission timeout";
-    }
-    if (c)
-        return c->last_was_in ? c->last_in : c->last_out;
-    return "seen";
+    enum tcp_cause last = !c ? TCP_CAUSE_SEEN : c->last_was_in ? c->last_in : c->last_out;
+    if (now != TCP_CLOSED)
+        return last;
+    if (c && c->rst)
+        return c->last_was_in ? TCP_CAUSE_RCV_RST : TCP_CAUSE_SND_RST;
+    if (c && tcp_fsm_find(old, now, last, c->k_passive))
+        return last;                           /* LAST-ACK: rcv ACK of FIN */
+    enum tcp_cause timer = tcp_fsm_timer_cause(old, now);
+    return timer != TCP_CAUSE_NONE ? timer : last;
 }
 
 static struct ksock *listener_on(struct khost *k, uint16_t port)
@@ -126,7 +126,7 @@ static void adopt(struct khost *k, const struct kdiag *e)
     take_diag(s, e);
 }
 
-size_t kobserve(struct khost *k, tl_time now, struct ksock *who, const char *cause)
+size_t kobserve(struct khost *k, tl_time now, struct ksock *who, enum tcp_cause cause)
 {
     k->now = now;
     k->last_obs = now;
@@ -173,7 +173,8 @@ size_t kobserve(struct khost *k, tl_time now, struct ksock *who, const char *cau
         if (s->fd < 0 && !s->seen)
             s->obs = dumped ? TCP_CLOSED : s->state;
         if (s->obs != s->state) {
-            const char *why = s == who && cause ? cause : wire_cause(k, s, s->state, s->obs);
+            enum tcp_cause why = s == who && cause != TCP_CAUSE_NONE
+                                     ? cause : wire_cause(k, s, s->state, s->obs);
             ktrace_add(k, now, s, s->vfd, s->state, s->obs, why);
             s->state = s->obs;
             changes++;
@@ -191,7 +192,7 @@ size_t kobserve(struct khost *k, tl_time now, struct ksock *who, const char *cau
 
 size_t khost_observe(struct khost *k, tl_time now)
 {
-    return kobserve(k, now, NULL, NULL);
+    return kobserve(k, now, NULL, TCP_CAUSE_NONE);
 }
 
 tl_time khost_next_deadline(const struct khost *k)

@@ -64,8 +64,8 @@ static bool scaling(const struct kwire_conn *c)
 }
 
 /* A segment the kernel sent. */
-static bool from_kernel(struct kwire_conn *c, const struct tcp_seg *s, bool fresh, char *cause,
-                        size_t cap)
+static bool from_kernel(struct kwire_conn *c, const struct tcp_seg *s, bool fresh,
+                        enum tcp_cause *cause)
 {
     uint32_t end = s->seq + tcp_seg_len(s);
     if (s->flags & TH_SYN) {
@@ -94,17 +94,18 @@ static bool from_kernel(struct kwire_conn *c, const struct tcp_seg *s, bool fres
         c->snd_up = s->seq + s->urp;
     if (s->flags & TH_RST)
         c->rst = true;
-    const char *what = s->flags & TH_RST ? "snd RST" : s->flags & TH_SYN ? "connect"
-                     : s->flags & TH_FIN ? "snd FIN" : NULL;
+    enum tcp_cause what = s->flags & TH_RST ? TCP_CAUSE_SND_RST
+                        : s->flags & TH_SYN ? TCP_CAUSE_CONNECT
+                        : s->flags & TH_FIN ? TCP_CAUSE_SND_FIN : TCP_CAUSE_NONE;
     c->last_was_in = false;
-    snprintf(c->last_out, sizeof c->last_out, "%s", what ? what : "snd ACK");
-    if (what && cap)
-        snprintf(cause, cap, "%s", what);
-    return what != NULL;
+    c->last_out = what != TCP_CAUSE_NONE ? what : TCP_CAUSE_SND_ACK;
+    if (what != TCP_CAUSE_NONE && cause)
+        *cause = what;
+    return what != TCP_CAUSE_NONE;
 }
 
 /* A segment the peer (tcplab's stack) sent, which the kernel received. */
-static bool to_kernel(struct kwire_conn *c, const struct tcp_seg *s, char *cause, size_t cap)
+static bool to_kernel(struct kwire_conn *c, const struct tcp_seg *s, enum tcp_cause *cause)
 {
     uint32_t end = s->seq + tcp_seg_len(s);
     if (s->flags & TH_SYN) {
@@ -143,29 +144,30 @@ static bool to_kernel(struct kwire_conn *c, const struct tcp_seg *s, char *cause
         c->rcv_up = s->seq + s->urp;
     if (s->flags & TH_RST)
         c->rst = true;
-    const char *what = s->flags & TH_RST ? "rcv RST"
-                     : (s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ? "rcv SYN,ACK"
-                     : s->flags & TH_SYN ? "rcv SYN"
-                     : s->flags & TH_FIN ? "rcv FIN"
-                     : acks_syn ? "rcv ACK of SYN" : acks_fin ? "rcv ACK of FIN" : "rcv ACK";
-    snprintf(c->last_in, sizeof c->last_in, "%s", what);
+    enum tcp_cause what = s->flags & TH_RST ? TCP_CAUSE_RCV_RST
+                        : (s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) ? TCP_CAUSE_RCV_SYN_ACK
+                        : s->flags & TH_SYN ? TCP_CAUSE_RCV_SYN
+                        : s->flags & TH_FIN ? TCP_CAUSE_RCV_FIN
+                        : acks_syn ? TCP_CAUSE_RCV_ACK_OF_SYN
+                        : acks_fin ? TCP_CAUSE_RCV_ACK_OF_FIN : TCP_CAUSE_RCV_ACK;
+    c->last_in = what;
     c->last_was_in = true;
     bool interesting = (s->flags & (TH_SYN | TH_FIN | TH_RST)) || acks_syn || acks_fin;
-    if (interesting && cap)
-        snprintf(cause, cap, "%s", what);
+    if (interesting && cause)
+        *cause = what;
     return interesting;
 }
 
 bool kwire_frame(struct kwire *w, bool from_k, const uint8_t *f, size_t len, tl_time now,
-                 char *cause, size_t cap)
+                 enum tcp_cause *cause)
 {
     struct eth_hdr eh;
     struct ipv4_hdr ip;
     struct tcp_seg s;
     const uint8_t *p;
     size_t plen;
-    if (cap)
-        cause[0] = '\0';
+    if (cause)
+        *cause = TCP_CAUSE_NONE;
     if (eth_parse(f, len, &eh) != DROP_NONE || eh.type != ETHERTYPE_IPV4 ||
         ipv4_parse(f + ETH_HLEN, len - ETH_HLEN, &ip, &p, &plen) != DROP_NONE ||
         ip.proto != IP_PROTO_TCP || ipv4_is_fragment(&ip) ||
@@ -187,5 +189,5 @@ bool kwire_frame(struct kwire *w, bool from_k, const uint8_t *f, size_t len, tl_
         fresh = true;
     }
     c->last = now;
-    return from_k ? from_kernel(c, &s, fresh, cause, cap) : to_kernel(c, &s, cause, cap);
+    return from_k ? from_kernel(c, &s, fresh, cause) : to_kernel(c, &s, cause);
 }

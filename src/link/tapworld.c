@@ -41,8 +41,7 @@ static enum drop_reason new_drop(struct tapworld *t)
 
 static void watch(struct tapworld *t, bool from_kernel, const uint8_t *f, size_t len, tl_time now)
 {
-    char cause[32];
-    if (kwire_frame(&t->k->wire, from_kernel, f, len, now, cause, sizeof cause))
+    if (kwire_frame(&t->k->wire, from_kernel, f, len, now, NULL))
         khost_observe(t->k, now);
 }
 

@@ -205,7 +205,7 @@ static void print_transitions(struct shell *sh)
                 const struct trace_ev *n = trace_get(tr, k);
                 if (n && n->kind == TRACE_STATE && n->sock_id == e->sock_id)
                     fprintf(sh->out, " -> %s%s%s (%s)", sh->color ? C_BOLD : "",
-                            tcp_state_name(n->new_state), off(sh), n->cause);
+                            tcp_state_name(n->new_state), off(sh), tcp_cause_name(n->cause));
             }
             fprintf(sh->out, "\n");
         }

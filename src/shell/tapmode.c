@@ -305,7 +305,7 @@ void sh_tap_transitions(struct shell *sh, int h)
             const struct ktrace_ev *n = khost_trace_get(k, j);
             if (n->sock_id == e->sock_id)
                 fprintf(sh->out, " -> %s%s%s (%s)", sh->color ? C_BOLD : "",
-                        tcp_state_name(n->new_state), off(sh), n->cause);
+                        tcp_state_name(n->new_state), off(sh), tcp_cause_name(n->cause));
         }
         fprintf(sh->out, "\n");
     }

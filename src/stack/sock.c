@@ -84,7 +84,7 @@ int sock_listen(struct host *h, int fd, int backlog, tl_time now)
     }
     s->backlog = backlog < 0 ? 0 : backlog > BACKLOG_MAX ? BACKLOG_MAX : backlog;
     if (s->tcb.state == TCP_CLOSED)
-        tcp_set_state(h, s, TCP_LISTEN, "listen", now);
+        tcp_set_state(h, s, TCP_LISTEN, TCP_CAUSE_LISTEN, now);
     return 0;
 }
 
@@ -346,10 +346,10 @@ int sock_shutdown(struct host *h, int fd, int how, tl_time now)
         if (how == SHUTDOWN_WR)
             return -ENOTCONN;
         /* Linux: a listener shut for reading stops listening. */
-        tcp_abort(h, s, 0, "shutdown", now);
+        tcp_abort(h, s, 0, TCP_CAUSE_SHUTDOWN, now);
         return 0;
     case TCP_SYN_SENT:
-        tcp_abort(h, s, 0, "shutdown", now);
+        tcp_abort(h, s, 0, TCP_CAUSE_SHUTDOWN, now);
         return 0;
     default:
         break;
@@ -385,14 +385,14 @@ int sock_close(struct host *h, int fd, tl_time now)
         for (struct sock *c = h->socks; c; c = c->next)
             if (c->parent == s) {
                 if (c->tcb.state != TCP_CLOSED)
-                    tcp_abort(h, c, 0, "listener closed", now);
+                    tcp_abort(h, c, 0, TCP_CAUSE_LISTENER_CLOSED, now);
                 sock_mark_dead(h, c);
             }
-        tcp_set_state(h, s, TCP_CLOSED, "close", now);
+        tcp_set_state(h, s, TCP_CLOSED, TCP_CAUSE_CLOSE, now);
         sock_release(h, s);
         return 0;
     case TCP_SYN_SENT:
-        tcp_set_state(h, s, TCP_CLOSED, "close", now);
+        tcp_set_state(h, s, TCP_CLOSED, TCP_CAUSE_CLOSE, now);
         return 0;
     default:
         break;
@@ -400,7 +400,7 @@ int sock_close(struct host *h, int fd, tl_time now)
     /* RFC 2525 §2.17 and Linux: data the user never read is lost, so the
      * peer is told with RST rather than FIN.  SO_LINGER {1,0} does the same. */
     if (s->rcvq.len > 0 || s->linger0) {
-        tcp_abort(h, s, 0, s->linger0 ? "close (linger 0)" : "close with unread data", now);
+        tcp_abort(h, s, 0, s->linger0 ? TCP_CAUSE_CLOSE_LINGER0 : TCP_CAUSE_CLOSE_UNREAD, now);
         return 0;
     }
     s->shut_rd = true;

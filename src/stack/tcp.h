@@ -5,6 +5,7 @@
 
 #include "stack/host.h"
 #include "stack/sock.h"
+#include "stack/tcp_fsm.h"
 #include "wire/seq.h"
 #include "wire/tcp.h"
 
@@ -18,16 +19,17 @@
 #define TCP_PAWS_IDLE       (24LL * 24 * 3600 * TL_SEC)   /* RFC 7323 §5.5 */
 
 /* Every transition goes through here: it records old state, new state,
- * cause and time in the host's trace. */
-void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char *cause,
+ * cause and time in the host's trace.  Debug builds (without NDEBUG)
+ * abort on a transition that is no edge of the state table (tcp_fsm.h). */
+void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, enum tcp_cause cause,
                    tl_time now);
 
 /* User calls (RFC 9293 §3.10.1 - §3.10.6), tcp_user.c */
 int tcp_open_active(struct host *h, struct sock *s, tl_time now);
 void tcp_close(struct host *h, struct sock *s, tl_time now);   /* FIN after the data */
-void tcp_abort(struct host *h, struct sock *s, int err, const char *cause, tl_time now);
+void tcp_abort(struct host *h, struct sock *s, int err, enum tcp_cause cause, tl_time now);
 /* The connection is gone: error for the user, state CLOSED. */
-void tcp_drop_conn(struct host *h, struct sock *s, int err, const char *cause, tl_time now);
+void tcp_drop_conn(struct host *h, struct sock *s, int err, enum tcp_cause cause, tl_time now);
 /* The user read from the receive queue: maybe announce the larger window. */
 void tcp_rcv_consumed(struct host *h, struct sock *s, tl_time now);
 /* ARP gave up on ip: connections still opening fail with EHOSTUNREACH. */

@@ -112,7 +112,7 @@ static bool cookie_input(struct seg_ctx *c, struct sock *l)
     t->last_ack_sent = t->rcv_nxt;
     t->eff_mss = (uint16_t)(t->snd_mss - (t->ts_ok ? TCP_TS_LEN : 0));
     t->cwnd = tcp_initial_window(t);
-    tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv ACK with SYN cookie", c->now);
+    tcp_set_state(h, s, TCP_SYN_RECEIVED, TCP_CAUSE_RCV_SYN_COOKIE, c->now);
     tcp_input_synced(c, s);
     return true;
 }
@@ -168,7 +168,7 @@ static void listen_input(struct seg_ctx *c, struct sock *l)
     t->segs_in++;
     tcp_syn_options_take(h, s, g, false);
     tcp_update_window(t, g);
-    tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv SYN", c->now);
+    tcp_set_state(h, s, TCP_SYN_RECEIVED, TCP_CAUSE_RCV_SYN, c->now);
     tcp_send_at(h, s, t->iss, 0, false, c->now);
     tcp_arm_rto(h, s, c->now);
 }
@@ -191,7 +191,7 @@ static void syn_sent_input(struct seg_ctx *c, struct sock *s)
     }
     if (g->flags & TH_RST) {                   /* second: RST */
         if (ack_ok) {
-            tcp_drop_conn(h, s, ECONNREFUSED, "rcv RST", c->now);
+            tcp_drop_conn(h, s, ECONNREFUSED, TCP_CAUSE_RCV_RST, c->now);
         } else {
             drop(c, DROP_TCP_RST_INVALID);
         }
@@ -210,12 +210,12 @@ static void syn_sent_input(struct seg_ctx *c, struct sock *s)
     if (ack_ok) {
         t->snd_una = g->ack;
         tcp_ack_of_syn(h, s, c->now);
-        tcp_set_state(h, s, TCP_ESTABLISHED, "rcv SYN,ACK", c->now);
+        tcp_set_state(h, s, TCP_ESTABLISHED, TCP_CAUSE_RCV_SYN_ACK, c->now);
         tcp_send_ack(h, s, c->now);            /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
         tcp_output(h, s, c->now);
     } else {
         /* Simultaneous open: <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
-        tcp_set_state(h, s, TCP_SYN_RECEIVED, "rcv SYN", c->now);
+        tcp_set_state(h, s, TCP_SYN_RECEIVED, TCP_CAUSE_RCV_SYN, c->now);
         tcp_send_at(h, s, t->iss, 0, false, c->now);
     }
 }
@@ -270,18 +270,18 @@ static void rst_input(struct seg_ctx *c, struct sock *s)
     switch (t->state) {
     case TCP_SYN_RECEIVED:
         /* Passive: back to LISTEN (the embryo goes); active: refused. */
-        tcp_drop_conn(c->h, s, t->passive ? 0 : ECONNREFUSED, "rcv RST", c->now);
+        tcp_drop_conn(c->h, s, t->passive ? 0 : ECONNREFUSED, TCP_CAUSE_RCV_RST, c->now);
         break;
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:
     case TCP_FIN_WAIT_2:
-        tcp_drop_conn(c->h, s, ECONNRESET, "rcv RST", c->now);
+        tcp_drop_conn(c->h, s, ECONNRESET, TCP_CAUSE_RCV_RST, c->now);
         break;
     case TCP_CLOSE_WAIT:
-        tcp_drop_conn(c->h, s, EPIPE, "rcv RST", c->now);
+        tcp_drop_conn(c->h, s, EPIPE, TCP_CAUSE_RCV_RST, c->now);
         break;
     default:                                   /* CLOSING, LAST-ACK, TIME-WAIT */
-        tcp_drop_conn(c->h, s, 0, "rcv RST", c->now);
+        tcp_drop_conn(c->h, s, 0, TCP_CAUSE_RCV_RST, c->now);
         break;
     }
     bytering_drop(&s->sndq, s->sndq.len);
@@ -311,18 +311,18 @@ static bool ack_input(struct seg_ctx *c, struct sock *s)
     switch (t->state) {
     case TCP_FIN_WAIT_1:
         if (our_fin_acked) {
-            tcp_set_state(h, s, TCP_FIN_WAIT_2, "rcv ACK of FIN", c->now);
+            tcp_set_state(h, s, TCP_FIN_WAIT_2, TCP_CAUSE_RCV_ACK_OF_FIN, c->now);
             if (s->fd < 0)
                 t->fw2_at = c->now + h->cfg.fin_timeout;
         }
         break;
     case TCP_CLOSING:
         if (our_fin_acked)
-            tcp_set_state(h, s, TCP_TIME_WAIT, "rcv ACK of FIN", c->now);
+            tcp_set_state(h, s, TCP_TIME_WAIT, TCP_CAUSE_RCV_ACK_OF_FIN, c->now);
         break;
     case TCP_LAST_ACK:
         if (our_fin_acked) {
-            tcp_set_state(h, s, TCP_CLOSED, "rcv ACK of FIN", c->now);
+            tcp_set_state(h, s, TCP_CLOSED, TCP_CAUSE_RCV_ACK_OF_FIN, c->now);
             return false;
         }
         break;
@@ -418,16 +418,16 @@ static void fin_input(struct seg_ctx *c, struct sock *s, bool fin_now)
     switch (t->state) {
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
-        tcp_set_state(h, s, TCP_CLOSE_WAIT, "rcv FIN", c->now);
+        tcp_set_state(h, s, TCP_CLOSE_WAIT, TCP_CAUSE_RCV_FIN, c->now);
         break;
     case TCP_FIN_WAIT_1:
         if (t->fin_sent && seq_gt(t->snd_una, t->fin_seq))
-            tcp_set_state(h, s, TCP_TIME_WAIT, "rcv FIN", c->now);
+            tcp_set_state(h, s, TCP_TIME_WAIT, TCP_CAUSE_RCV_FIN, c->now);
         else
-            tcp_set_state(h, s, TCP_CLOSING, "rcv FIN", c->now);
+            tcp_set_state(h, s, TCP_CLOSING, TCP_CAUSE_RCV_FIN, c->now);
         break;
     case TCP_FIN_WAIT_2:
-        tcp_set_state(h, s, TCP_TIME_WAIT, "rcv FIN", c->now);
+        tcp_set_state(h, s, TCP_TIME_WAIT, TCP_CAUSE_RCV_FIN, c->now);
         break;
     default:                                   /* CLOSE-WAIT, CLOSING, LAST-ACK: stay */
         break;
@@ -438,7 +438,7 @@ static void fin_input(struct seg_ctx *c, struct sock *s, bool fin_now)
  * accept queue. */
 static void established_from_syn_received(struct seg_ctx *c, struct sock *s)
 {
-    tcp_set_state(c->h, s, TCP_ESTABLISHED, "rcv ACK of SYN", c->now);
+    tcp_set_state(c->h, s, TCP_ESTABLISHED, TCP_CAUSE_RCV_ACK_OF_SYN, c->now);
     struct sock *l = s->parent;
     if (l) {
         l->syn_queued--;
@@ -509,7 +509,7 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
     /* fourth: SYN in a synchronized state (RFC 5961 §4.2: challenge ACK) */
     if (g->flags & TH_SYN) {
         if (t->state == TCP_SYN_RECEIVED && t->passive) {
-            tcp_drop_conn(h, s, 0, "rcv SYN", c->now);   /* return to LISTEN */
+            tcp_drop_conn(h, s, 0, TCP_CAUSE_RCV_SYN, c->now);   /* return to LISTEN */
             drop(c, DROP_TCP_SYN_CHALLENGE);
             return;
         }
@@ -553,7 +553,8 @@ static bool time_wait_reopen(struct seg_ctx *c, struct sock *s)
     if (s->tcb.state != TCP_TIME_WAIT || s->fd >= 0 ||
         (g->flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN || !seq_gt(g->seq, s->tcb.rcv_nxt))
         return false;
-    tcp_set_state(c->h, s, TCP_CLOSED, "rcv SYN in TIME_WAIT", c->now);   /* an orphan: freed */
+    /* an orphan: freed */
+    tcp_set_state(c->h, s, TCP_CLOSED, TCP_CAUSE_RCV_SYN_TIME_WAIT, c->now);
     return true;
 }
 

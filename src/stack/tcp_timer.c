@@ -69,7 +69,7 @@ static void retransmit_timeout(struct host *h, struct sock *s, tl_time now)
               : t->state == TCP_SYN_RECEIVED ? TCP_SYNACK_RETRIES : h->cfg.data_retries;
     if (t->retries >= limit) {
         t->rto_at = TL_NEVER;
-        tcp_drop_conn(h, s, ETIMEDOUT, "retransmission timeout", now);
+        tcp_drop_conn(h, s, ETIMEDOUT, TCP_CAUSE_TIMEOUT_RETRANS, now);
         return;
     }
     tcp_on_rto(h, s, now);
@@ -87,7 +87,7 @@ static void persist_timeout(struct host *h, struct sock *s, tl_time now)
     if (t->retries >= h->cfg.data_retries) {
         /* Probes went unanswered that many times: the peer is gone. */
         t->persist_at = TL_NEVER;
-        tcp_drop_conn(h, s, ETIMEDOUT, "window probes unanswered", now);
+        tcp_drop_conn(h, s, ETIMEDOUT, TCP_CAUSE_TIMEOUT_PROBES, now);
         return;
     }
     t->retries++;
@@ -108,11 +108,11 @@ void tcp_timers(struct host *h, struct sock *s, tl_time now)
 {
     struct tcb *t = &s->tcb;
     if (t->tw_at <= now) {
-        tcp_set_state(h, s, TCP_CLOSED, "2MSL timeout", now);
+        tcp_set_state(h, s, TCP_CLOSED, TCP_CAUSE_TIMEOUT_2MSL, now);
         return;
     }
     if (t->fw2_at <= now) {
-        tcp_set_state(h, s, TCP_CLOSED, "FIN_WAIT_2 timeout", now);
+        tcp_set_state(h, s, TCP_CLOSED, TCP_CAUSE_TIMEOUT_FIN_WAIT_2, now);
         return;
     }
     if (t->delack_at <= now) {

@@ -9,23 +9,15 @@
 #include "wire/bytes.h"
 #include "wire/seq.h"
 
-static const char *const state_names[] = {
-#define TCP_STATE_NAME(name, text) text,
-    TCP_STATES(TCP_STATE_NAME)
-#undef TCP_STATE_NAME
-};
-
-const char *tcp_state_name(enum tcp_state s)
-{
-    return (unsigned)s < TCP__NSTATES ? state_names[s] : "?";
-}
-
-void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, const char *cause,
+void tcp_set_state(struct host *h, struct sock *s, enum tcp_state st, enum tcp_cause cause,
                    tl_time now)
 {
     enum tcp_state old = s->tcb.state;
     if (old == st)
         return;
+#ifndef NDEBUG
+    tcp_fsm_check(old, st, cause, s->tcb.passive);     /* an edge of stack/tcp_fsm.c */
+#endif
     struct trace_ev *e = trace_add(&h->trace, TRACE_STATE, now);
     e->sock_id = s->id;
     e->fd = s->fd;
@@ -105,7 +97,7 @@ int tcp_open_active(struct host *h, struct sock *s, tl_time now)
     t->passive = false;
     tcp_tcb_init(h, s);
     tcp_syn_options_offer(h, s);
-    tcp_set_state(h, s, TCP_SYN_SENT, "connect", now);
+    tcp_set_state(h, s, TCP_SYN_SENT, TCP_CAUSE_CONNECT, now);
     tcp_send_at(h, s, t->iss, 0, false, now);
     tcp_arm_rto(h, s, now);
     return 0;
@@ -118,13 +110,14 @@ void tcp_close(struct host *h, struct sock *s, tl_time now)
     struct tcb *t = &s->tcb;
     if (t->fin_queued)
         return;
+    enum tcp_cause why = s->fd >= 0 && !s->shut_rd ? TCP_CAUSE_SHUTDOWN : TCP_CAUSE_CLOSE;
     switch (t->state) {
     case TCP_SYN_RECEIVED:
     case TCP_ESTABLISHED:
-        tcp_set_state(h, s, TCP_FIN_WAIT_1, s->fd >= 0 && !s->shut_rd ? "shutdown" : "close", now);
+        tcp_set_state(h, s, TCP_FIN_WAIT_1, why, now);
         break;
     case TCP_CLOSE_WAIT:
-        tcp_set_state(h, s, TCP_LAST_ACK, s->fd >= 0 && !s->shut_rd ? "shutdown" : "close", now);
+        tcp_set_state(h, s, TCP_LAST_ACK, why, now);
         break;
     default:
         return;
@@ -136,7 +129,7 @@ void tcp_close(struct host *h, struct sock *s, tl_time now)
     tcp_output(h, s, now);
 }
 
-void tcp_drop_conn(struct host *h, struct sock *s, int err, const char *cause, tl_time now)
+void tcp_drop_conn(struct host *h, struct sock *s, int err, enum tcp_cause cause, tl_time now)
 {
     if (err)
         s->err = err;
@@ -150,7 +143,7 @@ void tcp_drop_conn(struct host *h, struct sock *s, int err, const char *cause, t
 
 /* ABORT (RFC 9293 §3.10.5): RST in the synchronized states and
  * SYN-RECEIVED; then CLOSED. */
-void tcp_abort(struct host *h, struct sock *s, int err, const char *cause, tl_time now)
+void tcp_abort(struct host *h, struct sock *s, int err, enum tcp_cause cause, tl_time now)
 {
     struct tcb *t = &s->tcb;
     switch (t->state) {
@@ -189,5 +182,5 @@ void tcp_host_unreachable(struct host *h, uint32_t ip, tl_time now)
     for (struct sock *s = h->socks; s; s = s->next)
         if (s->type == SOCKT_TCP && s->raddr == ip &&
             (s->tcb.state == TCP_SYN_SENT || s->tcb.state == TCP_SYN_RECEIVED))
-            tcp_drop_conn(h, s, EHOSTUNREACH, "no ARP reply", now);
+            tcp_drop_conn(h, s, EHOSTUNREACH, TCP_CAUSE_NO_ARP_REPLY, now);
 }

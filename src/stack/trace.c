@@ -43,7 +43,7 @@ struct trace_ev *trace_add(struct trace *t, enum trace_kind kind, tl_time now)
     e->kind = kind;
     e->sock_id = -1;
     e->fd = -1;
-    e->cause = "";
+    e->cause = TCP_CAUSE_NONE;
     e->drop = DROP_NONE;
     e->len = 0;
     e->caplen = 0;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "stack/tcp_fsm.h"
 #include "util/tltime.h"
 #include "wire/drop.h"
 #include "wire/eth.h"
@@ -25,7 +26,7 @@ struct trace_ev {
     int sock_id;               /* TRACE_STATE: the socket; else -1 */
     int fd;                    /* its descriptor at the time, or -1 */
     uint8_t old_state, new_state;
-    const char *cause;         /* static text: "connect", "rcv SYN,ACK", ... */
+    enum tcp_cause cause;      /* TRACE_STATE: what made it (tcp_cause_name: "rcv SYN,ACK") */
     enum drop_reason drop;     /* TRACE_DROP */
     uint16_t len;              /* TRACE_TX / TRACE_RX / TRACE_DROP: frame length */
     uint16_t caplen;           /* bytes of it kept at `frame` (0 without a snap length) */

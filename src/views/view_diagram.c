@@ -1,9 +1,11 @@
 /* The `diagram` view: RFC 9293 §3.3.2 Figure 5 as the RFC draws it, with
  * one socket's path through it.  The states it went through and the edges
  * it took come from the host's trace (every tcp_set_state() leaves an
- * event there); the socket's current state is boxed with '#'. */
+ * event there), and which edge each one took from the state table
+ * (stack/tcp_fsm.h); the socket's current state is boxed with '#'. */
 #include <string.h>
 
+#include "stack/tcp_fsm.h"
 #include "views/view_util.h"
 #include "views/views.h"
 
@@ -75,109 +77,57 @@ static const struct box boxes[] = {
     {TCP_TIME_WAIT, 41, 26, 43, 36},   {TCP_CLOSED, 41, 57, 43, 67},
 };
 
-/* What makes an edge happen, as the figure labels it: a user call (OPEN,
- * SEND, CLOSE), a segment arriving ("rcv ..."), or the 2MSL timeout. */
-enum ev_class { EV_USER, EV_RCV, EV_TIMEOUT, EV_OTHER };
-
 struct span {
     int row, col, len;
 };
 
-/* The figure's edges with the place of their labels (event, then the
- * actions; "x" is the figure's "no action"). */
-struct edge {
+/* Where the figure writes the label of each of its edges (event, then the
+ * actions; "x" is the figure's "no action").  Which transition took which
+ * edge is the state table's business (stack/tcp_fsm.h). */
+struct place {
     enum tcp_state from, to;
-    enum ev_class ev;
     struct span label[3];
 };
 
-static const struct edge edges[] = {
-    {TCP_CLOSED, TCP_LISTEN, EV_USER, {{4, 17, 12}, {6, 18, 10}}},
-    {TCP_LISTEN, TCP_CLOSED, EV_USER, {{4, 40, 5}, {6, 38, 10}}},
-    {TCP_CLOSED, TCP_SYN_SENT, EV_USER, {{0, 56, 11}, {2, 57, 10}, {3, 58, 7}}},
-    {TCP_LISTEN, TCP_SYN_SENT, EV_USER, {{11, 42, 4}, {13, 41, 7}}},
-    {TCP_SYN_SENT, TCP_CLOSED, EV_USER, {{8, 51, 5}, {10, 49, 10}}},
-    {TCP_LISTEN, TCP_SYN_RECEIVED, EV_RCV, {{11, 17, 7}, {13, 16, 11}}},
-    {TCP_SYN_RECEIVED, TCP_LISTEN, EV_RCV, {{8, 10, 16}}},
-    {TCP_SYN_SENT, TCP_SYN_RECEIVED, EV_RCV, {{15, 30, 7}, {17, 28, 11}}},
-    {TCP_SYN_RECEIVED, TCP_ESTABLISHED, EV_RCV, {{19, 13, 14}, {21, 20, 1}}},
-    {TCP_SYN_SENT, TCP_ESTABLISHED, EV_RCV, {{19, 40, 11}, {21, 42, 7}}},
-    {TCP_SYN_RECEIVED, TCP_FIN_WAIT_1, EV_USER, {{23, 6, 5}, {25, 5, 7}}},
-    {TCP_ESTABLISHED, TCP_FIN_WAIT_1, EV_USER, {{26, 21, 5}, {28, 20, 7}}},
-    {TCP_ESTABLISHED, TCP_CLOSE_WAIT, EV_RCV, {{26, 41, 7}, {28, 41, 7}}},
-    {TCP_FIN_WAIT_1, TCP_FIN_WAIT_2, EV_RCV, {{32, 4, 14}, {34, 11, 1}}},
-    {TCP_FIN_WAIT_1, TCP_CLOSING, EV_RCV, {{31, 21, 7}, {33, 21, 7}}},
-    {TCP_CLOSE_WAIT, TCP_LAST_ACK, EV_USER, {{32, 58, 5}, {34, 57, 7}}},
-    {TCP_FIN_WAIT_2, TCP_TIME_WAIT, EV_RCV, {{39, 5, 7}, {41, 5, 7}}},
-    {TCP_CLOSING, TCP_TIME_WAIT, EV_RCV, {{38, 17, 14}, {40, 24, 1}}},
-    {TCP_LAST_ACK, TCP_CLOSED, EV_RCV, {{38, 50, 14}, {40, 57, 1}}},
-    {TCP_TIME_WAIT, TCP_CLOSED, EV_TIMEOUT, {{39, 37, 12}, {41, 37, 10}}},
+static const struct place places[] = {
+    {TCP_CLOSED, TCP_LISTEN, {{4, 17, 12}, {6, 18, 10}}},
+    {TCP_LISTEN, TCP_CLOSED, {{4, 40, 5}, {6, 38, 10}}},
+    {TCP_CLOSED, TCP_SYN_SENT, {{0, 56, 11}, {2, 57, 10}, {3, 58, 7}}},
+    {TCP_LISTEN, TCP_SYN_SENT, {{11, 42, 4}, {13, 41, 7}}},
+    {TCP_SYN_SENT, TCP_CLOSED, {{8, 51, 5}, {10, 49, 10}}},
+    {TCP_LISTEN, TCP_SYN_RECEIVED, {{11, 17, 7}, {13, 16, 11}}},
+    {TCP_SYN_RECEIVED, TCP_LISTEN, {{8, 10, 16}}},
+    {TCP_SYN_SENT, TCP_SYN_RECEIVED, {{15, 30, 7}, {17, 28, 11}}},
+    {TCP_SYN_RECEIVED, TCP_ESTABLISHED, {{19, 13, 14}, {21, 20, 1}}},
+    {TCP_SYN_SENT, TCP_ESTABLISHED, {{19, 40, 11}, {21, 42, 7}}},
+    {TCP_SYN_RECEIVED, TCP_FIN_WAIT_1, {{23, 6, 5}, {25, 5, 7}}},
+    {TCP_ESTABLISHED, TCP_FIN_WAIT_1, {{26, 21, 5}, {28, 20, 7}}},
+    {TCP_ESTABLISHED, TCP_CLOSE_WAIT, {{26, 41, 7}, {28, 41, 7}}},
+    {TCP_FIN_WAIT_1, TCP_FIN_WAIT_2, {{32, 4, 14}, {34, 11, 1}}},
+    {TCP_FIN_WAIT_1, TCP_CLOSING, {{31, 21, 7}, {33, 21, 7}}},
+    {TCP_CLOSE_WAIT, TCP_LAST_ACK, {{32, 58, 5}, {34, 57, 7}}},
+    {TCP_FIN_WAIT_2, TCP_TIME_WAIT, {{39, 5, 7}, {41, 5, 7}}},
+    {TCP_CLOSING, TCP_TIME_WAIT, {{38, 17, 14}, {40, 24, 1}}},
+    {TCP_LAST_ACK, TCP_CLOSED, {{38, 50, 14}, {40, 57, 1}}},
+    {TCP_TIME_WAIT, TCP_CLOSED, {{39, 37, 12}, {41, 37, 10}}},
 };
 
-/* The stack's causes (the text given to tcp_set_state) sorted into the
- * figure's kinds of event. */
-static enum ev_class cause_class(const char *cause)
+/* The edge of the table a transition of s took. */
+static const struct tcp_fsm_edge *edge_of(const struct trace_ev *e, const struct sock *s)
 {
-    static const char *const user_calls[] = {"listen", "connect", "send", "close", "shutdown"};
-    if (strncmp(cause, "rcv ", 4) == 0)
-        return EV_RCV;
-    if (strcmp(cause, "2MSL timeout") == 0)
-        return EV_TIMEOUT;
-    for (size_t i = 0; i < sizeof user_calls / sizeof *user_calls; i++) {
-        size_t n = strlen(user_calls[i]);
-        if (strncmp(cause, user_calls[i], n) == 0 && (cause[n] == '\0' || cause[n] == ' '))
-            return EV_USER;
-    }
-    return EV_OTHER;
+    return tcp_fsm_find(e->old_state, e->new_state, e->cause, s->tcb.passive);
 }
 
-/* The drawn edge a transition followed, or NULL if the figure leaves it
- * out ("rcv RST" to CLOSED is not "CLOSE / delete TCB"). */
-static const struct edge *find_edge(enum tcp_state from, enum tcp_state to, const char *cause)
+/* Where the figure draws the edge a transition took, or NULL if the
+ * figure leaves it out ("rcv RST" to CLOSED is not "CLOSE / delete TCB"). */
+static const struct place *drawn_place(const struct tcp_fsm_edge *ed)
 {
-    enum ev_class ev = cause_class(cause);
-    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++)
-        if (edges[i].from == from && edges[i].to == to && edges[i].ev == ev)
-            return &edges[i];
+    if (!ed || ed->source != TCP_EDGE_FIGURE)
+        return NULL;
+    for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+        if (places[i].from == ed->from && places[i].to == ed->to)
+            return &places[i];
     return NULL;
-}
-
-/* Transitions the figure does not draw, and where they are specified.
- * from -1: any state; cause: a prefix of the stack's cause, NULL for any. */
-struct undrawn {
-    int from;
-    enum tcp_state to;
-    const char *cause;
-    bool passive;              /* only for a connection opened from LISTEN */
-    const char *where;
-};
-
-static const struct undrawn undrawn[] = {
-    {TCP_FIN_WAIT_1, TCP_TIME_WAIT, NULL, false, "note 2"},
-    {TCP_SYN_RECEIVED, TCP_CLOSED, "rcv RST", true, "note 1"},
-    {TCP_SYN_RECEIVED, TCP_CLOSED, "rcv SYN", true, "RFC 9293 section 3.10.7.4"},
-    {TCP_TIME_WAIT, TCP_CLOSED, "rcv SYN", false, "RFC 1122 section 4.2.2.13"},
-    {-1, TCP_CLOSED, "rcv RST", false, "note 3"},
-    {-1, TCP_CLOSED, "close", false, "note 3: RST sent"},
-    {-1, TCP_CLOSED, "listener closed", false, "note 3: RST sent"},
-    {-1, TCP_CLOSED, "retransmission timeout", false, "RFC 9293 section 3.8.3"},
-    {-1, TCP_CLOSED, "FIN_WAIT_2 timeout", false, "Linux tcp_fin_timeout"},
-};
-
-/* Where an undrawn transition is specified (the figure's notes, mostly). */
-static const char *undrawn_where(const struct trace_ev *e, bool passive)
-{
-    for (size_t i = 0; i < sizeof undrawn / sizeof *undrawn; i++) {
-        const struct undrawn *u = &undrawn[i];
-        if ((u->from >= 0 && u->from != e->old_state) || u->to != e->new_state)
-            continue;
-        if (u->cause && strncmp(e->cause, u->cause, strlen(u->cause)) != 0)
-            continue;
-        if (u->passive && !passive)
-            continue;
-        return u->where;
-    }
-    return "see RFC 9293 section 3.10";
 }
 
 /* The figure on a canvas, then marks: green boxes for the states visited,
@@ -223,7 +173,7 @@ static void mark_state(struct canvas *c, enum tcp_state st, enum mark m)
     }
 }
 
-static void mark_edge(struct canvas *c, const struct edge *e)
+static void mark_edge(struct canvas *c, const struct place *e)
 {
     for (int i = 0; i < 3; i++)
         for (int k = 0; k < e->label[i].len; k++)
@@ -285,7 +235,7 @@ static void print_transitions(FILE *out, const struct host *h, const struct sock
         timew = max_int(timew, (int)strlen(vu_stamp(stamp, e->t)));
         fromw = max_int(fromw, (int)strlen(tcp_state_name(e->old_state)));
         tow = max_int(tow, (int)strlen(tcp_state_name(e->new_state)));
-        causew = max_int(causew, (int)strlen(e->cause));
+        causew = max_int(causew, (int)strlen(tcp_cause_name(e->cause)));
     }
     /* The ring also holds every frame sent and received, so a long
      * transfer pushes a connection's first transitions out of it. */
@@ -306,11 +256,12 @@ static void print_transitions(FILE *out, const struct host *h, const struct sock
                     tr->cap);
         fprintf(out, "  %*s  %-*s -> %-*s  ", timew, vu_stamp(stamp, e->t), fromw,
                 tcp_state_name(e->old_state), tow, tcp_state_name(e->new_state));
-        if (find_edge(e->old_state, e->new_state, e->cause))
-            fprintf(out, "%s\n", e->cause);
-        else
-            fprintf(out, "%-*s  (not drawn: %s)\n", causew, e->cause,
-                    undrawn_where(e, s->tcb.passive));
+        const struct tcp_fsm_edge *ed = edge_of(e, s);
+        if (drawn_place(ed))
+            fprintf(out, "%s\n", tcp_cause_name(e->cause));
+        else    /* where the figure's notes, or the RFC, specify it */
+            fprintf(out, "%-*s  (not drawn: %s)\n", causew, tcp_cause_name(e->cause),
+                    ed ? ed->ref : "see RFC 9293 section 3.10");
     }
 }
 
@@ -352,9 +303,9 @@ void view_diagram(FILE *out, const struct view_style *st, const struct host *h,
         while ((e = next_transition(&h->trace, s, &id))) {
             mark_state(&c, e->old_state, M_VISITED);
             mark_state(&c, e->new_state, M_VISITED);
-            const struct edge *ed = find_edge(e->old_state, e->new_state, e->cause);
-            if (ed)
-                mark_edge(&c, ed);
+            const struct place *p = drawn_place(edge_of(e, s));
+            if (p)
+                mark_edge(&c, p);
         }
         mark_state(&c, s->tcb.state, M_CURRENT);
         print_who(out, st, h, s);
