@@ -4,6 +4,7 @@
  * with their causes, and the TCB of each connection. */
 #include "decode/decode.h"
 #include "pdrill/pd_run.h"
+#include "stack/tcp_fsm.h"
 #include "views/views.h"
 
 static void frames(struct pd_runner *r)
@@ -37,7 +38,7 @@ static void transitions(struct pd_runner *r)
             continue;
         fprintf(r->o->out, "socket %d (fd %d): %s -> %s (%s)\n", e->sock_id, e->fd,
                 tcp_state_name(e->old_state), tcp_state_name(e->new_state),
-                e->cause ? e->cause : "");
+                tcp_cause_name(e->cause));
     }
     r->trace_seen = trace_last_id(t);
 }
