@@ -368,7 +368,7 @@ static void check_result(struct pd_runner *r, const struct pd_call *c, long long
 /* The call returned v at r->now: on time, and the result the script wants? */
 static void complete(struct pd_runner *r, const struct pd_event *e, long long v)
 {
-    tl_time end = e->blocking ? (e->end_kind == PDT_REL ? r->pend_start + e->t_end : e->t_end)
+    tl_time end = e->blocking ? (e->end_kind == PDT_REL ? r->pend_base + e->t_end : e->t_end)
                               : r->pend_start;
     tl_time tol = r->s->tolerance;
     if (r->now < end - tol || r->now > end + tol)

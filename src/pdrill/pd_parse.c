@@ -438,8 +438,12 @@ static int parse_statement(struct pctx *c, const char *p)
     struct pd_event *e = new_event(c);
     if (!e)
         return perr(c, "out of memory");
-    if (!parse_time(&p, &e->tkind, &e->t))
+    if (*p == '`' || (p[0] == '%' && p[1] == '{')) {
+        e->tkind = PDT_REL;                /* `shell line` with no time: where it stands */
+        e->t = 0;
+    } else if (!parse_time(&p, &e->tkind, &e->t)) {
         return perr(c, "expected a time (0.100, +0.1 or *) at the start of the line");
+    }
     if (pd_eat(&p, "~")) {
         e->range = true;
         if (e->tkind == PDT_ANY || !parse_time(&p, &e->end_kind, &e->t_end) ||
@@ -449,7 +453,10 @@ static int parse_statement(struct pctx *c, const char *p)
         e->blocking = true;
         if (e->tkind == PDT_ANY || !parse_time(&p, &e->end_kind, &e->t_end) ||
             e->end_kind == PDT_ANY)
-            return perr(c, "a blocking call is written 0...0.2 CALL or +0...+0.2 CALL");
+            return perr(c, "a blocking call is written 0...0.2 CALL or +0...0.2 CALL");
+        /* +0.1...0.3: both times count from the previous event (packetdrill) */
+        if (e->tkind == PDT_REL)
+            e->end_kind = PDT_REL;
     }
     p = pd_skip(p);
     char err[PD_ERR_MAX];

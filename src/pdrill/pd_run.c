@@ -169,7 +169,7 @@ static void inject(struct pd_runner *r, const struct pd_pkt *p)
     int olen = p->opts_any ? 0 : pd_opts_encode(opt, p->nopt, ob);
     size_t n = olen < 0 ? 0 : pd_frame_tcp(frame, sizeof frame, &w, p, ob, (size_t)olen);
     if (!n) {
-        pd_fail(r, "the packet does not fit in a frame");
+        pd_fail(r, "the packet does not fit in a frame (tcplab's link has an MTU of 1500 bytes)");
         return;
     }
     host_input(r->h, frame, n, r->now);
@@ -312,7 +312,7 @@ static void finish_pending(struct pd_runner *r)
     if (!r->pending || r->failed || r->skipped)
         return;
     const struct pd_event *e = r->pend;
-    tl_time end = e->blocking ? ev_time(r, e->end_kind, e->t_end, r->pend_start)
+    tl_time end = e->blocking ? ev_time(r, e->end_kind, e->t_end, r->pend_base)
                               : r->pend_start;
     pd_advance(r, end + r->s->tolerance);
     if (r->pending) {
@@ -332,6 +332,7 @@ static void run_event(struct pd_runner *r, const struct pd_event *e)
     pd_advance(r, t);
     if (r->failed || r->skipped)
         return;
+    tl_time base = r->last;
     r->last = t;
     switch (e->kind) {
     case PDE_PACKET:
@@ -343,6 +344,7 @@ static void run_event(struct pd_runner *r, const struct pd_event *e)
                     r->pend->call.name, r->pend->line);
             break;
         }
+        r->pend_base = e->tkind == PDT_REL ? base : 0;
         if (!pd_call_start(r, e)) {
             r->pending = true;
             r->pend = e;

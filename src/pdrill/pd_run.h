@@ -38,6 +38,7 @@ struct pd_runner {
     bool pending;              /* a blocking call waits */
     const struct pd_event *pend;
     tl_time pend_start;
+    tl_time pend_base;         /* the time its relative times count from */
 
     bool failed, skipped;
     char msg[1024];            /* why (first line: FILE:LINE: ...) */
