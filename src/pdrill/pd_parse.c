@@ -89,7 +89,7 @@ static bool parse_secs(const char **pp, tl_time *t)
     tl_time v = 0;
     bool digits = false;
     while (isdigit((unsigned char)*p)) {
-        if (v > 1000000000)
+        if (v > 1000000)                   /* at most about 11 days a line */
             return false;
         v = v * 10 + (*p++ - '0');
         digits = true;

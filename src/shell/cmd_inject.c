@@ -19,6 +19,7 @@
 
 #include "pdrill/pd_frame.h"
 #include "shell/shell.h"
+#include "wire/arp.h"
 #include "wire/eth.h"
 #include "wire/ipv4.h"
 
@@ -116,6 +117,32 @@ static int target_of_addr(struct shell *sh, struct host *h, const char *word,
     return 0;
 }
 
+/* A phantom peer on the link announces itself as a new host would, with
+ * an ARP request for the address it sends to (sim mode: from the other
+ * host's end of the wire, whose MAC it borrows), so that tcplab can
+ * answer it; not if tcplab already knows it. */
+static void phantom_arp(struct host *h, struct host *peer, uint32_t phantom, tl_time now)
+{
+    for (int i = 0; i < ARP_CACHE_SIZE; i++)
+        if (h->arp[i].used && h->arp[i].resolved && h->arp[i].ip == phantom)
+            return;
+    if (!host_on_link(h, phantom))
+        return;
+    struct frame *f = host_frame_get(peer);
+    if (!f)
+        return;
+    memset(f->data, 0, ETH_FRAME_MIN);
+    struct eth_hdr eh = {.type = ETHERTYPE_ARP};
+    memcpy(eh.dst, eth_broadcast, ETH_ALEN);
+    memcpy(eh.src, peer->cfg.mac, ETH_ALEN);
+    eth_build(f->data, &eh);
+    struct arp_pkt a = {.op = ARP_OP_REQUEST, .spa = phantom, .tpa = h->cfg.addr};
+    memcpy(a.sha, peer->cfg.mac, ETH_ALEN);
+    arp_build(f->data + ETH_HLEN, &a);
+    f->len = ETH_FRAME_MIN;
+    host_queue_frame(peer, f, now);
+}
+
 /* The segment as a frame, and on its way. */
 static int send_frame(struct shell *sh, int host, struct host *h, const struct pd_pkt *p,
                       const struct inject_target *t)
@@ -160,6 +187,8 @@ static int send_frame(struct shell *sh, int host, struct host *h, const struct p
     if (t->outbound) {
         host_queue_frame(h, f, now);
     } else if (peer) {
+        if (t->src != peer->cfg.addr)
+            phantom_arp(h, peer, t->src, now);
         host_queue_frame(peer, f, now);          /* sim: it crosses the wire */
     } else {
         if (sh->w->on_frame)                     /* tap: straight into our stack */

@@ -143,7 +143,7 @@ static const struct sh_cmd commands[] = {
      "The reply shows in the usual report.  Examples: inject conn < R. 1000:1000(0) ack 1\n"
      "win 0 (a RST outside the window: RFC 5961 challenge ACK); inject sock < S 0:0(0)\n"
      "win 1000 <mss 1460> (a SYN from a phantom peer).",
-     3, 15, CMD_SOCKCALL | CMD_REPORT, cmd_inject, NULL},
+     3, 15, CMD_REPORT, cmd_inject, NULL},
     /* output */
     {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
      "After each socket call tcplab prints the decoded frames, the state transitions and\n"
