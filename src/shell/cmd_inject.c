@@ -139,7 +139,7 @@ static void phantom_arp(struct host *h, struct host *peer, uint32_t phantom, tl_
     struct arp_pkt a = {.op = ARP_OP_REQUEST, .spa = phantom, .tpa = h->cfg.addr};
     memcpy(a.sha, peer->cfg.mac, ETH_ALEN);
     arp_build(f->data + ETH_HLEN, &a);
-    f->len = ETH_FRAME_MIN;
+    f->len = ETH_HLEN + ARP_LEN;               /* as the stacks send ARP: unpadded */
     host_queue_frame(peer, f, now);
 }
 
