@@ -234,8 +234,10 @@ static struct call_res do_poll(struct pd_runner *r, const struct pd_call *c, boo
     tl_time end = r->pend_start + timeout * TL_MS;
     if (!ready && timeout != 0 && !(again && timeout > 0 && r->now >= end)) {
         res.done = false;
+        r->pend_wake = timeout > 0 ? end : TL_NEVER;
         return res;
     }
+    r->pend_wake = TL_NEVER;
     res.v = ready;
     for (int i = 0; i < l->n; i++) {
         int rev = poll_entry(r, &l->items[i], &fd, &want);

@@ -110,6 +110,8 @@ void pd_advance(struct pd_runner *r, tl_time t)
     settle(r);
     for (int guard = 0; guard < 1000000 && !r->failed && !r->skipped; guard++) {
         tl_time d = host_next_deadline(r->h);
+        if (r->pending && r->pend_wake < d)
+            d = r->pend_wake;              /* a poll's timeout ends it then */
         if (d > t)
             break;
         if (d > r->now)
@@ -278,9 +280,8 @@ static void expect(struct pd_runner *r, const struct pd_event *e, tl_time t)
         return;
     }
     const struct pd_pkt *want = &e->pkt;
-    if ((got.flags & TH_SYN) && !r->have_isn) {
+    if (got.flags & TH_SYN) {              /* a new connection on the tuple: its ISN */
         r->local_isn = got.seq - want->seq;
-        r->have_isn = true;
     }
     if (!r->lport) {
         r->lport = sport;
@@ -345,6 +346,7 @@ static void run_event(struct pd_runner *r, const struct pd_event *e)
             break;
         }
         r->pend_base = e->tkind == PDT_REL ? base : 0;
+        r->pend_wake = TL_NEVER;
         if (!pd_call_start(r, e)) {
             r->pending = true;
             r->pend = e;
@@ -379,6 +381,7 @@ enum pd_verdict pd_run(const struct pd_script *s, const struct pd_opts *o)
     memset(&r, 0, sizeof r);
     r.s = s;
     r.o = o;
+    r.pend_wake = TL_NEVER;
     r.h = new_host(s, o);
     r.outq = calloc(PD_OUTQ, sizeof *r.outq);
     if (!r.h || !r.outq) {

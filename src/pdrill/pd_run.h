@@ -30,7 +30,6 @@ struct pd_runner {
     /* the connection the script plays the far end of */
     uint16_t lport, rport;     /* tcplab's port and the script's */
     uint16_t bound_port;       /* bind()'s port: inbound SYNs go there */
-    bool have_isn;
     uint32_t local_isn;        /* tcplab's ISN (script sequence numbers are relative to it) */
     struct { uint32_t script, live; } ts[PD_TSMAP];   /* TS values of tcplab, script -> live */
     int nts;
@@ -39,6 +38,7 @@ struct pd_runner {
     const struct pd_event *pend;
     tl_time pend_start;
     tl_time pend_base;         /* the time its relative times count from */
+    tl_time pend_wake;         /* a pending poll's timeout, or TL_NEVER */
 
     bool failed, skipped;
     char msg[1024];            /* why (first line: FILE:LINE: ...) */
