@@ -141,8 +141,8 @@ static const struct sh_cmd commands[] = {
      "PACKET: FLAGS START:END(LEN) [ack N] [win N] [urg N] [<OPTIONS>], flags S . F R P\n"
      "E W U, options mss N, wscale N, sackOK, sack L:R, TS val N ecr N, nop, eol, md5.\n"
      "The reply shows in the usual report.  Examples: inject conn < R. 1000:1000(0) ack 1\n"
-     "win 0 (a RST outside the window: RFC 5961 challenge ACK); inject sock < S 0:0(0)\n"
-     "win 1000 <mss 1460> (a SYN from a phantom peer).",
+     "win 0 (a RST in the window, not at RCV.NXT: RFC 5961 challenge ACK); inject sock\n"
+     "< S 0:0(0) win 1000 <mss 1460> (a SYN from a phantom peer).",
      3, 15, CMD_REPORT, cmd_inject, NULL},
     /* output */
     {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
