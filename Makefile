@@ -119,12 +119,14 @@ check: deps
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(TESTS) $(TSAN_TESTS)
 
-# `make soak`: the long soak, SOAK_SEEDS seeds of random faults (make check
-# runs a short one); SOAK_FIRST=N SOAK_SEEDS=1 replays one seed.
+# `make soak`: the long soak, SOAK_SEEDS seeds of random faults and
+# SOAK_SCRIPTS seeds of shell scripts of 2 to 8 MiB (make check runs a short
+# one); SOAK_FIRST=N SOAK_SEEDS=1 SOAK_SCRIPTS=1 replays one seed.
 SOAK_SEEDS ?= 3000
+SOAK_SCRIPTS ?= 600
 soak: deps
 	@$(MAKE) --no-print-directory build/san/tests/check_soak
-	@SOAK_SEEDS=$(SOAK_SEEDS) CK_DEFAULT_TIMEOUT=0 ASAN_OPTIONS=detect_leaks=1 build/san/tests/check_soak
+	@SOAK_SEEDS=$(SOAK_SEEDS) SOAK_SCRIPTS=$(SOAK_SCRIPTS) CK_DEFAULT_TIMEOUT=0 ASAN_OPTIONS=detect_leaks=1 build/san/tests/check_soak
 
 # The figures of README "Performance": one table, build/bench.json.  Slow;
 # the tap parts need root (each in a network namespace of its own).

@@ -30,6 +30,11 @@ echo "regen: transcripts/session-record.txt"
 # Bulk transfers past 1 MiB: their digests come from the worker thread.
 "$bin" --seed=6 --record=transcripts/session-bulk.txt transcripts/session-bulk.cmds >/dev/null
 echo "regen: transcripts/session-bulk.txt"
+
+# How long a call waits (#13): send then shutdown under faults, & jobs, wait.
+"$bin" --seed=2 --record=transcripts/session-wait.txt transcripts/session-wait.cmds >/dev/null
+echo "regen: transcripts/session-wait.txt"
+
 # inject: segments written in packetdrill's syntax.
 "$bin" --seed=7 --record=transcripts/session-inject.txt transcripts/session-inject.cmds >/dev/null
 echo "regen: transcripts/session-inject.txt"

@@ -130,19 +130,32 @@ static size_t run_due(struct simnet *n)
     }
 }
 
-size_t simnet_settle(struct simnet *n)
+#define APP_ROUNDS 64   /* app and stack passes in one instant, at most */
+
+/* One instant: what is due, then the application programs, woken by it
+ * (a reader finds data, a writer room), then what they queued, until
+ * neither has anything left to do at this instant. */
+static size_t run_instant(struct simnet *n)
 {
     size_t ran = run_due(n);
-    while (faults_next(n->wire) != TL_NEVER) {
+    for (int i = 0; i < APP_ROUNDS && n->w.app && n->w.app(n->w.app_ctx); i++)
+        ran += run_due(n) + 1;
+    return ran;
+}
+
+size_t simnet_settle(struct simnet *n)
+{
+    size_t ran = run_instant(n);
+    while (faults_next(n->wire) != TL_NEVER && !world_interrupt) {
         n->now = faults_next(n->wire);
-        ran += run_due(n);
+        ran += run_instant(n);
     }
     return ran;
 }
 
 bool simnet_run_until(struct simnet *n, bool (*done)(void *ctx), void *ctx, tl_time limit)
 {
-    run_due(n);
+    run_instant(n);
     for (;;) {
         if (done(ctx))
             return true;
@@ -151,21 +164,23 @@ bool simnet_run_until(struct simnet *n, bool (*done)(void *ctx), void *ctx, tl_t
             return false;
         if (t > n->now)
             n->now = t;
-        run_due(n);
+        run_instant(n);
     }
 }
 
 void simnet_sleep(struct simnet *n, tl_time d)
 {
     tl_time end = n->now + d;
-    run_due(n);
+    run_instant(n);
     for (;;) {
         tl_time t = simnet_next_event(n);
+        if (world_interrupt)
+            return;                    /* Ctrl-C: time stays where it got */
         if (t > end)
             break;
         if (t > n->now)
             n->now = t;
-        run_due(n);
+        run_instant(n);
     }
     n->now = end;
 }

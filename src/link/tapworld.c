@@ -1,8 +1,9 @@
 /* The tap world's loop: frames from the TAP go to the stack's host_input,
  * frames the stack queues go to the TAP, and every one of them, both ways,
  * to w.on_frame.  The kernel host is watched around the segments that can
- * change its state (kernel_obs.c).  Waits are poll()s over the TAP and the
- * kernel's sockets with the earliest timer as timeout; SIGINT ends them. */
+ * change its state (kernel_obs.c).  Waits are world_wait() (world.c) over
+ * the TAP and the kernel's sockets until the earliest timer; SIGINT ends
+ * them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,9 @@ static size_t pump(struct tapworld *t)
     now = tnow(t);
     if (khost_next_deadline(t->k) <= now)
         ev += khost_observe(t->k, now);
+    /* the programs on tcplab's host, woken by what arrived */
+    if (t->w.app && t->w.app(t->w.app_ctx))
+        ev += 1 + flush_tx(t);
     return ev;
 }
 
@@ -140,12 +144,7 @@ static int w_pollfds(struct world *w, struct pollfd *fds, int max)
 static void wait_io(struct tapworld *t, tl_time until)
 {
     struct pollfd p[2];
-    int n = w_pollfds(&t->w, p, 2);
-    tl_time d = tl_min(until, w_next_deadline(&t->w)) - tnow(t);
-    if (d <= 0)
-        return;
-    struct timespec ts = {.tv_sec = d / TL_SEC, .tv_nsec = (d % TL_SEC) * 1000};
-    ppoll(p, (nfds_t)n, until == TL_NEVER && d > 3600 * TL_SEC ? NULL : &ts, NULL);
+    world_wait(&t->w, p, 0, 2, until);
 }
 
 static tl_time w_now(const struct world *w)

@@ -25,6 +25,11 @@ struct faults;
 struct world;
 
 typedef void (*world_frame_fn)(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
+/* The hosts' application programs (the shell's pending calls): run after
+ * every instant at which something happened (an arrival, a timer), as a
+ * program the kernel wakes would; true if they did something (sent, read,
+ * completed), and the instant then runs again with what they queued. */
+typedef bool (*world_app_fn)(void *ctx);
 
 struct world_ops {
     tl_time (*now)(const struct world *w);
@@ -65,6 +70,9 @@ struct world {
     world_frame_fn on_frame;
     void *on_frame_ctx;
     uint64_t frames;
+    /* the application programs, woken after every event instant */
+    world_app_fn app;
+    void *app_ctx;
     /* While on_frame reports a frame the stack received: why the stack
      * dropped it (DROP_NONE: taken in, or a frame the stack sent). */
     enum drop_reason rx_drop;
@@ -105,5 +113,12 @@ static inline size_t world_service(struct world *w)
 {
     return w->ops->service ? w->ops->service(w) : 0;
 }
+
+/* Wait for one of fds[0..nfds) (room for max: the world's own are added
+ * after them) to be ready, or until the nearest of `deadline` and the
+ * world's next timer; TL_NEVER and no timer: until a descriptor is ready.
+ * In virtual time it never sleeps: it jumps the clock to the deadline.
+ * poll()'s result: -1 with errno EINTR after a signal (Ctrl-C). */
+int world_wait(struct world *w, struct pollfd *fds, int nfds, int max, tl_time deadline);
 
 #endif

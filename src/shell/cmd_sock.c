@@ -1,12 +1,11 @@
-/* The socket calls of the lab, as shell commands, and the calls left
- * pending until the other host acts (accept, recv, a large send). */
+/* The socket calls of the lab, as shell commands; the calls that wait for
+ * the other host become jobs (jobs.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "link/faults.h"
 #include "shell/shell.h"
-#include "util/stream.h"
 #include "wire/ipv4.h"
 
 #define RECV_DEFAULT   1024
@@ -76,7 +75,7 @@ static int addr_port(struct shell *sh, int host, struct sh_cmdline *cl, int i, u
     return 0;
 }
 
-static void bind_name(struct shell *sh, int host, const char *name, int fd)
+void sh_bind_name(struct shell *sh, int host, const char *name, int fd)
 {
     struct sockinfo si;
     struct sh_value v = {.kind = VAL_SOCK, .fd = fd,
@@ -86,7 +85,7 @@ static void bind_name(struct shell *sh, int host, const char *name, int fd)
 }
 
 /* Python's repr of bytes: b'Hello juliet\n'. */
-static void print_bytes(struct shell *sh, const uint8_t *d, size_t n)
+void sh_print_bytes(struct shell *sh, const uint8_t *d, size_t n)
 {
     bool dq = memchr(d, '\'', n) && !memchr(d, '"', n);
     char q = dq ? '"' : '\'';
@@ -114,12 +113,6 @@ static void print_bytes(struct shell *sh, const uint8_t *d, size_t n)
     fputc('\n', sh->out);
 }
 
-static void print_assign(struct shell *sh, const struct pending *p, int i)
-{
-    if (p->nassign > i)
-        fprintf(sh->out, "%s = ", p->assign[i]);
-}
-
 int cmd_socket(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     enum sock_type type = SOCKT_TCP;
@@ -142,7 +135,7 @@ int cmd_socket(struct shell *sh, int host, struct sh_cmdline *cl)
         return 0;
     }
     if (cl->nassign)
-        bind_name(sh, host, cl->assign[0], fd);
+        sh_bind_name(sh, host, cl->assign[0], fd);
     fprintf(sh->out, "%s%s%s socket, fd %d\n", cl->nassign ? cl->assign[0] : "",
             cl->nassign ? " = " : "", type == SOCKT_TCP ? "TCP" : "UDP", fd);
     return 0;
@@ -183,9 +176,6 @@ int cmd_listen(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enum pend_kind k,
-                          int fd);
-
 struct conn_wait {
     struct shell *sh;
     int host, fd, err;
@@ -205,12 +195,16 @@ int cmd_connect(struct shell *sh, int host, struct sh_cmdline *cl)
     if (fd < 0 || addr_port(sh, host, cl, 2, &addr, &port, "connect") < 0)
         return -1;
     int rc = SH_CALL(sh, host, connect, fd, addr, port, sh_now(sh));
-    if (rc == -EINPROGRESS && sh->w->faults && sh->w->faults->set.hold) {
-        /* The wire holds the SYN: the handshake needs `wire step` (or the
-         * other host, for a simultaneous open), so the call waits. */
-        start_pending(sh, host, cl, PEND_CONNECT, fd);
-        sh->pend[host].raddr = addr;
-        sh->pend[host].rport = port;
+    if (rc == -EINPROGRESS && (sh->bg || (sh->w->faults && sh->w->faults->set.hold))) {
+        /* Started with `&`, or the wire holds the SYN (the handshake needs
+         * `wire step`, or the other host for a simultaneous open): the
+         * call is left pending. */
+        struct pending *p = sh_job_start(sh, host, cl, PEND_CONNECT, fd);
+        if (p) {
+            p->raddr = addr;
+            p->rport = port;
+            sh_job_step(sh, p);
+        }
         return 0;
     }
     if (rc == -EINPROGRESS) {
@@ -230,62 +224,14 @@ int cmd_connect(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-static void start_pending(struct shell *sh, int host, struct sh_cmdline *cl, enum pend_kind k,
-                          int fd)
-{
-    struct pending *p = &sh->pend[host];
-    digest_drop(&p->dg);
-    memset(p, 0, sizeof *p);
-    p->kind = k;
-    p->fd = fd;
-    struct sockinfo si;
-    p->sock_id = sh_sockinfo(sh, host, fd, &si) ? si.id : -1;
-    p->nassign = cl->nassign;
-    memcpy(p->assign, cl->assign, sizeof p->assign);
-    size_t off = 0;
-    for (int i = 0; i < cl->argc && off < sizeof p->line - 1; i++)
-        off += (size_t)snprintf(p->line + off, sizeof p->line - off, "%s%s", i ? " " : "",
-                                cl->argv[i].quoted ? "\"...\"" : cl->argv[i].s);
-    digest_init(&p->dg);
-    p->started = sh->ncommands;
-}
-
-/* Said at the end of the command that made a call still waiting. */
-void sh_pending_note(struct shell *sh, int host)
-{
-    const struct pending *p = &sh->pend[host];
-    const char *name = sh_host_name(sh, host);
-    switch (p->kind) {
-    case PEND_ACCEPT:
-        fprintf(sh->out, "(%s: accept waits for a connection; the prompt stays free)\n", name);
-        break;
-    case PEND_RECV:
-        fprintf(sh->out, "(%s: recv waits for data; the prompt stays free)\n", name);
-        break;
-    case PEND_RECV_ALL:
-        fprintf(sh->out, "(%s: recv --all reads until the peer closes; %zu bytes so far; "
-                         "the prompt stays free)\n", name, p->done);
-        break;
-    case PEND_SEND_BYTES:
-        fprintf(sh->out, "(%s: send waits for the receiver to make room; %zu of %zu bytes "
-                         "taken so far; the prompt stays free)\n", name, p->done, p->want);
-        break;
-    case PEND_CONNECT:
-        fprintf(sh->out, "(%s: connect waits for the handshake; the wire is holding frames: "
-                         "wire step or wire release lets them go)\n", name);
-        break;
-    case PEND_NONE:
-        break;
-    }
-}
-
 int cmd_accept(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     int fd = arg_sock(sh, host, cl, 1);
     if (fd < 0)
         return -1;
-    start_pending(sh, host, cl, PEND_ACCEPT, fd);
-    sh_pending_step(sh, host);
+    struct pending *p = sh_job_start(sh, host, cl, PEND_ACCEPT, fd);
+    if (p)
+        sh_job_step(sh, p);
     return 0;
 }
 
@@ -302,12 +248,15 @@ int cmd_send(struct shell *sh, int host, struct sh_cmdline *cl)
             sh_usage_error(sh, c, "send: --bytes takes a size such as 1000, 64k or 1M");
             return -1;
         }
-        start_pending(sh, host, cl, PEND_SEND_BYTES, fd);
-        struct pending *p = &sh->pend[host];
+        struct pending *p = sh_job_start(sh, host, cl, PEND_SEND_BYTES, fd);
+        if (!p)
+            return 0;
         p->want = n;
-        p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->w->frames;
+        /* calls started side by side with & get streams of their own */
+        p->seed = sh->seed * 0x100000001b3ull + (uint64_t)host * 7919 + sh->w->frames +
+                  (p->bg ? (uint64_t)p->id * 104729 : 0);
         digest_init_seeded(&p->dg, p->seed);
-        sh_pending_step(sh, host);
+        sh_job_step(sh, p);
         return 0;
     }
     if (cl->argc != 3) {
@@ -362,9 +311,11 @@ int cmd_recv(struct shell *sh, int host, struct sh_cmdline *cl)
                        cl->argv[2].s);
         return -1;
     }
-    start_pending(sh, host, cl, k, fd);
-    sh->pend[host].want = n;
-    sh_pending_step(sh, host);
+    struct pending *p = sh_job_start(sh, host, cl, k, fd);
+    if (p) {
+        p->want = n;
+        sh_job_step(sh, p);
+    }
     return 0;
 }
 
@@ -468,187 +419,3 @@ int cmd_import(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-/* ---- pending calls --------------------------------------------------- */
-
-/* The digest of what was sent is of the seeded stream (its worker makes
- * the bytes again); what is received goes straight into the digest's
- * ring. */
-static bool step_send(struct shell *sh, int host, struct pending *p)
-{
-    bool progress = false;
-    uint8_t buf[16384];
-    while (p->done < p->want) {
-        size_t n = p->want - p->done < sizeof buf ? p->want - p->done : sizeof buf;
-        stream_bytes(p->seed, p->done, buf, n);
-        long rc = SH_CALL(sh, host, send, p->fd, buf, n, sh_now(sh));
-        if (rc == -EAGAIN)
-            break;
-        if (rc < 0) {
-            p->err = (int)-rc;
-            p->completed = true;
-            return true;
-        }
-        digest_update_seeded(&p->dg, buf, (size_t)rc);
-        p->done += (size_t)rc;
-        progress = true;
-    }
-    if (p->done == p->want)
-        p->completed = true;
-    return progress || p->completed;
-}
-
-static bool step_recv_all(struct shell *sh, int host, struct pending *p)
-{
-    bool progress = false;
-    for (;;) {
-        size_t n = 16384;
-        uint8_t *buf = digest_room(&p->dg, &n);
-        long rc = SH_CALL(sh, host, recvfrom, p->fd, buf, n, NULL, NULL, sh_now(sh));
-        if (rc == -EAGAIN)
-            return progress;
-        if (rc <= 0) {
-            p->err = (int)-rc;
-            p->completed = true;
-            return true;
-        }
-        digest_commit(&p->dg, (size_t)rc);
-        p->done += (size_t)rc;
-        progress = true;
-    }
-}
-
-bool sh_pending_step(struct shell *sh, int host)
-{
-    struct pending *p = &sh->pend[host];
-    struct sockinfo si;
-    if (!sh_sockinfo(sh, host, p->fd, &si) || si.id != p->sock_id) {
-        p->err = EBADF;
-        p->completed = true;
-        return true;
-    }
-    switch (p->kind) {
-    case PEND_ACCEPT: {
-        int fd = SH_CALL(sh, host, accept, p->fd, &p->raddr, &p->rport, sh_now(sh));
-        if (fd == -EAGAIN)
-            return false;
-        p->new_fd = fd;
-        p->err = fd < 0 ? -fd : 0;
-        p->completed = true;
-        return true;
-    }
-    case PEND_RECV: {
-        uint8_t *buf = malloc(p->want);
-        if (!buf)
-            return false;
-        long rc = SH_CALL(sh, host, recvfrom, p->fd, buf, p->want, &p->raddr, &p->rport, sh_now(sh));
-        if (rc == -EAGAIN) {
-            free(buf);
-            return false;
-        }
-        p->data = buf;
-        p->len = rc > 0 ? (size_t)rc : 0;
-        p->err = rc < 0 ? (int)-rc : 0;
-        p->completed = true;
-        return true;
-    }
-    case PEND_RECV_ALL:
-        return step_recv_all(sh, host, p);
-    case PEND_CONNECT: {
-        int err = 0;
-        if (!SH_CALL(sh, host, connect_done, p->fd, &err))
-            return false;
-        p->err = err;
-        p->completed = true;
-        return true;
-    }
-    case PEND_SEND_BYTES:
-        return step_send(sh, host, p);
-    case PEND_NONE:
-        break;
-    }
-    return false;
-}
-
-/* Print a completed call's result (after the frames that completed it). */
-void sh_pending_finish(struct shell *sh, int host)
-{
-    struct pending *p = &sh->pend[host];
-    struct sockinfo si;
-    char a[16], hex[65];
-    uint8_t d[32];
-    if (p->started != sh->ncommands)         /* it began in an earlier command */
-        fprintf(sh->out, "%s: %s returned:\n", sh_host_name(sh, host), p->line);
-    if (p->err) {
-        if (p->kind == PEND_SEND_BYTES || p->kind == PEND_RECV_ALL)
-            fprintf(sh->out, "%zu bytes %s before the error\n", p->done,
-                    p->kind == PEND_SEND_BYTES ? "sent" : "received");
-        sh_oserror(sh, p->err);
-    } else {
-        switch (p->kind) {
-        case PEND_ACCEPT: {
-            if (p->nassign >= 1)
-                bind_name(sh, host, p->assign[0], p->new_fd);
-            if (p->nassign == 2) {
-                struct sh_value v = {.kind = VAL_ADDR, .addr = p->raddr, .port = p->rport};
-                sh_name_set(sh, host, p->assign[1], &v);
-            }
-            print_assign(sh, p, 0);
-            fprintf(sh->out, "fd %d", p->new_fd);
-            if (p->nassign == 2)
-                fprintf(sh->out, ", %s = ", p->assign[1]);
-            else
-                fprintf(sh->out, " from ");
-            fprintf(sh->out, "('%s', %u)\n", ipv4_ntoa(p->raddr, a), p->rport);
-            break;
-        }
-        case PEND_RECV:
-            print_assign(sh, p, 0);
-            if (sh_sockinfo(sh, host, p->fd, &si) && si.type == SOCKT_UDP) {
-                fputc('(', sh->out);
-                print_bytes(sh, p->data, p->len);
-                fprintf(sh->out, "    from ('%s', %u))\n", ipv4_ntoa(p->raddr, a), p->rport);
-            } else {
-                print_bytes(sh, p->data, p->len);
-            }
-            break;
-        case PEND_CONNECT:
-            fprintf(sh->out, "connected to ('%s', %u)\n", ipv4_ntoa(p->raddr, a), p->rport);
-            break;
-        case PEND_RECV_ALL:
-        case PEND_SEND_BYTES:
-            digest_final(&p->dg, d);
-            sha256_hex(d, hex);
-            fprintf(sh->out, "%zu bytes %s, sha256 %s\n", p->done,
-                    p->kind == PEND_SEND_BYTES ? "sent" : "received (end of stream)", hex);
-            break;
-        case PEND_NONE:
-            break;
-        }
-    }
-    free(p->data);
-    digest_drop(&p->dg);
-    memset(p, 0, sizeof *p);
-}
-
-void sh_unfinished_text(const struct shell *sh, int host, char *buf, size_t cap)
-{
-    snprintf(buf, cap, "(%s: '%s' was still waiting at the end of the script)",
-             sh_host_name(sh, host), sh->pend[host].line);
-}
-
-void sh_cancel_pending(struct shell *sh)
-{
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        struct pending *p = &sh->pend[h];
-        if (p->kind == PEND_NONE)
-            continue;
-        if (p->completed) {
-            sh_pending_finish(sh, h);
-            continue;
-        }
-        fprintf(sh->out, "%s: %s interrupted\nKeyboardInterrupt\n", sh_host_name(sh, h), p->line);
-        free(p->data);
-        digest_drop(&p->dg);
-        memset(p, 0, sizeof *p);
-    }
-}

@@ -42,15 +42,16 @@ static const struct sh_cmd commands[] = {
      "Example: connect sock 10.10.2.100 4000   sock.connect(('10.10.2.100', 4000))",
      3, 3, CMD_SOCKCALL | CMD_REPORT, cmd_connect, NULL},
     {"accept", "socket", "[NAME[, ADDR] =] accept SOCK", "take a connection from the accept queue",
-     "Returns at once if a connection is waiting; otherwise the call is left pending and\n"
-     "its result is printed when a connection arrives.  Accept sends nothing: the\n"
+     "Returns at once if a connection is waiting; with nobody connecting the call is left\n"
+     "pending and its result is printed when a connection arrives.  Accept sends nothing: the\n"
      "handshake already happened.  Example: conn, addr = accept sock",
      1, 1, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_accept,
      NULL},
     {"send", "data", "send SOCK \"TEXT\" | send SOCK --bytes N", "send bytes",
      "TEXT takes escapes \\n \\t \\\\ \\\" \\xHH.  --bytes N sends N seeded pseudo-random\n"
      "bytes (sizes take k, M, G) and prints their count and SHA-256; a large send is\n"
-     "summarised.  Example: send sock \"Hello juliet\\n\"    sock.send(b\"Hello juliet\\n\")",
+     "summarised; it waits while the receiver reads, and is left pending if nobody\n"
+     "reads.  Example: send sock \"Hello juliet\\n\"    sock.send(b\"Hello juliet\\n\")",
      2, 3, CMD_SOCKCALL | CMD_REPORT, cmd_send, NULL},
     {"sendto", "data", "sendto SOCK ADDR PORT \"TEXT\"", "send a UDP datagram",
      "Example: sendto u 10.10.2.100 4001 \"ping\"   u.sendto(b\"ping\", ('10.10.2.100', 4001))",
@@ -162,6 +163,16 @@ static const struct sh_cmd commands[] = {
      "expression gets libpcap's message and changes nothing.  `filter` alone shows it.", 0,
      15, 0, cmd_filter, w_filter},
     /* session */
+    {"jobs", "session", "jobs", "list the socket calls still pending, with their progress",
+     "A call that waits for the other host or for the user (accept with nobody\n"
+     "connecting, recv with nobody sending, send into a full window with nobody\n"
+     "reading), or one started with a trailing &, is a job: [N] HOST STATE CALL.",
+     0, 0, 0, cmd_jobs, NULL},
+    {"wait", "session", "wait [JOB]", "let time run until job JOB (or every job) completes",
+     "Runs the network (virtual time in sim mode) until the job completes, or until\n"
+     "every way left to complete it needs a command from the user.  Ctrl-C stops it.\n"
+     "Example: send c1 --bytes 8M &   send c2 --bytes 8M &   wait",
+     0, 1, CMD_REPORT | CMD_WAITS, cmd_wait, NULL},
     {"use", "session", "use HOST", "run the next commands on HOST (romeo or juliet)",
      "One command on another host: HOST: COMMAND, e.g. juliet: ss", 1, 1, 0, cmd_use,
      w_hosts},
@@ -217,6 +228,12 @@ void sh_usage_error(struct shell *sh, const struct sh_cmd *c, const char *fmt, .
     sh_error(sh, "%s (usage: %s)", msg, c->usage);
 }
 
+static void blocked_error(struct shell *sh, int host, const struct pending *p)
+{
+    sh_error(sh, "%s is still waiting in '%s' (it completes when the other host acts; "
+             "Ctrl-C cancels it)", sh_host_name(sh, host), p->line);
+}
+
 int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
 {
     int host = cl->host >= 0 ? cl->host : sh->cur;
@@ -239,9 +256,18 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "%s returns nothing to assign", c->name);
         return -1;
     }
-    if ((c->flags & CMD_SOCKCALL) && sh->pend[host].kind != PEND_NONE) {
-        sh_error(sh, "%s is still waiting in '%s' (it completes when the other host acts; "
-                 "Ctrl-C cancels it)", sh_host_name(sh, host), sh->pend[host].line);
+    if (cl->background && !(c->flags & CMD_SOCKCALL)) {
+        sh_usage_error(sh, c, "%s: only a socket call runs in the background (&)", c->name);
+        return -1;
+    }
+    /* A call with & is another thread of the host's program: it need not
+     * wait for the call the program is blocked in. */
+    struct pending *before = (c->flags & CMD_SOCKCALL) && !cl->background
+                           ? sh_job_blocking(sh, host) : NULL;
+    if (before && sh->w->realtime) {
+        /* Tap mode: the other side is another program, whose next move
+         * no one can foresee (scripts wait for it before the line, repl.c). */
+        blocked_error(sh, host, before);
         return -1;
     }
     if (!(c->flags & CMD_REPORT))
@@ -257,8 +283,24 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
     }
     sh_report_begin(sh);
     sh->out = mem;
-    int rc = c->run(sh, host, cl);
-    sh_advance(sh);
+    int rc = 0;
+    if (before) {
+        /* One program per host: its next call waits for the one it is in. */
+        struct sh_job_set mine = {.host = host, .fg_only = true};
+        sh_wait_jobs(sh, &mine);
+        sh_jobs_report(sh);              /* what it returned comes first */
+        before = sh_job_blocking(sh, host);
+    }
+    if (before) {
+        blocked_error(sh, host, before);
+        rc = -1;
+    } else {
+        sh->bg = cl->background;
+        rc = c->run(sh, host, cl);
+        sh->bg = false;
+        if (!cl->background && !(c->flags & CMD_WAITS))
+            sh_advance(sh);
+    }
     fclose(mem);
     sh->out = out;
     sh_report_end(sh, held, nheld);
@@ -291,7 +333,10 @@ int cmd_help(struct shell *sh, int host, struct sh_cmdline *cl)
                                          "craft", "output", "session"};
     fprintf(sh->out, "Commands run on the current host (the prompt); HOST: COMMAND runs one on "
                      "another.\nThe lab's Python lines work as typed: "
-                     "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n");
+                     "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"
+                     "A call waits while the hosts can finish it without you; a host's calls "
+                     "run in order.\nCALL & starts one without waiting (jobs lists them, wait "
+                     "waits); Ctrl-C stops a wait.\n");
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         fprintf(sh->out, "\n%s:\n", titles[g]);
         for (size_t i = 0; i < NCOMMANDS; i++)

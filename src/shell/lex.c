@@ -376,6 +376,31 @@ static const char *parse_assign(const char *p, struct sh_cmdline *cl)
     return eq + 1;
 }
 
+/* A trailing `&` (outside strings, before any comment): the call runs in
+ * the background.  *out gets the line without it (to free), or NULL. */
+static int strip_background(const char *p, char **out)
+{
+    *out = NULL;
+    size_t end = 0;
+    for (size_t i = 0; p[i] && p[i] != '#'; i++) {
+        if (p[i] == '"' || p[i] == '\'') {
+            long e = close_quote(p + i);
+            if (e < 0)
+                return 0;            /* the parser names the problem */
+            i += (size_t)e;
+        }
+        end = i + 1;
+    }
+    while (end && isspace((unsigned char)p[end - 1]))
+        end--;
+    if (end == 0 || p[end - 1] != '&')
+        return 0;
+    *out = strndup(p, end - 1);
+    return *out ? 0 : -1;
+}
+
+static int parse_call(const char *p, struct sh_cmdline *cl, char *err, size_t cap);
+
 int sh_parse(const struct shell *sh, const char *line, struct sh_cmdline *cl, char *err,
              size_t cap)
 {
@@ -409,6 +434,23 @@ int sh_parse(const struct shell *sh, const char *line, struct sh_cmdline *cl, ch
                 return fail(err, cap, "nothing to run on", host);
         }
     }
+    char *copy = NULL;
+    if (strip_background(p, &copy) < 0)
+        return fail(err, cap, "out of memory", NULL);
+    if (copy) {
+        cl->background = true;
+        int rc = parse_call(copy, cl, err, cap);
+        free(copy);
+        if (rc == 0 && cl->empty)
+            return fail(err, cap, "nothing to run before '&'", NULL);
+        return rc;
+    }
+    return parse_call(p, cl, err, cap);
+}
+
+/* The command after "HOST:": an import, or a call in either spelling. */
+static int parse_call(const char *p, struct sh_cmdline *cl, char *err, size_t cap)
+{
     if (strncmp(p, "import ", 7) == 0 || strncmp(p, "from ", 5) == 0) {
         cl->python = true;
         return parse_words(p, cl, err, cap) < 0 ? (sh_cmdline_free(cl), -1) : 0;

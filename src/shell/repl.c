@@ -169,19 +169,6 @@ static char **complete(const char *text, int start, int end)
 
 #define WORLD_MAX_FDS 8
 
-/* poll()'s timeout until `due`: -1 for never, milliseconds rounded up. */
-static int poll_timeout(const struct shell *sh, tl_time due)
-{
-    if (due == TL_NEVER)
-        return -1;
-    tl_time d = due - sh_now(sh);
-    if (d <= 0)
-        return 0;
-    if (d > 3600 * TL_SEC)
-        d = 3600 * TL_SEC;
-    return (int)((d + TL_MS - 1) / TL_MS);
-}
-
 static void banner(const struct shell *sh)
 {
     char a[16], b[16];
@@ -234,12 +221,7 @@ static void interrupted(struct shell *sh)
     g_sigint = 0;
     world_interrupt = 0;
     fputc('\n', stdout);
-    bool waiting = false;
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        waiting |= sh->pend[h].kind != PEND_NONE;
-    if (waiting)
-        sh_cancel_pending(sh);
-    else
+    if (sh_cancel_pending(sh) == 0)
         fputs("KeyboardInterrupt\n", stdout);
     rl_free_line_state();
     rl_callback_sigcleanup();
@@ -271,15 +253,17 @@ int shell_run_interactive(struct shell *sh)
     rl_callback_handler_install(shell_prompt(sh, prompt, sizeof prompt), on_line);
     g_rl_on = true;
     while (!sh->quit) {
+        if (g_sigint) {                 /* Ctrl-C during a command's wait */
+            interrupted(sh);
+            continue;
+        }
         /* The terminal, and the world's own descriptors (tap mode: the TAP
          * and the kernel's sockets), until the world's next timer or the
          * moment to print what happened meanwhile. */
         struct pollfd pfd[1 + WORLD_MAX_FDS];
         pfd[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-        int nfd = 1 + world_pollfds(sh->w, pfd + 1, WORLD_MAX_FDS);
-        int timeout = sh->tap ? poll_timeout(sh, tl_min(world_next_deadline(sh->w),
-                                                        sh_tap_report_due(sh))) : -1;
-        int rc = poll(pfd, (nfds_t)nfd, timeout);
+        int rc = world_wait(sh->w, pfd, 1, 1 + WORLD_MAX_FDS,
+                            sh->tap ? sh_tap_report_due(sh) : TL_NEVER);
         if (g_sigint) {
             interrupted(sh);
             continue;
@@ -323,8 +307,7 @@ static void script_wait(struct shell *sh, const char *line)
     if (!cl.empty) {
         const struct sh_cmd *c = sh_cmd_find(cl.argv[0].s);
         int host = cl.host >= 0 ? cl.host : sh->cur;
-        if (c && (c->flags & CMD_SOCKCALL) &&
-            sh->pend[host].kind != PEND_NONE && !sh->pend[host].completed)
+        if (c && (c->flags & CMD_SOCKCALL) && sh_job_blocking(sh, host))
             sh_tap_wait_pending(sh, host, SCRIPT_WAIT);
     }
     sh_cmdline_free(&cl);
@@ -371,9 +354,7 @@ static ssize_t tap_getline(struct shell *sh, struct tap_reader *r, char **line, 
         }
         struct pollfd pfd[1 + WORLD_MAX_FDS];
         pfd[0] = (struct pollfd){.fd = r->fd, .events = POLLIN};
-        int nfd = 1 + world_pollfds(sh->w, pfd + 1, WORLD_MAX_FDS);
-        int rc = poll(pfd, (nfds_t)nfd,
-                      poll_timeout(sh, tl_min(world_next_deadline(sh->w), sh_tap_report_due(sh))));
+        int rc = world_wait(sh->w, pfd, 1, 1 + WORLD_MAX_FDS, sh_tap_report_due(sh));
         if (rc < 0 && errno != EINTR)
             return -1;
         if (rc > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -421,14 +402,14 @@ int shell_run_script(struct shell *sh, FILE *in)
     free(r.buf);
     /* Real time: the calls still waiting get their chance to complete. */
     for (int h = 0; sh->tap && h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed) {
+        if (sh_job_blocking(sh, h)) {
             sh_tap_wait_pending(sh, h, SCRIPT_WAIT);
             catch_up(sh);
         }
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed) {
+    for (int j = 0; j < sh->njobs; j++)
+        if (sh_job_live(sh->jobs[j])) {
             char text[256];
-            sh_unfinished_text(sh, h, text, sizeof text);
+            sh_unfinished_text(sh, sh->jobs[j], text, sizeof text);
             fprintf(sh->out, "%s\n", text);
         }
     fflush(sh->out);

@@ -302,12 +302,7 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
         sh_tap_report_frames(sh);              /* frames the stack does not handle */
     if (nheld)
         fwrite(held, 1, nheld, sh->out);
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        if (sh->pend[h].completed)
-            sh_pending_finish(sh, h);
-        else if (sh->pend[h].kind != PEND_NONE && sh->pend[h].started == sh->ncommands)
-            sh_pending_note(sh, h);
-    }
+    sh_jobs_report(sh);
     if (sh->show.state)
         print_transitions(sh);
     if (sh->show.tcb)
@@ -316,57 +311,142 @@ void sh_report_end(struct shell *sh, const char *held, size_t nheld)
         sh_tap_report_done(sh);                /* what follows is a new report */
 }
 
-static bool any_live(struct shell *sh)
+/* ---- how long a call waits (#13) ---------------------------------------- */
+
+#define WAIT_MAX (3600 * TL_SEC)   /* a guard: TCP's own timeouts end far sooner */
+
+static bool any_live(struct shell *sh, const struct sh_job_set *set)
 {
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
+    for (int i = 0; i < sh->njobs; i++)
+        if (sh_job_live(sh->jobs[i]) && sh_job_in(sh->jobs[i], set))
             return true;
     return false;
 }
 
-/* Give every call still waiting its turn; true if any made progress. */
-static bool step_all(struct shell *sh)
+/* A live reader (recv, recv --all) on host's socket sock_id. */
+static bool reader_waits(struct shell *sh, int host, int sock_id)
 {
-    bool progress = false;
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
-            progress |= sh_pending_step(sh, h);
-    return progress;
+    for (int i = 0; i < sh->njobs; i++) {
+        const struct pending *p = sh->jobs[i];
+        if (p->host == host && p->sock_id == sock_id && sh_job_live(p) &&
+            (p->kind == PEND_RECV || p->kind == PEND_RECV_ALL))
+            return true;
+    }
+    return false;
 }
 
-static bool step_live(void *ctx)
+/* The persist timer of s (on host h) leads somewhere only if the peer's
+ * window can open without the user: a program reads there, or it has
+ * room the probe will learn of (a window update lost, or held back by
+ * the receiver's silly-window avoidance). */
+static bool window_can_open(struct shell *sh, int h, const struct sock *s)
 {
-    struct shell *sh = ctx;
-    return step_all(sh) || !any_live(sh);
+    struct host *peer = sh_host(sh, 1 - h);
+    if (!peer)
+        return true;                      /* the kernel: another program reads */
+    for (const struct sock *q = peer->socks; q; q = q->next)
+        if (q->type == SOCKT_TCP && q->lport == s->rport && q->rport == s->lport &&
+            q->raddr == sh->w->addr[h])
+            return reader_waits(sh, 1 - h, q->id) ||
+                   bytering_space(&q->rcvq) >= q->tcb.rcv_mss;
+    return false;
+}
+
+/* The next event that can move a pending call on without the user, or
+ * TL_NEVER: a frame in flight (not on a held wire), a retransmission
+ * (SYN retries and data: they end by themselves, ETIMEDOUT at worst), a
+ * delayed ACK, an ARP retry, a window probe that can find the window
+ * open.  Not TIME-WAIT, FIN-WAIT-2 or an ARP entry's end of life: those
+ * only pass time, as an idle prompt would. */
+static tl_time next_useful(struct shell *sh)
+{
+    tl_time t = sh->w->faults ? faults_next(sh->w->faults) : TL_NEVER;
+    for (int h = 0; h < WORLD_HOSTS; h++) {
+        struct host *hp = sh_host(sh, h);
+        if (!hp)
+            continue;
+        for (int i = 0; i < ARP_CACHE_SIZE; i++)
+            if (hp->arp[i].used && !hp->arp[i].resolved)
+                t = tl_min(t, hp->arp[i].expires);
+        for (const struct sock *s = hp->socks; s; s = s->next) {
+            if (s->type != SOCKT_TCP)
+                continue;
+            t = tl_min(t, tl_min(s->tcb.rto_at, s->tcb.delack_at));
+            if (s->tcb.persist_at != TL_NEVER && window_can_open(sh, h, s))
+                t = tl_min(t, s->tcb.persist_at);
+        }
+    }
+    return t;
+}
+
+struct wait_ctx {
+    struct shell *sh;
+    const struct sh_job_set *set;
+};
+
+static bool set_done(void *ctx)
+{
+    struct wait_ctx *w = ctx;
+    return !any_live(w->sh, w->set) || world_interrupt;
+}
+
+/* Tap mode: real time, the other side another program; serve the link
+ * and let the calls move, while they move. */
+static void wait_tap(struct shell *sh, const struct sh_job_set *set)
+{
+    struct wait_ctx w = {sh, set};
+    while (any_live(sh, set) && !world_interrupt) {
+        bool progress = sh_jobs_step(sh);
+        size_t ran = world_service(sh->w);
+        if (!progress && ran == 0 &&
+            !world_run_until(sh->w, set_done, &w, sh_now(sh) + 30 * TL_MS) && !set->patient)
+            break;
+    }
+}
+
+/* Sim mode: virtual time jumps from one event that can move a call to the
+ * next, the calls woken at every instant between (world.app). */
+static void wait_sim(struct shell *sh, const struct sh_job_set *set)
+{
+    struct wait_ctx w = {sh, set};
+    tl_time start = sh_now(sh), last = start;
+    int still = 0;
+    for (;;) {
+        /* this instant first: what the call queued goes on the wire */
+        world_run_until(sh->w, set_done, &w, sh_now(sh));
+        if (!any_live(sh, set) || world_interrupt || sh_now(sh) - start >= WAIT_MAX)
+            return;
+        if (sh->w->faults && sh->w->faults->set.hold) {
+            world_settle(sh->w);   /* what a `wire step` let go */
+            return;                /* a held wire moves only by wire step / release */
+        }
+        tl_time t = next_useful(sh);
+        if (t == TL_NEVER)
+            return;                /* every way left needs the user */
+        world_run_until(sh->w, set_done, &w, t);
+        still = sh_now(sh) == last ? still + 1 : 0;
+        if (still > 1000)
+            return;                /* a guard: nothing due moves the clock */
+        last = sh_now(sh);
+    }
+}
+
+bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
+{
+    if (sh->tap)
+        wait_tap(sh, set);
+    else
+        wait_sim(sh, set);
+    /* what is still in flight, as after any call (tap: until the wire
+     * stays quiet, a delayed ACK of the kernel's included) */
+    for (int i = 0; i < 1000 && !any_live(sh, set) && !world_interrupt; i++)
+        if (!world_settle(sh->w))
+            break;
+    return !any_live(sh, set);
 }
 
 void sh_advance(struct shell *sh)
 {
-    for (int guard = 0; guard < 1 << 30; guard++) {
-        bool progress = step_all(sh);
-        size_t ran;
-        if (sh->tap && (progress || any_live(sh))) {
-            /* Real time: serve the link without waiting for it to go
-             * quiet, and let waiting calls move as soon as they can. */
-            ran = world_service(sh->w);
-            if (!progress && ran == 0 &&
-                !world_run_until(sh->w, step_live, sh, sh_now(sh) + 30 * TL_MS))
-                break;
-            continue;
-        }
-        ran = world_settle(sh->w);
-        if (progress || ran)
-            continue;
-        /* Nothing moves: a waiting call may be stuck behind a lost
-         * segment.  Let virtual time run to the next retransmission (and
-         * no further: not through TIME-WAIT or an idle prompt). */
-        tl_time rexmit = TL_NEVER;
-        for (int h = 0; h < WORLD_HOSTS; h++)
-            if (sh_host(sh, h))
-                rexmit = tl_min(rexmit, host_next_retransmit(sh_host(sh, h)));
-        bool held = sh->w->faults && sh->w->faults->set.hold;
-        if (!any_live(sh) || rexmit == TL_NEVER || held)
-            break;            /* a held wire moves only by wire step / release */
-        world_run_until(sh->w, step_live, sh, rexmit);
-    }
+    struct sh_job_set all = {.host = -1};
+    sh_wait_jobs(sh, &all);
 }

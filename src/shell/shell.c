@@ -31,6 +31,8 @@ struct shell *shell_new(struct world *w, FILE *out, bool color)
     sh->style.name_ctx = sh;
     sh->w->on_frame = sh_frame_hook;
     sh->w->on_frame_ctx = sh;
+    sh->w->app = sh_jobs_step;           /* the pending calls run at every event */
+    sh->w->app_ctx = sh;
     return sh;
 }
 
@@ -39,10 +41,7 @@ void shell_free(struct shell *sh)
     if (!sh)
         return;
     sh_tap_detach(sh);
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        free(sh->pend[h].data);
-        digest_drop(&sh->pend[h].dg);
-    }
+    sh_jobs_free(sh);
     sh_capture_stop(sh);
     bpf_filter_free(sh->filter);
     world_free(sh->w);

@@ -36,6 +36,7 @@ struct sh_cmdline {
     int argc;
     struct sh_arg argv[SH_MAX_ARGS];
     bool python;               /* written in the lab's Python form */
+    bool background;           /* ended with `&`: start the call, do not wait */
     bool empty;                /* blank or comment only */
 };
 
@@ -52,10 +53,16 @@ struct sh_name {
     struct sh_value v;
 };
 
-/* A call left waiting for the other host (accept, recv, bulk send). */
+/* A socket call still running: the host's program blocked in it (accept,
+ * recv, a bulk send, connect), or one started with a trailing `&`, like
+ * another thread of that program.  The world wakes them after every event
+ * instant (world.app); a host's calls without `&` run one after another. */
 enum pend_kind { PEND_NONE, PEND_ACCEPT, PEND_RECV, PEND_RECV_ALL, PEND_SEND_BYTES, PEND_CONNECT };
 struct pending {
     enum pend_kind kind;
+    int host;
+    int id;                    /* the job number `jobs` and `wait` use */
+    bool bg;                   /* started with `&`: later calls on its host need not wait */
     int fd, sock_id;
     char line[128];            /* the call, to say what completed */
     int nassign;
@@ -63,6 +70,8 @@ struct pending {
     size_t want;               /* recv: max bytes; send --bytes: total */
     size_t done;               /* bytes so far */
     uint64_t seed;             /* send --bytes: the pseudo-random stream */
+    uint8_t *chunk;            /* send --bytes: bytes made, not yet taken by the stack */
+    size_t chunk_len;
     struct digest dg;          /* --all / --bytes: SHA-256 of the bytes so far */
     uint64_t started;          /* the command (sh->ncommands) that made the call */
     /* result, once completed */
@@ -74,6 +83,7 @@ struct pending {
     uint8_t *data;             /* recv */
     size_t len;
 };
+#define SH_MAX_JOBS 16
 
 /* Which parts a socket call's report shows. */
 struct sh_show {
@@ -123,7 +133,9 @@ struct shell {
     struct view_style style;
 
     struct sh_name names[WORLD_HOSTS][SH_MAX_NAMES];
-    struct pending pend[WORLD_HOSTS];
+    struct pending *jobs[SH_MAX_JOBS];   /* oldest first */
+    int njobs;
+    bool bg;                   /* the command being run ended with `&` */
 
     /* frames seen on the wire since the current command began */
     struct sh_frame_log log;
@@ -162,7 +174,6 @@ tl_time sh_now(const struct shell *sh);
 bool sh_sockinfo(struct shell *sh, int host, int fd, struct sockinfo *info);
 const char *sh_host_name(const struct shell *sh, int idx);
 int sh_host_index(const struct shell *sh, const char *name);
-void sh_cancel_pending(struct shell *sh);
 /* Print a shell error: one line naming the problem (and the usage). */
 void sh_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a socket error as Python would: "ConnectionRefusedError: [Errno 111] ..." */
@@ -194,8 +205,18 @@ void sh_report_begin(struct shell *sh);
 /* After a socket call: decoded frames, transitions, TCBs (as `show` says). */
 void sh_report_end(struct shell *sh, const char *held, size_t nheld);
 void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t);
-/* Run the wire until quiet, letting pending calls make progress. */
+/* After a call: let time run while a pending call can move without the
+ * user (#13's rule), then deliver what is in flight. */
 void sh_advance(struct shell *sh);
+/* Let time run until no call in the set is pending or every way left
+ * for them needs the user; host -1 and id 0 mean any, fg_only skips the
+ * calls started with `&`.  True if none of the set is left pending. */
+struct sh_job_set {
+    int host, id;
+    bool fg_only;
+    bool patient;              /* tap: wait until done or Ctrl-C (the `wait` command) */
+};
+bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set);
 
 /* commands.c */
 struct sh_cmd {
@@ -213,6 +234,7 @@ struct sh_cmd {
 #define CMD_SOCKCALL 1u   /* a socket call: refused while the host waits in another */
 #define CMD_REPORT   2u   /* followed by the report: frames, transitions, TCBs */
 #define CMD_RETURNS  4u   /* its result can be named: NAME = ... */
+#define CMD_WAITS    8u   /* runs time itself (wait): no wait after it */
 const struct sh_cmd *sh_cmd_find(const char *name);
 const struct sh_cmd *sh_cmd_table(size_t *n);
 int sh_dispatch(struct shell *sh, struct sh_cmdline *cl);
@@ -235,12 +257,36 @@ int cmd_abort(struct shell *, int, struct sh_cmdline *);
 int cmd_setsockopt(struct shell *, int, struct sh_cmdline *);
 int cmd_print(struct shell *, int, struct sh_cmdline *);
 int cmd_import(struct shell *, int, struct sh_cmdline *);
-bool sh_pending_step(struct shell *sh, int host);
+int cmd_jobs(struct shell *, int, struct sh_cmdline *);
+int cmd_wait(struct shell *, int, struct sh_cmdline *);
+/* cmd_sock.c's helpers the pending calls print with */
+void sh_print_bytes(struct shell *sh, const uint8_t *d, size_t n);
+void sh_bind_name(struct shell *sh, int host, const char *name, int fd);
+
+/* jobs.c: the pending calls */
+/* A new job for the call cl on host (the shell's bg flag says if `&`);
+ * NULL after an error printed (too many). */
+struct pending *sh_job_start(struct shell *sh, int host, struct sh_cmdline *cl,
+                             enum pend_kind k, int fd);
+static inline bool sh_job_live(const struct pending *p) { return p && !p->completed; }
+bool sh_job_in(const struct pending *p, const struct sh_job_set *set);
+/* Give one call its turn; true if it moved (took or read bytes, ended). */
+bool sh_job_step(struct shell *sh, struct pending *p);
+/* Every live call its turn (the world's app hook); true if any moved. */
+bool sh_jobs_step(void *ctx);
+/* The first live call of host that a new call there must wait for. */
+struct pending *sh_job_blocking(struct shell *sh, int host);
+/* At the end of a report: print completed calls (and forget them), and
+ * say what a call this command left pending waits for. */
+void sh_jobs_report(struct shell *sh);
 /* "(juliet: 'accept s' was still waiting at the end of the script)": what a
  * script prints for a call that never completed (replay expects it too). */
-void sh_unfinished_text(const struct shell *sh, int host, char *buf, size_t cap);
-void sh_pending_finish(struct shell *sh, int host);
-void sh_pending_note(struct shell *sh, int host);
+void sh_unfinished_text(const struct shell *sh, const struct pending *p, char *buf, size_t cap);
+/* Ctrl-C: the calls the hosts' programs are blocked in end with
+ * KeyboardInterrupt (those started with & go on, as other threads would);
+ * returns how many. */
+int sh_cancel_pending(struct shell *sh);
+void sh_jobs_free(struct shell *sh);
 
 int cmd_tcb(struct shell *, int, struct sh_cmdline *);
 int cmd_diagram(struct shell *, int, struct sh_cmdline *);

@@ -421,8 +421,8 @@ static uint64_t state_events(struct shell *sh)
 
 static bool completed(const struct shell *sh)
 {
-    for (int h = 0; h < WORLD_HOSTS; h++)
-        if (sh->pend[h].kind != PEND_NONE && sh->pend[h].completed)
+    for (int i = 0; i < sh->njobs; i++)
+        if (sh->jobs[i]->completed)
             return true;
     return false;
 }
@@ -432,10 +432,7 @@ size_t sh_tap_step(struct shell *sh)
 {
     size_t ran = 0;
     for (int guard = 0; guard < 10000; guard++) {
-        bool progress = false;
-        for (int h = 0; h < WORLD_HOSTS; h++)
-            if (sh->pend[h].kind != PEND_NONE && !sh->pend[h].completed)
-                progress |= sh_pending_step(sh, h);
+        bool progress = sh_jobs_step(sh);
         size_t n = world_service(sh->w);
         ran += n;
         if (!progress && n == 0)
@@ -484,10 +481,8 @@ struct pend_wait {
 static bool pend_done(void *ctx)
 {
     struct pend_wait *w = ctx;
-    struct pending *p = &w->sh->pend[w->host];
-    if (p->kind != PEND_NONE && !p->completed)
-        sh_pending_step(w->sh, w->host);
-    return p->kind == PEND_NONE || p->completed;
+    sh_jobs_step(w->sh);
+    return sh_job_blocking(w->sh, w->host) == NULL;
 }
 
 bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit)

@@ -164,11 +164,11 @@ int transcript_prompt(const char *line, const char **cmd)
  * after the last command): true if lines[i..n) are exactly those. */
 static bool unfinished_tail(struct shell *sh, const struct transcript *t, size_t i)
 {
-    for (int h = 0; h < WORLD_HOSTS; h++) {
-        if (sh->pend[h].kind == PEND_NONE || sh->pend[h].completed)
+    for (int j = 0; j < sh->njobs; j++) {
+        if (!sh_job_live(sh->jobs[j]))
             continue;
         char want[256];
-        sh_unfinished_text(sh, h, want, sizeof want);
+        sh_unfinished_text(sh, sh->jobs[j], want, sizeof want);
         if (i >= t->n || strcmp(t->line[i], want) != 0)
             return false;
         i++;

@@ -228,15 +228,6 @@ tl_time host_next_deadline(const struct host *h)
     return t;
 }
 
-tl_time host_next_retransmit(const struct host *h)
-{
-    tl_time t = TL_NEVER;
-    for (const struct sock *s = h->socks; s; s = s->next)
-        if (s->type == SOCKT_TCP)
-            t = tl_min(t, s->tcb.rto_at);
-    return t;
-}
-
 void host_force_iss(struct host *h, uint32_t iss)
 {
     h->iss_forced = true;

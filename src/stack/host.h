@@ -133,11 +133,6 @@ void host_input(struct host *h, const uint8_t *frame, size_t len, tl_time now);
 void host_poll(struct host *h, tl_time now);
 /* Earliest time host_poll has something to do, or TL_NEVER. */
 tl_time host_next_deadline(const struct host *h);
-/* Earliest retransmission timeout of any connection (data or SYN in
- * flight, unacknowledged), or TL_NEVER: a loop that waits for a call to
- * complete may let virtual time run to it, as the peer would (loss
- * recovery), without running through window probes or TIME-WAIT. */
-tl_time host_next_retransmit(const struct host *h);
 /* Take the next frame to transmit; NULL when none.  The caller gives it
  * back with host_frame_put (or free()s it). */
 struct frame *host_tx_pop(struct host *h);

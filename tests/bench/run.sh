@@ -12,6 +12,8 @@
 #   3. grading          tcplab grade over copies of the golden lab transcripts
 #   4. responsiveness   bench: the golden lab sessions, command by command
 #   5. scale            bench: simultaneous connections between the sim hosts
+#   6. loss recovery    bench: virtual time to deliver 2 MiB under 1%, 5% and
+#                       10% loss, median and worst over 100 seeds (5 quick)
 #
 # Everything that puts traffic on a TAP or veth runs in a network namespace
 # made for it (unshare -n; the veth's far end in a second one), which goes
@@ -170,6 +172,8 @@ qflag=
     failure "bench exited $?"
 grep -q "^sim_sha256_equal 1" "$kv" || failure "sim transfer: SHA-256 differs or missing"
 grep -q "^sim_stack_complete 1" "$kv" || failure "sim transfer through the socket API stalled"
+grep -q "^loss10_failed 0" "$kv" && grep -q "^loss5_failed 0" "$kv" && grep -q "^loss1_failed 0" "$kv" ||
+    failure "loss recovery: a 2 MiB transfer did not deliver whole"
 
 say "3: grading $((COPIES * 4)) transcripts"
 mkdir "$tmp/grade"
@@ -287,11 +291,18 @@ END {
     row("   time to open them all", sprintf("%.3f s", n("scale_open_seconds")), "", "")
     row("   time to close them all", sprintf("%.3f s", n("scale_close_seconds")), "", "")
     row("   sockets left after closing", n("scale_left_after_close"), "0", "")
+    split("1 5 10", lp, " ")
+    for (i = 1; i <= 3; i++) {
+        p = lp[i]
+        row((i == 1 ? "6. " : "   ") "2 MiB under " p "% loss, median / worst (" n("loss" p "_seeds") " seeds)",
+            sprintf("%.3f / %.3f s", n("loss" p "_median_seconds"), n("loss" p "_worst_seconds")),
+            "", n("loss" p "_failed") ? n("loss" p "_failed") " FAILED" : "")
+    }
     printf "%d of %d targets met; %s CPUs, load average %s at the start, commit %s\n", nt - missed, nt,
         v["machine_cpus"], v["machine_load_average"], v["machine_commit"]
 
     # JSON: one object per prefix (sim, tap_out, pump_write, lat_program ...), then the verdicts
-    ng = split("machine sim tap_out tap_in pump_write pump_read veth tap grade lat_program lat scale", g, " ")
+    ng = split("machine sim tap_out tap_in pump_write pump_read veth tap grade lat_program lat scale loss1 loss5 loss10", g, " ")
     printf "{\n" >json
     for (i = 1; i <= ng; i++) {
         body = ""

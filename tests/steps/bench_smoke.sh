@@ -45,6 +45,9 @@ assert d["sim"]["sha256_equal"] == 1 and d["sim"]["gbit"] > 0, d["sim"]
 assert d["lat"]["commands"] > 50 and d["lat_program"]["commands"] > 50
 assert d["scale"]["opened"] == d["scale"]["wanted"] and d["scale"]["left_after_close"] == 0
 assert d["grade"]["per_second"] > 0
+for p in (1, 5, 10):
+    l = d["loss%d" % p]
+    assert l["seeds"] > 0 and l["failed"] == 0 and 0 < l["median_seconds"] <= l["worst_seconds"], l
 if os.environ["TAP"] == "yes":
     for k in ("tap_out", "tap_in"):
         assert d[k]["sha256_equal"] == 1 and d[k]["bytes"] == 1 << 20, d[k]

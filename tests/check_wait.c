@@ -1,0 +1,325 @@
+/* How long a call waits (#13): the pending calls run at every event
+ * instant (a reader that pauses and resumes reopens its window at once,
+ * or at the sender's next window probe if the update is lost), a call
+ * keeps virtual time running while the hosts can move without the user
+ * and no further, a host's calls run in order, and `&`, `jobs` and `wait`
+ * run calls side by side. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link/sim.h"
+#include "shell/shell.h"
+
+static struct shell *sh;
+static struct simnet *net;
+static char *outbuf;
+static size_t outlen;
+static FILE *out;
+
+static void setup_seed(uint64_t seed)
+{
+    out = open_memstream(&outbuf, &outlen);
+    net = simnet_new(seed);
+    sh = shell_new(&net->w, out, false);
+    ck_assert_ptr_nonnull(sh);
+}
+
+static void setup(void)
+{
+    setup_seed(1);
+}
+
+static void teardown(void)
+{
+    shell_free(sh);
+    fclose(out);
+    free(outbuf);
+}
+
+/* Run a line that must not fail; return what it printed (valid until the
+ * next call). */
+static const char *ok(const char *line)
+{
+    fflush(out);
+    size_t start = outlen;
+    int r = shell_line(sh, line);
+    fflush(out);
+    ck_assert_msg(r == 0, "'%s' failed: %s", line, outbuf + start);
+    return outbuf + start;
+}
+
+static const char *fails(const char *line)
+{
+    fflush(out);
+    size_t start = outlen;
+    ck_assert_int_eq(shell_line(sh, line), -1);
+    fflush(out);
+    return outbuf + start;
+}
+
+static const struct sock *sock_of(int host, int fd)
+{
+    return sock_by_fd(net->hosts[host], fd);
+}
+
+/* romeo's c (fd 3) connected to juliet's a (fd 4, from listener s). */
+static void connect_pair(void)
+{
+    ok("juliet: s = socket");
+    ok("juliet: bind s * 4000");
+    ok("juliet: listen s");
+    ok("c = socket");
+    ok("connect c juliet 4000");
+    const char *o = ok("juliet: a = accept s");
+    ck_assert_ptr_nonnull(strstr(o, "a = fd 4"));
+}
+
+/* The "sha256 HEX" after `what` in o, into hex[65]. */
+static void digest_after(const char *o, const char *what, char hex[65])
+{
+    const char *p = strstr(o, what);
+    ck_assert_msg(p != NULL, "no '%s' in:\n%s", what, o);
+    p = strstr(p, "sha256 ");
+    ck_assert_ptr_nonnull(p);
+    memcpy(hex, p + 7, 64);
+    hex[64] = '\0';
+}
+
+/* The first full-sized data segment romeo sent in the last report, or -1. */
+static tl_time first_data_from_romeo(void)
+{
+    const struct sh_frame_log *log = &sh->log;
+    size_t n = log->n < SH_LOG_KEEP ? log->n : SH_LOG_KEEP;
+    for (size_t i = 0; i < n; i++) {
+        const struct sh_frame *f = &log->head[i];
+        /* Ethernet + IPv4 total length: a segment with 1000 bytes or more */
+        if (f->from == 0 && f->len > 34 && f->data[12] == 0x08 && f->data[13] == 0x00 &&
+            ((size_t)f->data[16] << 8 | f->data[17]) > 1000)
+            return f->t;
+    }
+    return -1;
+}
+
+/* The sender fills the reader's buffer; the call is left pending in
+ * persist with nobody reading (nothing runs time: the user must act). */
+static tl_time pause_reader(void)
+{
+    connect_pair();
+    tl_time t0 = sh_now(sh);
+    const char *o = ok("send c --bytes 2M");
+    ck_assert_ptr_nonnull(strstr(o, "(romeo: send waits for the receiver to make room"));
+    const struct sock *c = sock_of(0, 3);
+    ck_assert_uint_eq(c->tcb.snd_wnd, 0);
+    ck_assert(c->tcb.persist_at != TL_NEVER);
+    /* the prompt came back at once: no window probes ran unanswered */
+    ck_assert_int_lt(sh_now(sh) - t0, 2 * TL_SEC);
+    ck_assert_int_eq(sh->njobs, 1);
+    return c->tcb.persist_at;
+}
+
+static void finish_transfer(const char *o)
+{
+    char sent[65], rcvd[65];
+    digest_after(o, "2097152 bytes sent", sent);
+    o = ok("shutdown c wr");
+    digest_after(o, "2097152 bytes received (end of stream)", rcvd);
+    ck_assert_str_eq(sent, rcvd);
+    ck_assert_int_eq(sh->njobs, 0);
+}
+
+START_TEST(test_zero_window_reader_resumes_window_update_reopens_at_once)
+{
+    pause_reader();
+    tl_time resume = sh_now(sh);
+    const char *o = ok("juliet: recv a --all");
+    /* juliet's window update goes out as the reader takes bytes: data
+     * flows again within a round trip, long before any probe */
+    tl_time t = first_data_from_romeo();
+    ck_assert_int_ge(t, resume);
+    ck_assert_int_le(t - resume, TL_MS);
+    ck_assert_ptr_nonnull(strstr(o, "romeo: send c --bytes 2M returned:"));
+    finish_transfer(o);
+}
+END_TEST
+
+START_TEST(test_zero_window_update_lost_sender_leaves_persist_at_next_probe)
+{
+    tl_time probe = pause_reader();
+    const struct sock *c = sock_of(0, 3);
+    tl_time interval = probe - sh_now(sh);
+    ck_assert_int_gt(interval, 0);
+    ok("wire drop 1");                       /* the window update is lost */
+    tl_time resume = sh_now(sh);
+    const char *o = ok("juliet: recv a --all");
+    /* the persist timer ran (the reader waits: the window can open
+     * without the user), its probe learnt the open window */
+    tl_time t = first_data_from_romeo();
+    ck_assert_int_ge(t, resume);
+    ck_assert_msg(t - resume <= interval + TL_MS, "data again after %lld us, probe interval %lld",
+                  (long long)(t - resume), (long long)interval);
+    ck_assert(c->tcb.persist_at == TL_NEVER);
+    ck_assert_ptr_nonnull(strstr(o, "romeo: send c --bytes 2M returned:"));
+    finish_transfer(o);
+}
+END_TEST
+
+/* #13's script: send, then shut down, under loss, duplication, reordering
+ * and corruption; seed 2 used to stall in persist for ten minutes. */
+START_TEST(test_send_then_shutdown_under_faults_delivers)
+{
+    teardown();
+    setup_seed(2);
+    ok("wire loss 10");
+    ok("wire dup 3");
+    ok("wire reorder 5");
+    ok("wire corrupt 1");
+    connect_pair();
+    ok("juliet: recv a --all");
+    const char *o = ok("send c --bytes 2M");
+    char sent[65], rcvd[65];
+    digest_after(o, "2097152 bytes sent", sent);
+    ck_assert_int_lt(sh_now(sh), 60 * TL_SEC);
+    o = ok("shutdown c wr");
+    digest_after(o, "2097152 bytes received (end of stream)", rcvd);
+    ck_assert_str_eq(sent, rcvd);
+}
+END_TEST
+
+START_TEST(test_next_call_on_a_host_waits_for_its_pending_call)
+{
+    connect_pair();
+    ok("send c --bytes 2M");                 /* nobody reads: pending */
+    const char *o = fails("shutdown c wr");
+    ck_assert_ptr_nonnull(strstr(o, "romeo is still waiting in 'send c --bytes 2M'"));
+    /* views never wait */
+    ok("tcb c");
+    ok("ss");
+    /* juliet reads once: the send can go on, and the next call on romeo
+     * waits for it (the wait ends without the user) */
+    ok("juliet: recv a 1k");
+    o = ok("recv c 1 &");
+    ck_assert_ptr_nonnull(strstr(o, "[2] romeo: recv c 1 &"));
+    o = fails("shutdown c wr");
+    ck_assert_ptr_nonnull(strstr(o, "still waiting in 'send c --bytes 2M'"));
+    o = ok("juliet: recv a --all");
+    ck_assert_ptr_nonnull(strstr(o, "romeo: send c --bytes 2M returned:"));
+    o = ok("shutdown c wr");
+    ck_assert_ptr_nonnull(strstr(o, "received (end of stream)"));
+    /* the background recv is still there, and Ctrl-C's cancel ends it */
+    o = ok("jobs");
+    ck_assert_ptr_nonnull(strstr(o, "[2] romeo  Running  recv c 1 &"));
+    o = ok("juliet: send a \"x\"");
+    ck_assert_ptr_nonnull(strstr(o, "[2] romeo: recv c 1 returned:\nb'x'"));
+}
+END_TEST
+
+START_TEST(test_background_sends_run_side_by_side)
+{
+    connect_pair();
+    ok("c2 = socket");
+    ok("connect c2 juliet 4000");
+    ok("juliet: a2 = accept s");
+    tl_time t0 = sh_now(sh);
+    const char *o = ok("send c --bytes 1M &");
+    ck_assert_ptr_nonnull(strstr(o, "[1] romeo: send c --bytes 1M &"));
+    o = ok("send c2 --bytes 1M &");
+    ck_assert_ptr_nonnull(strstr(o, "[2] romeo: send c2 --bytes 1M &"));
+    ck_assert_int_eq(sh_now(sh), t0);        /* & does not wait */
+    ok("juliet: recv a --all &");
+    ok("juliet: recv a2 --all &");
+    o = ok("jobs");
+    ck_assert_ptr_nonnull(strstr(o, "[1] romeo  Running  send c --bytes 1M &"));
+    ck_assert_ptr_nonnull(strstr(o, "[4] juliet Running  recv a2 --all &"));
+    o = ok("wait 1");
+    ck_assert_ptr_nonnull(strstr(o, "[1] romeo: send c --bytes 1M returned:\n1048576 bytes sent"));
+    /* the second flow moved at the same time */
+    const struct pending *second = NULL;
+    for (int i = 0; i < sh->njobs; i++)
+        if (sh->jobs[i]->id == 2)
+            second = sh->jobs[i];
+    ck_assert(second ? second->done > 512 * 1024
+                     : strstr(o, "[2] romeo: send c2 --bytes 1M returned:") != NULL);
+    ok("shutdown c wr");
+    ok("shutdown c2 wr");
+    o = ok("wait");
+    ck_assert_int_eq(sh->njobs, 0);
+    o = ok("wait 9");
+    ck_assert_ptr_nonnull(strstr(o, "(wait: no job 9 is pending)"));
+    o = fails("wait x");
+    ck_assert_ptr_nonnull(strstr(o, "wait: 'x' is not a job number"));
+    o = fails("sleep 1s &");
+    ck_assert_ptr_nonnull(strstr(o, "only a socket call runs in the background"));
+}
+END_TEST
+
+/* With a call pending that needs the user, time stops: not through
+ * TIME-WAIT, not through ARP's cache lifetime. */
+START_TEST(test_no_time_runs_for_an_idle_prompt)
+{
+    connect_pair();
+    ok("close c");
+    ok("juliet: close a");                   /* romeo's c in TIME-WAIT */
+    ok("juliet: b = accept s");              /* nobody connects */
+    tl_time t0 = sh_now(sh);
+    ok("u = socket");
+    ok("bind u * 7000");
+    ck_assert_int_lt(sh_now(sh) - t0, TL_SEC);
+    ck_assert_int_eq(sh->njobs, 1);
+}
+END_TEST
+
+/* An ARP request lost after the cache expired: the retry runs (it can
+ * lead to completion), the data goes through within the call. */
+START_TEST(test_arp_retry_runs_for_a_waiting_reader)
+{
+    connect_pair();
+    ok("juliet: recv a");                    /* waits for data */
+    ok("sleep 70s");                         /* the ARP entries expire (60 s) */
+    ok("wire drop 1");                       /* its next ARP request is lost */
+    const char *o = ok("send c \"late\"");
+    ck_assert_ptr_nonnull(strstr(o, "ARP, Request who-has 10.10.2.100"));
+    ck_assert_ptr_nonnull(strstr(o, "juliet: recv a returned:\nb'late'"));
+    ck_assert_int_eq(sh->njobs, 0);
+}
+END_TEST
+
+/* A call still ends by TCP's own timeouts: data to a peer that is gone. */
+START_TEST(test_data_retransmissions_end_with_etimedout)
+{
+    connect_pair();
+    ok("juliet: recv a");                    /* waits for data */
+    ok("wire loss 100");
+    const char *o = ok("send c \"lost\"");
+    ck_assert_ptr_nonnull(strstr(o, "(retransmission timeout)"));
+    o = ok("recv c");
+    ck_assert_ptr_nonnull(strstr(o, "TimeoutError: [Errno 110]"));
+}
+END_TEST
+
+static Suite *suite(void)
+{
+    Suite *s = suite_create("wait");
+    TCase *tc = tcase_create("wait");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_zero_window_reader_resumes_window_update_reopens_at_once);
+    tcase_add_test(tc, test_zero_window_update_lost_sender_leaves_persist_at_next_probe);
+    tcase_add_test(tc, test_send_then_shutdown_under_faults_delivers);
+    tcase_add_test(tc, test_next_call_on_a_host_waits_for_its_pending_call);
+    tcase_add_test(tc, test_background_sends_run_side_by_side);
+    tcase_add_test(tc, test_no_time_runs_for_an_idle_prompt);
+    tcase_add_test(tc, test_data_retransmissions_end_with_etimedout);
+    tcase_add_test(tc, test_arp_retry_runs_for_a_waiting_reader);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Tap mode and #13's order of calls: a script with `&` calls on both hosts
+# (tcplab's stack sends 4 MiB, the kernel's socket reads it to the end),
+# `jobs`, `wait` and a shutdown after the send; both digests agree and no
+# line is a shell error.  In a network namespace of its own (unshare -n),
+# which holds only lo and the TAP that tcplab creates and goes away with it.
+set -u
+name=tap_jobs
+bin=${TCPLAB:-build/san/tcplab}
+[ -x "$bin" ] || { echo "$name: $bin is missing (run make tests)" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP $name: tap tests need root (network namespaces, TAP)"; exit 0; }
+[ -c /dev/net/tun ] || { echo "SKIP $name: no /dev/net/tun"; exit 0; }
+command -v unshare >/dev/null 2>&1 || { echo "SKIP $name: no unshare (util-linux)"; exit 0; }
+unshare -n true 2>/dev/null || { echo "SKIP $name: cannot make a network namespace here"; exit 0; }
+dir=$(mktemp -d) || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+cat >"$dir/script" <<'END'
+show tcb off
+juliet: s = socket
+juliet: bind s * 4000
+juliet: listen s
+c = socket
+connect c juliet 4000
+juliet: a = accept s
+juliet: recv a --all &
+send c --bytes 4M &
+jobs
+wait 2
+shutdown c wr
+wait
+jobs
+END
+if ! timeout 90 unshare -n "$bin" --tap=tljobs0 "$dir/script" >"$dir/out" 2>&1; then
+    echo "FAIL $name: tcplab exited non-zero:"
+    tail -20 "$dir/out" | sed 's/^/  /'
+    exit 1
+fi
+sent=$(grep -o '^4194304 bytes sent, sha256 [0-9a-f]*' "$dir/out" | awk '{ print $5 }')
+got=$(grep -o '^4194304 bytes received (end of stream), sha256 [0-9a-f]*' "$dir/out" | awk '{ print $8 }')
+if [ -n "$sent" ] && [ "$sent" = "$got" ] && grep -q '^\[1\] juliet: recv a --all &$' "$dir/out" &&
+    grep -q '^\[2\] romeo: send c --bytes 4M &$' "$dir/out" && grep -q '^no calls pending$' "$dir/out"; then
+    echo "ok   $name: & on both hosts, jobs, wait; 4 MiB through the kernel, digests agree"
+else
+    echo "FAIL $name: sent '$sent', received '$got':"
+    tail -30 "$dir/out" | sed 's/^/  /'
+    exit 1
+fi
