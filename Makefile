@@ -7,9 +7,10 @@
 #   make install    PREFIX=/usr/local DESTDIR= ...
 #   make clean
 #
-# Sources are found by wildcard: src/*/*.c is the library (stack, links,
-# decoder, shell), src/main.c the program, tests/check_*.c one Check suite
-# each, tests/lib/*.c helpers shared by the suites.
+# Sources are found by wildcard: src/*/*.c but src/cmd is the library
+# (stack, links, decoder, shell ...), src/main.c and src/cmd/*.c the
+# program (its subcommands), tests/check_*.c one Check suite each,
+# tests/lib/*.c helpers shared by the suites.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -31,8 +32,8 @@ WARN += -Werror
 endif
 SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC  := $(sort $(wildcard src/*/*.c))
-MAIN_SRC := src/main.c
+LIB_SRC  := $(sort $(filter-out src/cmd/%,$(wildcard src/*/*.c)))
+MAIN_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
 TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
 
@@ -51,6 +52,8 @@ TSAN_TESTS := build/tsan/tests/check_util
 FUZZ_CC    := clang
 FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1
 FUZZ_LIB   := $(LIB_SRC:%.c=build/fuzz/%.o)
+# the helpers of tests/lib (frames built by segtest, the private folder)
+FUZZ_TLIB  := $(TLIB_SRC:%.c=build/fuzz/%.o)
 FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_TIME  ?= 60
 
@@ -61,10 +64,10 @@ BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
 .PHONY: all check run install clean deps tests fuzz soak bench
 all: tcplab
 
-tcplab: build/rel/src/main.o $(REL_LIB)
+tcplab: $(MAIN_SRC:%.c=build/rel/%.o) $(REL_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS) -lm
 
-build/san/tcplab: build/san/src/main.o $(SAN_LIB)
+build/san/tcplab: $(MAIN_SRC:%.c=build/san/%.o) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(APP_LIBS) -lm
 
 # The optimised build leaves out debug checks (NDEBUG: the state-table check
@@ -80,9 +83,9 @@ build/san/%.o: %.c
 build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
 	$(CC) $(SAN) -g -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
-build/tsan/tests/check_util: tests/check_util.c $(UTIL_SRC)
+build/tsan/tests/check_util: tests/check_util.c tests/lib/ckmain.c $(UTIL_SRC)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
+	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -Itests/lib -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
 
 build/bench/%: tests/bench/%.c $(REL_LIB)
 	@mkdir -p $(dir $@)
@@ -96,8 +99,8 @@ build/fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(CPPFLAGS) -Wall -Wno-unused-parameter $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(APP_LIBS) -lm
+build/fuzz/fuzz_%: build/fuzz/tests/fuzz/fuzz_%.o $(FUZZ_TLIB) $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
 build/fuzz/pcap2corpus: tests/fuzz/pcap2corpus.c
 	@mkdir -p $(dir $@)

@@ -3,7 +3,8 @@
  * 1. Every NAME.pcap of the vectors folder, decoded through the decoder API
  *    under every flag set of flagsets.txt, must equal NAME.TAG.txt byte for
  *    byte (the output of tcpdump 4.99.3).  The folder is $TCPLAB_VECTORS,
- *    else ../shared/vectors/tcpdump from the current directory.
+ *    else ../shared/vectors/tcpdump from the current directory; a folder
+ *    with no vectors in it fails.
  * 2. Focused tests of the parts most likely to go wrong
  *    (shared/docs/tcpdump-format.md §12), on frames built here. */
 #include <check.h>
@@ -15,33 +16,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture.h"
+#include "ckmain.h"
 #include "decode/decode.h"
 #include "decode/decode_int.h"
 #include "decode/print_tcp.h"
 
 /* ------------------------------------------------------------------ */
 /* Helpers: text capture and frame building                            */
-
-/* Decodes frames into a string (caller frees). */
-struct capture {
-    char *text;
-    size_t len;
-    FILE *f;
-};
-
-static void capture_open(struct capture *c)
-{
-    c->text = NULL;
-    c->len = 0;
-    c->f = open_memstream(&c->text, &c->len);
-    ck_assert_ptr_nonnull(c->f);
-}
-
-static char *capture_close(struct capture *c)
-{
-    fclose(c->f);
-    return c->text;
-}
 
 static struct decode_opts flags(const char *words)
 {
@@ -293,10 +275,11 @@ START_TEST(test_vector_output_matches_tcpdump)
 }
 END_TEST
 
+/* The vectors are the decoder's main test: without them it fails. */
 START_TEST(test_vectors_folder_present)
 {
-    if (ncases == 0)
-        fprintf(stderr, "SKIP check_decode vectors: none found in %s\n", vector_dir);
+    ck_assert_msg(ncases > 0, "no vectors (NAME.pcap with NAME.FLAGSET.txt, flagsets.txt) in %s; "
+                  "set TCPLAB_VECTORS to the folder", vector_dir);
 }
 END_TEST
 
@@ -783,50 +766,36 @@ static Suite *decode_suite(void)
     Suite *s = suite_create("decode");
     TCase *tc = tcase_create("vectors");
     tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_vectors_folder_present);
     if (ncases > 0)
         tcase_add_loop_test(tc, test_vector_output_matches_tcpdump, 0, ncases);
-    else
-        tcase_add_test(tc, test_vectors_folder_present);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("seq");
-    tcase_add_test(tc, test_rst_ack_first_ack_is_absolute);
-    tcase_add_test(tc, test_handshake_third_segment_is_relative);
-    tcase_add_test(tc, test_synack_resets_conversation_bases);
-    tcase_add_test(tc, test_segment_without_ack_leaves_table_alone);
-    tcase_add_test(tc, test_sack_blocks_shift_by_peer_base);
-    tcase_add_test(tc, test_relative_numbers_wrap_modulo_2_32);
-    suite_add_tcase(s, tc);
+    ck_case(s, "seq", NULL, NULL,
+            test_rst_ack_first_ack_is_absolute, test_handshake_third_segment_is_relative,
+            test_synack_resets_conversation_bases, test_segment_without_ack_leaves_table_alone,
+            test_sack_blocks_shift_by_peer_base, test_relative_numbers_wrap_modulo_2_32, NULL);
 
-    tc = tcase_create("tcp");
-    tcase_add_test(tc, test_flag_letters_follow_fsrp_dot_uew_order);
-    tcase_add_test(tc, test_bad_opt_ends_line_without_length);
-    tcase_add_test(tc, test_option_length_mismatch_prints_len_and_continues);
-    tcase_add_test(tc, test_option_cut_by_capture_prints_trunc_mark);
-    tcase_add_test(tc, test_seq_shown_only_for_data_syn_fin_rst);
-    tcase_add_test(tc, test_rst_text_escapes_controls_and_high_bytes);
-    suite_add_tcase(s, tc);
+    ck_case(s, "tcp", NULL, NULL,
+            test_flag_letters_follow_fsrp_dot_uew_order, test_bad_opt_ends_line_without_length,
+            test_option_length_mismatch_prints_len_and_continues,
+            test_option_cut_by_capture_prints_trunc_mark, test_seq_shown_only_for_data_syn_fin_rst,
+            test_rst_text_escapes_controls_and_high_bytes, NULL);
 
-    tc = tcase_create("hex");
-    tcase_add_test(tc, test_hex_dump_x_has_no_padding_and_odd_byte_group);
-    tcase_add_test(tc, test_hex_dump_X_pads_hex_to_40_and_dots_space);
-    tcase_add_test(tc, test_hex_dump_starts_at_ethernet_after_generic_truncation);
-    tcase_add_test(tc, test_hex_dump_starts_at_ip_after_short_ip_header);
-    suite_add_tcase(s, tc);
+    ck_case(s, "hex", NULL, NULL,
+            test_hex_dump_x_has_no_padding_and_odd_byte_group,
+            test_hex_dump_X_pads_hex_to_40_and_dots_space,
+            test_hex_dump_starts_at_ethernet_after_generic_truncation,
+            test_hex_dump_starts_at_ip_after_short_ip_header, NULL);
 
-    tc = tcase_create("robust");
+    tc = ck_case(s, "robust", NULL, NULL,
+            test_truncation_at_every_length_never_reads_past_caplen, test_random_bytes_never_crash,
+            test_ip_length_beyond_frame_reports_missing_bytes, NULL);
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_truncation_at_every_length_never_reads_past_caplen);
-    tcase_add_test(tc, test_random_bytes_never_crash);
-    tcase_add_test(tc, test_ip_length_beyond_frame_reports_missing_bytes);
-    suite_add_tcase(s, tc);
 
-    tc = tcase_create("misc");
-    tcase_add_test(tc, test_udp_checksum_verdict_needs_vv);
-    tcase_add_test(tc, test_default_timestamp_is_local_time);
-    tcase_add_test(tc, test_parse_flag_accepts_combined_forms);
-    tcase_add_test(tc, test_parse_flag_rejects_unknown_letter);
-    suite_add_tcase(s, tc);
+    ck_case(s, "misc", NULL, NULL,
+            test_udp_checksum_verdict_needs_vv, test_default_timestamp_is_local_time,
+            test_parse_flag_accepts_combined_forms, test_parse_flag_rejects_unknown_letter, NULL);
     return s;
 }
 
@@ -835,9 +804,5 @@ int main(void)
     setenv("TZ", "UTC", 1);     /* the "n" flag set prints UTC wall-clock times */
     tzset();
     load_cases();
-    SRunner *sr = srunner_create(decode_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return ck_run(decode_suite());
 }

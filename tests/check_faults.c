@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "link/faults.h"
 #include "link/sim.h"
-#include "shell/shell.h"
+#include "shelltest.h"
 #include "xfer.h"
 
 /* ---- the injector alone ------------------------------------------------ */
@@ -307,117 +308,83 @@ END_TEST
 
 /* ---- the wire command ---------------------------------------------------- */
 
-static struct shell *sh;
-static char *outbuf;
-static size_t outlen;
-static FILE *out;
-
-static void ssetup(void)
-{
-    out = open_memstream(&outbuf, &outlen);
-    struct simnet *n = simnet_new(1);
-    sh = shell_new(&n->w, out, false);
-}
-
-static void steardown(void)
-{
-    shell_free(sh);
-    fclose(out);
-    free(outbuf);
-}
-
-static const char *run(const char *line, int *rc)
-{
-    fflush(out);
-    size_t start = outlen;
-    int r = shell_line(sh, line);
-    if (rc)
-        *rc = r;
-    fflush(out);
-    return outbuf + start;
-}
-
 START_TEST(test_wire_hold_and_step_through_a_handshake)
 {
-    run("juliet: l = socket", NULL);
-    run("juliet: bind l * 4000", NULL);
-    run("juliet: listen l", NULL);
-    run("c = socket", NULL);
-    run("ping juliet", NULL);                    /* ARP first */
-    const char *o = run("wire hold", NULL);
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("ping juliet", NULL);                    /* ARP first */
+    const char *o = sht_run("wire hold", NULL);
     ck_assert_ptr_nonnull(strstr(o, "holding"));
-    o = run("connect c juliet 4000", NULL);      /* the SYN waits on the wire */
+    o = sht_run("connect c juliet 4000", NULL);      /* the SYN waits on the wire */
     ck_assert_ptr_nonnull(strstr(o, "Flags [S]"));
-    o = run("wire", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "held: 1 frame"));
+    o = sht_expect("wire", "held: 1 frame");
     ck_assert_ptr_nonnull(strstr(o, "romeo > juliet"));
-    o = run("wire step", NULL);                  /* the SYN arrives, the SYN,ACK waits */
+    o = sht_run("wire step", NULL);                  /* the SYN arrives, the SYN,ACK waits */
     ck_assert_ptr_nonnull(strstr(o, "Flags [S.]"));
     ck_assert_ptr_nonnull(strstr(o, "LISTEN -> SYN_RECEIVED"));
-    o = run("wire step", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "SYN_SENT -> ESTABLISHED"));
-    o = run("wire release", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "SYN_RECEIVED -> ESTABLISHED"));
-    o = run("wire", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "wire: no faults"));
+    o = sht_expect("wire step", "SYN_SENT -> ESTABLISHED");
+    o = sht_expect("wire release", "SYN_RECEIVED -> ESTABLISHED");
+    o = sht_expect("wire", "wire: no faults");
 }
 END_TEST
 
 START_TEST(test_wire_settings_and_errors)
 {
     int rc;
-    const char *o = run("wire loss 5%", &rc);
+    const char *o = sht_run("wire loss 5%", &rc);
     ck_assert_int_eq(rc, 0);
     ck_assert_ptr_nonnull(strstr(o, "wire: loss 5%"));
-    o = run("wire dup 0.5", &rc);
+    o = sht_run("wire dup 0.5", &rc);
     ck_assert_ptr_nonnull(strstr(o, "dup 0.5%"));
-    o = run("wire rate 10M 20", &rc);
+    o = sht_run("wire rate 10M 20", &rc);
     ck_assert_ptr_nonnull(strstr(o, "rate 10Mbit 20"));
-    o = run("wire delay 20ms", &rc);
+    o = sht_run("wire delay 20ms", &rc);
     ck_assert_ptr_nonnull(strstr(o, "delay 20ms"));
-    o = run("wire reorder 1%", &rc);
-    o = run("wire corrupt 2%", &rc);
+    o = sht_run("wire reorder 1%", &rc);
+    o = sht_run("wire corrupt 2%", &rc);
     ck_assert_ptr_nonnull(strstr(o, "corrupt 2%"));
-    o = run("wire drop 3", &rc);
+    o = sht_run("wire drop 3", &rc);
     ck_assert_ptr_nonnull(strstr(o, "drop 3"));
-    o = run("wire loss 120%", &rc);
+    o = sht_run("wire loss 120%", &rc);
     ck_assert_int_eq(rc, -1);
     ck_assert_ptr_nonnull(strstr(o, "usage: wire"));
-    o = run("wire rate fast", &rc);
+    o = sht_run("wire rate fast", &rc);
     ck_assert_int_eq(rc, -1);
-    o = run("wire frobnicate", &rc);
+    o = sht_run("wire frobnicate", &rc);
     ck_assert_int_eq(rc, -1);
-    o = run("wire reset", &rc);
+    o = sht_run("wire reset", &rc);
     ck_assert_ptr_nonnull(strstr(o, "wire: no faults"));
-    o = run("help wire", &rc);
+    o = sht_run("help wire", &rc);
     ck_assert_ptr_nonnull(strstr(o, "rate RATE [QUEUE]"));
 }
 END_TEST
 
 START_TEST(test_ss_i_shows_tcp_internals)
 {
-    run("juliet: l = socket", NULL);
-    run("juliet: bind l * 4000", NULL);
-    run("juliet: listen l", NULL);
-    run("c = socket", NULL);
-    run("connect c juliet 4000", NULL);
-    run("send c \"hello\"", NULL);
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    sht_run("send c \"hello\"", NULL);
     int rc;
-    const char *o = run("ss -i", &rc);
+    const char *o = sht_run("ss -i", &rc);
     ck_assert_int_eq(rc, 0);
     ck_assert_ptr_nonnull(strstr(o, "ts sack newreno wscale:7,7 rto:200"));
     ck_assert_ptr_nonnull(strstr(o, "cwnd:10"));
     ck_assert_ptr_nonnull(strstr(o, "bytes_acked:5"));
-    o = run("ss -x", &rc);
+    o = sht_run("ss -x", &rc);
     ck_assert_int_eq(rc, -1);
-    o = run("tcb c", &rc);
+    o = sht_run("tcb c", &rc);
     ck_assert_ptr_nonnull(strstr(o, "RTO 0.2s"));
     ck_assert_ptr_nonnull(strstr(o, "cwnd 14480"));
-    o = run("setsockopt c nodelay 1", &rc);
+    o = sht_run("setsockopt c nodelay 1", &rc);
     ck_assert_int_eq(rc, 0);
-    o = run("c.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)", &rc);
+    o = sht_run("c.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 0)", &rc);
     ck_assert_int_eq(rc, 0);
-    o = run("ss -i", &rc);
+    o = sht_run("ss -i", &rc);
     ck_assert_ptr_nonnull(strstr(o, " delack"));
 }
 END_TEST
@@ -425,19 +392,13 @@ END_TEST
 static Suite *faults_suite(void)
 {
     Suite *s = suite_create("faults");
-    TCase *c = tcase_create("injector");
-    tcase_add_checked_fixture(c, fsetup, fteardown);
-    tcase_add_test(c, test_clean_wire_delivers_in_order_after_the_link_delay);
-    tcase_add_test(c, test_hold_step_release);
-    tcase_add_test(c, test_drop_next_n);
-    tcase_add_test(c, test_loss_rate_near_the_setting_and_reproducible);
-    tcase_add_test(c, test_dup_reorder_corrupt);
-    tcase_add_test(c, test_rate_spaces_frames_and_tail_drops_a_full_queue);
-    tcase_add_test(c, test_delay_adds_to_the_link_delay);
-    tcase_add_test(c, test_reset_releases_and_describe);
-    tcase_add_test(c, test_pass_is_direct_when_clean);
-    suite_add_tcase(s, c);
-    c = tcase_create("transfers");
+    ck_case(s, "injector", fsetup, fteardown,
+            test_clean_wire_delivers_in_order_after_the_link_delay, test_hold_step_release,
+            test_drop_next_n, test_loss_rate_near_the_setting_and_reproducible,
+            test_dup_reorder_corrupt, test_rate_spaces_frames_and_tail_drops_a_full_queue,
+            test_delay_adds_to_the_link_delay, test_reset_releases_and_describe,
+            test_pass_is_direct_when_clean, NULL);
+    TCase *c = tcase_create("transfers");
     tcase_set_timeout(c, 120);
     tcase_add_loop_test(c, test_transfer_through_loss, 0, 3);
     tcase_add_loop_test(c, test_transfer_through_duplication, 0, 3);
@@ -448,20 +409,13 @@ static Suite *faults_suite(void)
     tcase_add_loop_test(c, test_transfer_through_everything_at_once, 0, 5);
     tcase_add_test(c, test_same_seed_same_faults_same_frames);
     suite_add_tcase(s, c);
-    c = tcase_create("wire command");
-    tcase_add_checked_fixture(c, ssetup, steardown);
-    tcase_add_test(c, test_wire_hold_and_step_through_a_handshake);
-    tcase_add_test(c, test_wire_settings_and_errors);
-    tcase_add_test(c, test_ss_i_shows_tcp_internals);
-    suite_add_tcase(s, c);
+    ck_case(s, "wire command", sht_setup, sht_teardown,
+            test_wire_hold_and_step_through_a_handshake, test_wire_settings_and_errors,
+            test_ss_i_shows_tcp_internals, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(faults_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(faults_suite());
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ckmain.h"
 #include "lab/guide.h"
 #include "lab/match.h"
 #include "lab/tapcheck.h"
@@ -395,32 +396,18 @@ END_TEST
 static Suite *grade_suite(void)
 {
     Suite *s = suite_create("grade");
-    TCase *tc = tcase_create("matcher");
-    tcase_add_checked_fixture(tc, NULL, teardown);
-    tcase_add_test(tc, test_states_and_segments_from_a_handshake);
-    tcase_add_test(tc, test_results_belong_to_the_host_that_waited);
-    tcase_add_test(tc, test_recv_all_completed_by_the_other_host);
-    tcase_add_test(tc, test_after_orders_checkpoints);
-    tcase_add_test(tc, test_print_and_lab_lines_are_no_evidence);
-    tcase_add_test(tc, test_colour_is_ignored);
-    tcase_add_test(tc, test_verbose_decode_continuation_lines);
-    tcase_add_test(tc, test_guide_marks_what_a_command_met);
-    suite_add_tcase(s, tc);
-    TCase *tt = tcase_create("tap and files");
-    tcase_add_checked_fixture(tt, NULL, teardown);
-    tcase_add_test(tt, test_tap_consistent_conversation);
-    tcase_add_test(tt, test_tap_inconsistencies_name_the_line);
-    tcase_add_test(tt, test_tap_pauses_where_frames_are_hidden);
-    tcase_add_test(tt, test_transcript_headers);
-    suite_add_tcase(s, tt);
+    ck_case(s, "matcher", NULL, teardown,
+            test_states_and_segments_from_a_handshake, test_results_belong_to_the_host_that_waited,
+            test_recv_all_completed_by_the_other_host, test_after_orders_checkpoints,
+            test_print_and_lab_lines_are_no_evidence, test_colour_is_ignored,
+            test_verbose_decode_continuation_lines, test_guide_marks_what_a_command_met, NULL);
+    ck_case(s, "tap and files", NULL, teardown,
+            test_tap_consistent_conversation, test_tap_inconsistencies_name_the_line,
+            test_tap_pauses_where_frames_are_hidden, test_transcript_headers, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(grade_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(grade_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "segtest.h"
 #include "simtest.h"
 #include "wire/bytes.h"
@@ -565,38 +566,31 @@ END_TEST
 static Suite *host_suite(void)
 {
     Suite *s = suite_create("host");
-    TCase *c = tcase_create("ARP");
-    tcase_add_test(c, test_arp_request_for_us_answered_and_sender_learned);
-    tcase_add_test(c, test_arp_for_another_address_neither_answered_nor_learned);
-    tcase_add_test(c, test_arp_frames_wait_for_the_reply_then_leave_in_order);
-    tcase_add_test(c, test_arp_queue_holds_sixteen_frames_and_drops_the_rest);
-    tcase_add_test(c, test_arp_three_requests_then_unresolved_and_connect_fails_ehostunreach);
-    tcase_add_test(c, test_arp_entry_expires_after_arp_ttl);
-    suite_add_tcase(s, c);
-    c = tcase_create("IPv4 and ICMP");
-    tcase_add_test(c, test_icmp_echo_request_answered_with_same_id_seq_and_data);
-    tcase_add_test(c, test_udp_to_closed_port_gets_port_unreachable_quoting_it);
-    tcase_add_test(c, test_port_unreachable_quotes_at_most_576_bytes_in_all);
-    tcase_add_test(c, test_packets_to_our_own_address_loop_back);
+    ck_case(s, "ARP", NULL, NULL,
+            test_arp_request_for_us_answered_and_sender_learned,
+            test_arp_for_another_address_neither_answered_nor_learned,
+            test_arp_frames_wait_for_the_reply_then_leave_in_order,
+            test_arp_queue_holds_sixteen_frames_and_drops_the_rest,
+            test_arp_three_requests_then_unresolved_and_connect_fails_ehostunreach,
+            test_arp_entry_expires_after_arp_ttl, NULL);
+    TCase *c = ck_case(s, "IPv4 and ICMP", NULL, NULL,
+                       test_icmp_echo_request_answered_with_same_id_seq_and_data,
+                       test_udp_to_closed_port_gets_port_unreachable_quoting_it,
+                       test_port_unreachable_quotes_at_most_576_bytes_in_all,
+                       test_packets_to_our_own_address_loop_back,
+                       test_every_prefix_of_a_frame_dropped_with_its_reason,
+                       test_ethernet_padding_not_taken_as_udp_data, test_ping_reply_recorded,
+                       NULL);
     tcase_add_loop_test(c, test_every_frame_level_drop_counted_under_its_reason, 0,
                         (int)(sizeof drop_cases / sizeof *drop_cases));
-    tcase_add_test(c, test_every_prefix_of_a_frame_dropped_with_its_reason);
-    tcase_add_test(c, test_ethernet_padding_not_taken_as_udp_data);
-    tcase_add_test(c, test_ping_reply_recorded);
-    suite_add_tcase(s, c);
-    c = tcase_create("UDP sockets");
-    tcase_add_test(c, test_udp_bind_conflicts_as_linux);
-    tcase_add_test(c, test_udp_sendto_recvfrom_both_ways_keeps_datagrams_apart);
-    tcase_add_test(c, test_connected_udp_socket_refused_after_port_unreachable);
-    suite_add_tcase(s, c);
+    ck_case(s, "UDP sockets", NULL, NULL,
+            test_udp_bind_conflicts_as_linux,
+            test_udp_sendto_recvfrom_both_ways_keeps_datagrams_apart,
+            test_connected_udp_socket_refused_after_port_unreachable, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(host_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(host_suite());
 }

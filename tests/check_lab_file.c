@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ckmain.h"
 #include "lab/guide.h"
 #include "lab/lab.h"
 
@@ -255,25 +256,15 @@ END_TEST
 static Suite *lab_file_suite(void)
 {
     Suite *s = suite_create("lab_file");
-    TCase *tc = tcase_create("format");
-    tcase_add_checked_fixture(tc, NULL, teardown);
-    tcase_add_test(tc, test_good_lab_parses_into_steps_and_checkpoints);
-    tcase_add_test(tc, test_descriptions_say_what_is_checked);
-    tcase_add_test(tc, test_missing_and_empty_files);
-    tcase_add_test(tc, test_errors_name_the_line);
-    tcase_add_test(tc, test_binary_file_is_refused);
-    tcase_add_test(tc, test_indented_keywords_are_text);
-    tcase_add_test(tc, test_shipped_labs_parse);
-    tcase_add_test(tc, test_sequence_comparison_wraps);
-    suite_add_tcase(s, tc);
+    ck_case(s, "format", NULL, teardown,
+            test_good_lab_parses_into_steps_and_checkpoints, test_descriptions_say_what_is_checked,
+            test_missing_and_empty_files, test_errors_name_the_line, test_binary_file_is_refused,
+            test_indented_keywords_are_text, test_shipped_labs_parse,
+            test_sequence_comparison_wraps, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(lab_file_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(lab_file_suite());
 }

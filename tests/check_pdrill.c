@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "pdrill/pd.h"
 #include "wire/tcp.h"
 
@@ -247,25 +248,15 @@ END_TEST
 static Suite *suite(void)
 {
     Suite *s = suite_create("pdrill");
-    TCase *tc = tcase_create("parser");
-    tcase_add_test(tc, test_parse_events_times_and_kinds);
-    tcase_add_test(tc, test_parse_ifdef_and_multiline_call);
-    tcase_add_test(tc, test_unknown_header_option_is_noted);
+    TCase *tc = ck_case(s, "parser", NULL, NULL, test_parse_events_times_and_kinds,
+                        test_parse_ifdef_and_multiline_call, test_unknown_header_option_is_noted,
+                        test_packet_print_round_trip, test_options_encode_decode, NULL);
     tcase_add_loop_test(tc, test_malformed_one_line_error, 0, (int)(sizeof bad / sizeof bad[0]));
-    tcase_add_test(tc, test_packet_print_round_trip);
-    tcase_add_test(tc, test_options_encode_decode);
-    suite_add_tcase(s, tc);
-    TCase *tr = tcase_create("runner");
-    tcase_add_test(tr, test_run_verdicts);
-    suite_add_tcase(s, tr);
+    ck_case(s, "runner", NULL, NULL, test_run_verdicts, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return ck_run(suite());
 }

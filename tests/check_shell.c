@@ -6,40 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "link/sim.h"
-#include "shell/shell.h"
-
-static struct shell *sh;
-static char *outbuf;
-static size_t outlen;
-static FILE *out;
-
-static void setup(void)
-{
-    out = open_memstream(&outbuf, &outlen);
-    struct simnet *n = simnet_new(1);
-    sh = shell_new(&n->w, out, false);
-    ck_assert_ptr_nonnull(sh);
-}
-
-static void teardown(void)
-{
-    shell_free(sh);
-    fclose(out);
-    free(outbuf);
-}
-
-/* Run a line; return what it printed (valid until the next call). */
-static const char *run(const char *line, int *rc)
-{
-    fflush(out);
-    size_t start = outlen;
-    int r = shell_line(sh, line);
-    if (rc)
-        *rc = r;
-    fflush(out);
-    return outbuf + start;
-}
+#include "shelltest.h"
 
 /* Parse and render the words as "a|b|c". */
 static const char *words(const char *line)
@@ -47,7 +16,7 @@ static const char *words(const char *line)
     static char buf[512];
     struct sh_cmdline cl;
     char err[160];
-    if (sh_parse(sh, line, &cl, err, sizeof err) < 0) {
+    if (sh_parse(sht, line, &cl, err, sizeof err) < 0) {
         snprintf(buf, sizeof buf, "ERR %s", err);
         return buf;
     }
@@ -97,13 +66,13 @@ START_TEST(test_escapes_and_quotes_become_bytes)
 {
     struct sh_cmdline cl;
     char err[160];
-    ck_assert_int_eq(sh_parse(sh, "send s \"a\\n\\x41\\t\\\\\\\"b\"", &cl, err, sizeof err), 0);
+    ck_assert_int_eq(sh_parse(sht, "send s \"a\\n\\x41\\t\\\\\\\"b\"", &cl, err, sizeof err), 0);
     ck_assert_int_eq(cl.argc, 3);
     ck_assert(cl.argv[2].quoted);
     ck_assert_uint_eq(cl.argv[2].len, 7);
     ck_assert_int_eq(memcmp(cl.argv[2].s, "a\nA\t\\\"b", 7), 0);
     sh_cmdline_free(&cl);
-    ck_assert_int_eq(sh_parse(sh, "s.send(b'\\x00\\xff')", &cl, err, sizeof err), 0);
+    ck_assert_int_eq(sh_parse(sht, "s.send(b'\\x00\\xff')", &cl, err, sizeof err), 0);
     ck_assert_uint_eq(cl.argv[2].len, 2);
     ck_assert_int_eq((unsigned char)cl.argv[2].s[1], 0xff);
     sh_cmdline_free(&cl);
@@ -145,97 +114,94 @@ START_TEST(test_shell_errors_print_one_line_and_count)
         "use mars", "show tcb maybe", "send", "decode -q", "connect s 300.1.1.1 80",
         "help nosuchcommand", "x = listen s",
     };
-    run("s = socket", NULL);
+    sht_run("s = socket", NULL);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        int before = sh->errors;
-        const char *o = run(bad[i], &rc);
+        int before = sht->errors;
+        const char *o = sht_run(bad[i], &rc);
         ck_assert_msg(rc == -1, "'%s' should be a shell error", bad[i]);
-        ck_assert_int_eq(sh->errors, before + 1);
+        ck_assert_int_eq(sht->errors, before + 1);
         ck_assert_msg(strncmp(o, "error: ", 7) == 0, "'%s' printed '%s'", bad[i], o);
         ck_assert_msg(strchr(o, '\n') == o + strlen(o) - 1, "'%s' printed more than one line: %s",
                       bad[i], o);
     }
     /* and nothing changed: s is still a fresh socket, no frames were sent */
-    ck_assert_uint_eq(sh->w->frames, 0);
-    ck_assert_int_eq(sh->cur, 0);
+    ck_assert_uint_eq(sht->w->frames, 0);
+    ck_assert_int_eq(sht->cur, 0);
 }
 END_TEST
 
 START_TEST(test_socket_errors_are_pythons_and_not_shell_errors)
 {
     int rc;
-    run("s = socket", NULL);
-    const char *o = run("connect s 10.10.2.100 4001", &rc);
+    sht_run("s = socket", NULL);
+    const char *o = sht_run("connect s 10.10.2.100 4001", &rc);
     ck_assert_int_eq(rc, 0);
     ck_assert_ptr_nonnull(strstr(o, "ConnectionRefusedError: [Errno 111] Connection refused\n"));
-    o = run("recv s", &rc);
+    o = sht_run("recv s", &rc);
     ck_assert_int_eq(rc, 0);
     ck_assert_ptr_nonnull(strstr(o, "OSError: [Errno 107] Transport endpoint is not connected"));
-    run("close s", NULL);
-    o = run("close s", &rc);
+    sht_run("close s", NULL);
+    o = sht_run("close s", &rc);
     ck_assert_ptr_nonnull(strstr(o, "OSError: [Errno 9] Bad file descriptor"));
-    ck_assert_int_eq(sh->errors, 0);
+    ck_assert_int_eq(sht->errors, 0);
 }
 END_TEST
 
 START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
 {
-    run("use juliet", NULL);
-    run("sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", NULL);
-    run("sock.bind(('10.10.2.100', 4000))", NULL);
-    run("sock.listen()", NULL);
-    const char *o = run("conn_sock, conn_addr = sock.accept()", NULL);
+    sht_run("use juliet", NULL);
+    sht_run("sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", NULL);
+    sht_run("sock.bind(('10.10.2.100', 4000))", NULL);
+    sht_run("sock.listen()", NULL);
+    const char *o = sht_run("conn_sock, conn_addr = sock.accept()", NULL);
     ck_assert_ptr_nonnull(strstr(o, "accept waits for a connection"));
-    ck_assert_int_eq(sh->njobs, 1);
-    ck_assert_int_eq(sh->jobs[0]->kind, PEND_ACCEPT);
+    ck_assert_int_eq(sht->njobs, 1);
+    ck_assert_int_eq(sht->jobs[0]->kind, PEND_ACCEPT);
     /* another socket call on the waiting host is refused, views are fine */
     int rc;
-    o = run("sock.listen()", &rc);
+    o = sht_run("sock.listen()", &rc);
     ck_assert_int_eq(rc, -1);
     ck_assert_ptr_nonnull(strstr(o, "is still waiting in 'accept sock'"));
-    run("ss", &rc);
+    sht_run("ss", &rc);
     ck_assert_int_eq(rc, 0);
-    run("use romeo", NULL);
-    run("sock = socket", NULL);
-    o = run("connect sock 10.10.2.100 4000", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "Flags [S.]"));
+    sht_run("use romeo", NULL);
+    sht_run("sock = socket", NULL);
+    o = sht_expect("connect sock 10.10.2.100 4000", "Flags [S.]");
     ck_assert_ptr_nonnull(strstr(o, "juliet: accept sock returned:\nconn_sock = fd 4, conn_addr = "));
-    ck_assert_int_eq(sh->njobs, 0);
+    ck_assert_int_eq(sht->njobs, 0);
     /* the names exist on juliet only */
-    o = run("juliet: print(conn_addr)", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "('10.10.1.100', "));
-    o = run("print(conn_addr)", &rc);
+    o = sht_expect("juliet: print(conn_addr)", "('10.10.1.100', ");
+    o = sht_run("print(conn_addr)", &rc);
     ck_assert_int_eq(rc, -1);
 }
 END_TEST
 
 START_TEST(test_recv_shows_bytes_like_python_and_eof)
 {
-    run("juliet: l = socket", NULL);
-    run("juliet: bind l * 4000", NULL);
-    run("juliet: listen l", NULL);
-    run("c = socket", NULL);
-    run("connect c juliet 4000", NULL);
-    run("juliet: s = accept l", NULL);
-    run("send c \"it's \\x01\\n\"", NULL);
-    const char *o = run("juliet: data = s.recv(1024)", NULL);
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    sht_run("juliet: s = accept l", NULL);
+    sht_run("send c \"it's \\x01\\n\"", NULL);
+    const char *o = sht_run("juliet: data = s.recv(1024)", NULL);
     ck_assert_ptr_nonnull(strstr(o, "data = b\"it's \\x01\\n\"\n"));
-    run("close c", NULL);
-    o = run("juliet: recv s", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "b''\n"));
+    sht_run("close c", NULL);
+    o = sht_expect("juliet: recv s", "b''\n");
 }
 END_TEST
 
 START_TEST(test_bulk_send_is_summarised_and_digests_match)
 {
-    run("juliet: l = socket", NULL);
-    run("juliet: bind l * 4000", NULL);
-    run("juliet: listen l", NULL);
-    run("c = socket", NULL);
-    run("connect c juliet 4000", NULL);
-    run("juliet: s = accept l", NULL);
-    run("juliet: recv s --all", NULL);
-    const char *o = run("send c --bytes 1M", NULL);
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    sht_run("juliet: s = accept l", NULL);
+    sht_run("juliet: recv s --all", NULL);
+    const char *o = sht_run("send c --bytes 1M", NULL);
     ck_assert_ptr_nonnull(strstr(o, "more frames ..."));
     const char *sent = strstr(o, "1048576 bytes sent, sha256 ");
     ck_assert_ptr_nonnull(sent);
@@ -243,7 +209,7 @@ START_TEST(test_bulk_send_is_summarised_and_digests_match)
     memcpy(digest, sent + strlen("1048576 bytes sent, sha256 "), 64);
     digest[64] = '\0';
     /* the receiver gets the same bytes once romeo closes */
-    o = run("close c", NULL);
+    o = sht_run("close c", NULL);
     const char *got = strstr(o, "1048576 bytes received (end of stream), sha256 ");
     ck_assert_ptr_nonnull(got);
     ck_assert_int_eq(strncmp(got + strlen("1048576 bytes received (end of stream), sha256 "),
@@ -257,7 +223,7 @@ END_TEST
 
 START_TEST(test_help_lists_every_command_of_the_table)
 {
-    const char *o = run("help", NULL);
+    const char *o = sht_run("help", NULL);
     size_t n;
     const struct sh_cmd *tab = sh_cmd_table(&n);
     char *copy = strdup(o);
@@ -266,7 +232,7 @@ START_TEST(test_help_lists_every_command_of_the_table)
         char line[64];
         snprintf(line, sizeof line, "help %s", tab[i].name);
         int rc;
-        const char *h = run(line, &rc);
+        const char *h = sht_run(line, &rc);
         ck_assert_int_eq(rc, 0);
         ck_assert_ptr_nonnull(strstr(h, tab[i].usage));
     }
@@ -276,84 +242,66 @@ END_TEST
 
 START_TEST(test_sleep_2msl_ends_time_wait)
 {
-    run("juliet: l = socket", NULL);
-    run("juliet: bind l * 4000", NULL);
-    run("juliet: listen l", NULL);
-    run("c = socket", NULL);
-    run("connect c juliet 4000", NULL);
-    run("juliet: s = accept l", NULL);
-    run("close c", NULL);
-    const char *o = run("juliet: close s", NULL);
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    sht_run("juliet: s = accept l", NULL);
+    sht_run("close c", NULL);
+    const char *o = sht_run("juliet: close s", NULL);
     ck_assert_ptr_nonnull(strstr(o, "-> TIME_WAIT (rcv FIN)"));
-    o = run("sleep 59s", NULL);
+    o = sht_run("sleep 59s", NULL);
     ck_assert_ptr_null(strstr(o, "CLOSED"));
-    o = run("sleep 2s", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
-    o = run("time", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "61.000"));
+    o = sht_expect("sleep 2s", "TIME_WAIT -> CLOSED (2MSL timeout)");
+    o = sht_expect("time", "61.000");
     /* a shorter MSL: the next TIME-WAIT lasts 2 s */
-    o = run("msl 1s", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "TIME-WAIT lasts 2.000 s"));
-    run("c = socket", NULL);
-    run("connect c juliet 4000", NULL);
-    run("juliet: s = accept l", NULL);
-    run("close c", NULL);
-    run("juliet: close s", NULL);
-    o = run("sleep 1900ms", NULL);
+    o = sht_expect("msl 1s", "TIME-WAIT lasts 2.000 s");
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    sht_run("juliet: s = accept l", NULL);
+    sht_run("close c", NULL);
+    sht_run("juliet: close s", NULL);
+    o = sht_run("sleep 1900ms", NULL);
     ck_assert_ptr_null(strstr(o, "CLOSED"));
-    o = run("sleep 200ms", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "TIME_WAIT -> CLOSED (2MSL timeout)"));
+    o = sht_expect("sleep 200ms", "TIME_WAIT -> CLOSED (2MSL timeout)");
 }
 END_TEST
 
 START_TEST(test_simultaneous_open_with_the_wire_held)
 {
-    run("ping juliet", NULL);                 /* ARP resolved before the hold */
-    run("a = socket", NULL);
-    run("bind a * 5000", NULL);
-    run("juliet: b = socket", NULL);
-    run("juliet: bind b * 6000", NULL);
-    run("wire hold", NULL);
-    const char *o = run("connect a juliet 6000", NULL);
+    sht_run("ping juliet", NULL);                 /* ARP resolved before the hold */
+    sht_run("a = socket", NULL);
+    sht_run("bind a * 5000", NULL);
+    sht_run("juliet: b = socket", NULL);
+    sht_run("juliet: bind b * 6000", NULL);
+    sht_run("wire hold", NULL);
+    const char *o = sht_run("connect a juliet 6000", NULL);
     ck_assert_ptr_nonnull(strstr(o, "(romeo: connect waits for the handshake"));
-    o = run("juliet: connect b romeo 5000", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "(juliet: connect waits for the handshake"));
-    o = run("wire step 2", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "romeo  a (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)"));
+    o = sht_expect("juliet: connect b romeo 5000", "(juliet: connect waits for the handshake");
+    o = sht_expect("wire step 2", "romeo  a (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)");
     ck_assert_ptr_nonnull(strstr(o, "juliet b (fd 3): SYN_SENT -> SYN_RECEIVED (rcv SYN)"));
-    o = run("wire release", NULL);
-    ck_assert_ptr_nonnull(strstr(o, "romeo: connect a juliet 6000 returned:\nconnected to"));
+    o = sht_expect("wire release", "romeo: connect a juliet 6000 returned:\nconnected to");
     ck_assert_ptr_nonnull(strstr(o, "juliet: connect b romeo 5000 returned:\nconnected to"));
     ck_assert_ptr_nonnull(strstr(o, "SYN_RECEIVED -> ESTABLISHED"));
-    ck_assert_int_eq(sh->errors, 0);
+    ck_assert_int_eq(sht->errors, 0);
 }
 END_TEST
 
 int main(void)
 {
     Suite *s = suite_create("shell");
-    TCase *p = tcase_create("parser");
-    tcase_add_checked_fixture(p, setup, teardown);
-    tcase_add_test(p, test_both_spellings_parse_to_the_same_words);
-    tcase_add_test(p, test_escapes_and_quotes_become_bytes);
-    tcase_add_test(p, test_host_prefix_comments_and_blank_lines);
-    tcase_add_test(p, test_parse_errors_are_named);
-    suite_add_tcase(s, p);
-    TCase *l = tcase_create("lines");
-    tcase_add_checked_fixture(l, setup, teardown);
+    ck_case(s, "parser", sht_setup, sht_teardown,
+            test_both_spellings_parse_to_the_same_words, test_escapes_and_quotes_become_bytes,
+            test_host_prefix_comments_and_blank_lines, test_parse_errors_are_named, NULL);
+    TCase *l = ck_case(s, "lines", sht_setup, sht_teardown,
+            test_shell_errors_print_one_line_and_count,
+            test_socket_errors_are_pythons_and_not_shell_errors,
+            test_accept_waits_and_completes_when_the_peer_connects,
+            test_recv_shows_bytes_like_python_and_eof,
+            test_bulk_send_is_summarised_and_digests_match,
+            test_help_lists_every_command_of_the_table, test_sleep_2msl_ends_time_wait,
+            test_simultaneous_open_with_the_wire_held, NULL);
     tcase_set_timeout(l, 60);
-    tcase_add_test(l, test_shell_errors_print_one_line_and_count);
-    tcase_add_test(l, test_socket_errors_are_pythons_and_not_shell_errors);
-    tcase_add_test(l, test_accept_waits_and_completes_when_the_peer_connects);
-    tcase_add_test(l, test_recv_shows_bytes_like_python_and_eof);
-    tcase_add_test(l, test_bulk_send_is_summarised_and_digests_match);
-    tcase_add_test(l, test_help_lists_every_command_of_the_table);
-    tcase_add_test(l, test_sleep_2msl_ends_time_wait);
-    tcase_add_test(l, test_simultaneous_open_with_the_wire_held);
-    suite_add_tcase(s, l);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(s);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ckmain.h"
 #include "link/sim.h"
 #include "shell/shell.h"
 #include "util/rng.h"
@@ -399,14 +400,9 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("soak");
-    TCase *c = tcase_create("soak");
+    TCase *c = ck_case(s, "soak", NULL, NULL,
+                       test_soak_random_faults_both_streams_whole_and_closed,
+                       test_soak_scripts_send_shutdown_recv_all_deliver, NULL);
     tcase_set_timeout(c, 0);
-    tcase_add_test(c, test_soak_random_faults_both_streams_whole_and_closed);
-    tcase_add_test(c, test_soak_scripts_send_shutdown_recv_all_deliver);
-    suite_add_tcase(s, c);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "peer.h"
 #include "simtest.h"
 #include "stack/stack_int.h"
@@ -19,37 +20,16 @@
 static struct segtest T;
 static struct peer P;
 
-static void setup(void)
-{
-    sg_init(&T, 5);
-    memset(&P, 0, sizeof P);
-}
-
-static void teardown(void)
-{
-    sg_free(&T);
-}
+static void setup(void) { peer_fixture(&P, &T, 5); }
+static void teardown(void) { sg_free(&T); }
 
 static struct sock *plain(tl_time rtt)
 {
-    peer_connect(&P, &T, rtt);
-    return P.s;
+    return peer_connect(&P, &T, rtt);
 }
 
-static void queue_bytes(struct sock *s, size_t n)
-{
-    ck_assert_int_eq(sock_send(T.h, s->fd, sg_payload(), n, T.now), (long)n);
-}
-
-static int pop_data(struct tcp_seg *out, int max)
-{
-    struct tcp_seg g;
-    int n = 0;
-    while (peer_recv(&P, &g))
-        if ((g.len > 0 || (g.flags & TH_FIN)) && n < max)
-            out[n++] = g;
-    return n;
-}
+static void queue_bytes(struct sock *s, size_t n) { peer_queue(&P, s, n); }
+static int pop_data(struct tcp_seg *out, int max) { return peer_pop_data(&P, out, max, true); }
 
 /* ---- zero window and probes ------------------------------------------- */
 
@@ -499,40 +479,27 @@ END_TEST
 static Suite *flow_suite(void)
 {
     Suite *s = suite_create("tcp_flow");
-    TCase *c = tcase_create("windows");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_zero_window_probed_with_backoff_and_never_timed_out_while_answered);
-    tcase_add_test(c, test_unanswered_window_probes_time_out);
-    tcase_add_test(c, test_window_update_resumes_a_stalled_sender);
-    tcase_add_test(c, test_lost_window_update_found_by_a_probe);
-    tcase_add_test(c, test_receiver_announces_no_silly_window);
-    tcase_add_test(c, test_sender_avoids_silly_segments_until_the_override_timeout);
-    suite_add_tcase(s, c);
-    c = tcase_create("Nagle and delayed ACK");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_nagle_holds_small_segments_while_data_is_unacknowledged);
-    tcase_add_test(c, test_nodelay_sends_small_segments_at_once);
-    tcase_add_test(c, test_every_data_segment_acked_at_once_by_default);
-    tcase_add_test(c, test_delayed_ack_option_every_second_segment_or_timeout);
-    suite_add_tcase(s, c);
-    c = tcase_create("attacks and corners");
-    tcase_add_checked_fixture(c, setup, teardown);
+    ck_case(s, "windows", setup, teardown,
+            test_zero_window_probed_with_backoff_and_never_timed_out_while_answered,
+            test_unanswered_window_probes_time_out, test_window_update_resumes_a_stalled_sender,
+            test_lost_window_update_found_by_a_probe, test_receiver_announces_no_silly_window,
+            test_sender_avoids_silly_segments_until_the_override_timeout, NULL);
+    ck_case(s, "Nagle and delayed ACK", setup, teardown,
+            test_nagle_holds_small_segments_while_data_is_unacknowledged,
+            test_nodelay_sends_small_segments_at_once,
+            test_every_data_segment_acked_at_once_by_default,
+            test_delayed_ack_option_every_second_segment_or_timeout, NULL);
+    TCase *c = ck_case(s, "attacks and corners", setup, teardown,
+            test_challenge_acks_throttled_per_second,
+            test_syn_flood_memory_bounded_and_a_genuine_client_connects,
+            test_syn_cookie_connection_keeps_the_options, test_forged_cookie_ack_gets_rst,
+            test_close_in_active_syn_received_then_rto_resends_syn_ack_and_fin,
+            test_transitions_stay_in_the_trace_after_a_long_transfer, NULL);
     tcase_set_timeout(c, 120);
-    tcase_add_test(c, test_challenge_acks_throttled_per_second);
-    tcase_add_test(c, test_syn_flood_memory_bounded_and_a_genuine_client_connects);
-    tcase_add_test(c, test_syn_cookie_connection_keeps_the_options);
-    tcase_add_test(c, test_forged_cookie_ack_gets_rst);
-    tcase_add_test(c, test_close_in_active_syn_received_then_rto_resends_syn_ack_and_fin);
-    tcase_add_test(c, test_transitions_stay_in_the_trace_after_a_long_transfer);
-    suite_add_tcase(s, c);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(flow_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(flow_suite());
 }

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ckmain.h"
 #include "segtest.h"
 #include "stack/stack_int.h"
 #include "stack/tcp.h"
@@ -280,27 +281,19 @@ END_TEST
 static Suite *fsm_suite(void)
 {
     Suite *s = suite_create("tcp_fsm");
-    TCase *c = tcase_create("table");
-    tcase_add_test(c, test_every_edge_of_figure_5_is_in_the_table_as_drawn);
-    tcase_add_test(c, test_the_table_draws_nothing_beyond_figure_5);
-    tcase_add_test(c, test_edges_are_well_formed_and_unambiguous);
-    tcase_add_test(c, test_undrawn_edges_name_their_reference);
-    tcase_add_test(c, test_lookups_refuse_what_is_no_edge);
-    tcase_add_test(c, test_names_of_states_and_causes);
-    tcase_add_test(c, test_timer_edges);
-    suite_add_tcase(s, c);
-    c = tcase_create("debug check");
-    tcase_add_test(c, test_check_passes_edges_and_aborts_on_others);
-    tcase_add_test(c, test_set_state_aborts_on_a_transition_that_is_no_edge);
-    suite_add_tcase(s, c);
+    ck_case(s, "table", NULL, NULL,
+            test_every_edge_of_figure_5_is_in_the_table_as_drawn,
+            test_the_table_draws_nothing_beyond_figure_5,
+            test_edges_are_well_formed_and_unambiguous, test_undrawn_edges_name_their_reference,
+            test_lookups_refuse_what_is_no_edge, test_names_of_states_and_causes, test_timer_edges,
+            NULL);
+    ck_case(s, "debug check", NULL, NULL,
+            test_check_passes_edges_and_aborts_on_others,
+            test_set_state_aborts_on_a_transition_that_is_no_edge, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(fsm_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(fsm_suite());
 }

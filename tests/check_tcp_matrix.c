@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "segtest.h"
 #include "stack/stack_int.h"
 
@@ -608,21 +609,16 @@ static Suite *matrix_suite(void)
     tcase_add_loop_test(c, test_established_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_established));
     tcase_add_loop_test(c, test_closing_states_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_closing));
     suite_add_tcase(s, c);
-    c = tcase_create("details");
-    tcase_add_test(c, test_time_wait_retransmitted_fin_restarts_2msl);
-    tcase_add_test(c, test_time_wait_orphan_reopened_by_higher_syn);
-    tcase_add_test(c, test_zero_window_takes_ack_and_rst_but_not_data);
-    tcase_add_test(c, test_syn_received_rst_frees_embryo_and_listener_goes_on);
-    tcase_add_test(c, test_unanswered_syn_ack_retransmitted_then_embryo_dropped);
-    suite_add_tcase(s, c);
+    ck_case(s, "details", NULL, NULL,
+            test_time_wait_retransmitted_fin_restarts_2msl,
+            test_time_wait_orphan_reopened_by_higher_syn,
+            test_zero_window_takes_ack_and_rst_but_not_data,
+            test_syn_received_rst_frees_embryo_and_listener_goes_on,
+            test_unanswered_syn_ack_retransmitted_then_embryo_dropped, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(matrix_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(matrix_suite());
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "peer.h"
 #include "stack/stack_int.h"
 #include "stack/tcp.h"
@@ -17,22 +18,13 @@
 static struct segtest T;
 static struct peer P;
 
-static void setup(void)
-{
-    sg_init(&T, 3);
-    memset(&P, 0, sizeof P);
-}
-
-static void teardown(void)
-{
-    sg_free(&T);
-}
+static void setup(void) { peer_fixture(&P, &T, 3); }
+static void teardown(void) { sg_free(&T); }
 
 /* A plain peer (no options but MSS), connected after `rtt`. */
 static struct sock *plain(tl_time rtt)
 {
-    peer_connect(&P, &T, rtt);
-    return P.s;
+    return peer_connect(&P, &T, rtt);
 }
 
 /* A peer offering everything Linux offers. */
@@ -42,30 +34,12 @@ static struct sock *full(tl_time rtt)
     P.wscale = 7;
     P.tsval = 1000;
     P.wnd = 1 << 20;
-    peer_connect(&P, &T, rtt);
-    return P.s;
+    return peer_connect(&P, &T, rtt);
 }
 
-/* Queue n bytes on romeo's socket. */
-static void queue_bytes(struct sock *s, size_t n)
-{
-    while (n) {
-        size_t k = n < 65536 ? n : 65536;
-        ck_assert_int_eq(sock_send(T.h, s->fd, sg_payload(), k, T.now), (long)k);
-        n -= k;
-    }
-}
-
-/* Pop the data segments romeo sends now; their count. */
-static int pop_data(struct tcp_seg *out, int max)
-{
-    struct tcp_seg g;
-    int n = 0;
-    while (peer_recv(&P, &g))
-        if (g.len > 0 && n < max)
-            out[n++] = g;
-    return n;
-}
+static void queue_bytes(struct sock *s, size_t n) { peer_queue(&P, s, n); }
+/* The data segments romeo sends now; their count. */
+static int pop_data(struct tcp_seg *out, int max) { return peer_pop_data(&P, out, max, false); }
 
 /* ---- RFC 6298: RTT and RTO ------------------------------------------- */
 
@@ -536,46 +510,32 @@ END_TEST
 static Suite *reliability_suite(void)
 {
     Suite *s = suite_create("tcp_reliability");
-    TCase *c = tcase_create("RFC 6298 retransmission timer");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_first_rtt_sample_sets_srtt_rttvar_rto_rfc6298_2_2);
-    tcase_add_test(c, test_next_rtt_sample_smooths_rfc6298_2_3);
-    tcase_add_test(c, test_rto_floor_200ms_by_default_and_settable);
-    tcase_add_test(c, test_timer_restarts_on_new_ack_stops_when_all_acked_rfc6298_5);
-    tcase_add_test(c, test_karn_no_sample_from_a_retransmission_backoff_kept);
-    tcase_add_test(c, test_backoff_doubles_then_etimedout_after_retry_limit);
-    tcase_add_test(c, test_rto_after_syn_retransmission_reinitialised_to_3s_rfc6298_5_7);
-    suite_add_tcase(s, c);
-    c = tcase_create("congestion control and recovery");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_initial_window_ten_segments_rfc6928);
-    tcase_add_test(c, test_slow_start_then_congestion_avoidance);
-    tcase_add_test(c, test_fast_retransmit_on_third_duplicate_ack);
-    tcase_add_test(c, test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery);
-    tcase_add_test(c, test_no_second_fast_retransmit_for_the_same_window_rfc6582);
-    tcase_add_test(c, test_sack_recovery_retransmits_only_the_holes);
-    suite_add_tcase(s, c);
-    c = tcase_create("reassembly and options");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_out_of_order_held_acked_with_sack_then_reassembled);
-    tcase_add_test(c, test_overlapping_and_duplicate_out_of_order_data);
-    tcase_add_test(c, test_out_of_order_fin_taken_when_the_gap_fills);
-    tcase_add_test(c, test_out_of_order_data_past_a_held_fin_keeps_the_queue_sound);
-    tcase_add_test(c, test_reassembly_queue_bounded_drops_named);
-    tcase_add_test(c, test_syn_options_as_linux_sends_them);
-    tcase_add_test(c, test_syn_ack_answers_only_the_options_offered);
-    tcase_add_test(c, test_windows_scaled_both_ways);
-    tcase_add_test(c, test_no_scaling_when_the_peer_does_not_offer_it);
-    tcase_add_test(c, test_timestamps_echo_ts_recent_and_paws_drops_old_segments);
-    suite_add_tcase(s, c);
+    ck_case(s, "RFC 6298 retransmission timer", setup, teardown,
+            test_first_rtt_sample_sets_srtt_rttvar_rto_rfc6298_2_2,
+            test_next_rtt_sample_smooths_rfc6298_2_3, test_rto_floor_200ms_by_default_and_settable,
+            test_timer_restarts_on_new_ack_stops_when_all_acked_rfc6298_5,
+            test_karn_no_sample_from_a_retransmission_backoff_kept,
+            test_backoff_doubles_then_etimedout_after_retry_limit,
+            test_rto_after_syn_retransmission_reinitialised_to_3s_rfc6298_5_7, NULL);
+    ck_case(s, "congestion control and recovery", setup, teardown,
+            test_initial_window_ten_segments_rfc6928, test_slow_start_then_congestion_avoidance,
+            test_fast_retransmit_on_third_duplicate_ack,
+            test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery,
+            test_no_second_fast_retransmit_for_the_same_window_rfc6582,
+            test_sack_recovery_retransmits_only_the_holes, NULL);
+    ck_case(s, "reassembly and options", setup, teardown,
+            test_out_of_order_held_acked_with_sack_then_reassembled,
+            test_overlapping_and_duplicate_out_of_order_data,
+            test_out_of_order_fin_taken_when_the_gap_fills,
+            test_out_of_order_data_past_a_held_fin_keeps_the_queue_sound,
+            test_reassembly_queue_bounded_drops_named, test_syn_options_as_linux_sends_them,
+            test_syn_ack_answers_only_the_options_offered, test_windows_scaled_both_ways,
+            test_no_scaling_when_the_peer_does_not_offer_it,
+            test_timestamps_echo_ts_recent_and_paws_drops_old_segments, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(reliability_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(reliability_suite());
 }

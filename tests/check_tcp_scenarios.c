@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "segtest.h"
 #include "simtest.h"
 
@@ -24,23 +25,6 @@ static int tcp_socket(struct host *h, uint16_t port)
     if (port)
         ck_assert_int_eq(sock_bind(h, fd, 0, port), 0);
     return fd;
-}
-
-static int listener(struct host *h, uint16_t port, int backlog)
-{
-    int fd = tcp_socket(h, port);
-    ck_assert_int_eq(sock_listen(h, fd, backlog, now()), 0);
-    return fd;
-}
-
-/* romeo connects to juliet:4000; both descriptors out. */
-static void establish(int *cfd, int *sfd)
-{
-    int lfd = listener(T.juliet, 4000, 16);
-    *cfd = tcp_socket(T.romeo, 0);
-    ck_assert_int_eq(st_connect(&T, T.romeo, *cfd, JULIET_IP, 4000), 0);
-    *sfd = sock_accept(T.juliet, lfd, NULL, NULL, now());
-    ck_assert_int_ge(*sfd, 3);
 }
 
 static int sock_id(struct host *h, int fd)
@@ -102,12 +86,11 @@ END_TEST
 START_TEST(test_simultaneous_close_closing_then_time_wait_on_both)
 {
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     int cid = sock_id(T.romeo, c), sid = sock_id(T.juliet, s);
     size_t m = st_mark(&T);
     ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, s);
     /* Two FINs cross, each acknowledging only the other's data; two ACKs. */
     ck_assert_uint_eq(st_count_tcp(&T, m), 4);
     ck_assert_int_eq(st_tcp(&T, m, 0)->seg.flags, TH_FIN | TH_ACK);
@@ -132,7 +115,7 @@ END_TEST
 START_TEST(test_half_close_data_still_flows_toward_the_fin_sender)
 {
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     char buf[64];
     ck_assert_int_eq(sock_shutdown(T.romeo, c, SHUTDOWN_WR, now()), 0);
     st_settle(&T);
@@ -148,8 +131,7 @@ START_TEST(test_half_close_data_still_flows_toward_the_fin_sender)
     }
     ck_assert_int_eq(st_state(T.romeo, c), TCP_FIN_WAIT_2);
     ck_assert_int_eq(sock_recv(T.romeo, c, buf, sizeof buf, now()), -EAGAIN);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, s);
     ck_assert_int_eq(st_state(T.romeo, c), TCP_TIME_WAIT);
     ck_assert_int_eq(sock_recv(T.romeo, c, buf, sizeof buf, now()), 0);
 }
@@ -178,7 +160,7 @@ static void expect_reset_seen(int s)
 START_TEST(test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe)
 {
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     ck_assert_int_eq(sock_send(T.juliet, s, "unread?", 7, now()), 7);
     st_settle(&T);
     char buf[8];
@@ -199,12 +181,11 @@ END_TEST
 START_TEST(test_linger_zero_close_sends_rst_instead_of_fin)
 {
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     ck_assert_int_eq(sock_setsockopt(T.romeo, c, SOCKOPT_LINGER0, 1), 0);
     struct tcb was = sock_by_fd(T.romeo, c)->tcb;
     size_t m = st_mark(&T);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
     expect_abort_rst(m, &was);
     expect_reset_seen(s);
 }
@@ -213,14 +194,13 @@ END_TEST
 START_TEST(test_close_with_unread_data_sends_rst_not_fin)
 {
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     ck_assert_int_eq(sock_send(T.juliet, s, "never read", 10, now()), 10);
     st_settle(&T);
     struct tcb was = sock_by_fd(T.romeo, c)->tcb;
     ck_assert_uint_eq(sock_recv_queue(sock_by_fd(T.romeo, c)), 10);
     size_t m = st_mark(&T);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
     expect_abort_rst(m, &was);                            /* RFC 2525 §2.17 */
     expect_reset_seen(s);
 }
@@ -259,7 +239,7 @@ static void transfer(struct host *a, int fa, struct host *b, int fb, size_t n)
 
 START_TEST(test_iss_just_below_2_32_wraps_and_every_byte_arrives)
 {
-    int lfd = listener(T.juliet, 4000, 16);
+    int lfd = st_listener(&T, T.juliet, 4000, 16);
     int c = tcp_socket(T.romeo, 0);
     host_force_iss(T.romeo, 0xffffff00u);
     host_force_iss(T.juliet, 0xfffffff0u);
@@ -281,8 +261,7 @@ START_TEST(test_iss_just_below_2_32_wraps_and_every_byte_arrives)
     ck_assert_uint_eq(sg_drops_total(T.romeo) + sg_drops_total(T.juliet), 0);
     /* and the close goes through the wrapped numbers too */
     ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, s);
     ck_assert_uint_eq(sg_drops_total(T.romeo) + sg_drops_total(T.juliet), 0);
 }
 END_TEST
@@ -291,12 +270,10 @@ START_TEST(test_time_wait_lasts_exactly_2msl)
 {
     T.romeo->cfg.msl = 5 * TL_SEC;
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     int cid = sock_id(T.romeo, c);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
-    ck_assert_int_eq(sock_close(T.juliet, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
+    st_close(&T, T.juliet, s);
     tl_time tw = entered_at(T.romeo, cid, TCP_TIME_WAIT);
     ck_assert_int_ge(tw, 0);
     simnet_sleep(T.net, tw + 10 * TL_SEC - 1 - now());
@@ -310,10 +287,9 @@ END_TEST
 START_TEST(test_orphaned_fin_wait_2_closes_after_fin_timeout)
 {
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     int cid = sock_id(T.romeo, c);
-    ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, c);
     tl_time fw2 = entered_at(T.romeo, cid, TCP_FIN_WAIT_2);
     simnet_sleep(T.net, fw2 + T.romeo->cfg.fin_timeout - 1 - now());
     ck_assert_int_eq(sock_by_id(T.romeo, cid)->tcb.state, TCP_FIN_WAIT_2);
@@ -328,7 +304,7 @@ START_TEST(test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout)
     /* Half-closed and held open, FIN_WAIT_2 waits for the peer as long as
      * it likes; once closed it is an orphan with Linux's tcp_fin_timeout. */
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     int cid = sock_id(T.romeo, c);
     ck_assert_int_eq(sock_shutdown(T.romeo, c, SHUTDOWN_WR, now()), 0);
     st_settle(&T);
@@ -352,7 +328,7 @@ START_TEST(test_refused_connect_can_connect_again)
     ck_assert_int_eq(st_connect(&T, T.romeo, fixed, JULIET_IP, 4000), ECONNREFUSED);
     ck_assert(!sock_by_fd(T.romeo, eph)->bound);          /* its ephemeral port given back */
     ck_assert_uint_eq(sock_by_fd(T.romeo, fixed)->lport, 5000);
-    int lfd = listener(T.juliet, 4000, 16);
+    int lfd = st_listener(&T, T.juliet, 4000, 16);
     ck_assert_int_eq(st_connect(&T, T.romeo, eph, JULIET_IP, 4000), 0);
     ck_assert_int_eq(st_connect(&T, T.romeo, fixed, JULIET_IP, 4000), 0);
     ck_assert_uint_eq(sock_by_fd(T.romeo, fixed)->lport, 5000);
@@ -365,7 +341,7 @@ END_TEST
 START_TEST(test_full_accept_queue_drops_syns_until_accept)
 {
     /* Linux admits backlog + 1 connections to the accept queue. */
-    int lfd = listener(T.juliet, 4000, 1);
+    int lfd = st_listener(&T, T.juliet, 4000, 1);
     int c[3];
     for (int k = 0; k < 2; k++) {
         c[k] = tcp_socket(T.romeo, 0);
@@ -523,7 +499,7 @@ START_TEST(test_segment_for_a_forgotten_connection_gets_rst)
     /* juliet reboots: its fresh stack answers romeo's next segment with
      * <SEQ=SEG.ACK><CTL=RST> (§3.10.7.1), which romeo takes as exact. */
     int c, s;
-    establish(&c, &s);
+    st_establish(&T, &c, &s);
     (void)s;
     struct host_config cfg = T.juliet->cfg;
     host_free(T.juliet);
@@ -546,7 +522,7 @@ END_TEST
 
 START_TEST(test_connect_to_own_address_over_loopback)
 {
-    int lfd = listener(T.romeo, 4000, 8);
+    int lfd = st_listener(&T, T.romeo, 4000, 8);
     int c = tcp_socket(T.romeo, 0);
     size_t m = st_mark(&T);
     ck_assert_int_eq(st_connect(&T, T.romeo, c, ROMEO_IP, 4000), 0);
@@ -557,8 +533,7 @@ START_TEST(test_connect_to_own_address_over_loopback)
     st_settle(&T);
     ck_assert_int_eq(sock_recv(T.romeo, s, buf, sizeof buf, now()), 2);
     ck_assert_int_eq(sock_close(T.romeo, c, now()), 0);
-    ck_assert_int_eq(sock_close(T.romeo, s, now()), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, s);
     ck_assert_uint_eq(st_mark(&T), m);                    /* nothing on the wire */
     ck_assert_uint_eq(sg_drops_total(T.romeo), 0);
 }
@@ -567,37 +542,27 @@ END_TEST
 static Suite *scenarios_suite(void)
 {
     Suite *s = suite_create("tcp_scenarios");
-    TCase *c = tcase_create("opening and closing");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_simultaneous_open_syn_received_then_established_on_both);
-    tcase_add_test(c, test_simultaneous_close_closing_then_time_wait_on_both);
-    tcase_add_test(c, test_half_close_data_still_flows_toward_the_fin_sender);
-    tcase_add_test(c, test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe);
-    tcase_add_test(c, test_linger_zero_close_sends_rst_instead_of_fin);
-    tcase_add_test(c, test_close_with_unread_data_sends_rst_not_fin);
-    tcase_add_test(c, test_time_wait_lasts_exactly_2msl);
-    tcase_add_test(c, test_orphaned_fin_wait_2_closes_after_fin_timeout);
-    tcase_add_test(c, test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout);
-    tcase_add_test(c, test_refused_connect_can_connect_again);
-    tcase_add_test(c, test_full_accept_queue_drops_syns_until_accept);
-    tcase_add_test(c, test_segment_for_a_forgotten_connection_gets_rst);
-    tcase_add_test(c, test_connect_to_own_address_over_loopback);
-    suite_add_tcase(s, c);
-    c = tcase_create("sequence numbers, timers, determinism");
-    tcase_add_checked_fixture(c, setup, teardown);
-    tcase_add_test(c, test_iss_just_below_2_32_wraps_and_every_byte_arrives);
-    tcase_add_test(c, test_connect_times_out_after_syn_retries);
-    tcase_add_test(c, test_unacknowledged_data_backs_off_then_etimedout);
-    tcase_add_test(c, test_same_seed_same_frames_other_seed_other_iss);
-    suite_add_tcase(s, c);
+    ck_case(s, "opening and closing", setup, teardown,
+            test_simultaneous_open_syn_received_then_established_on_both,
+            test_simultaneous_close_closing_then_time_wait_on_both,
+            test_half_close_data_still_flows_toward_the_fin_sender,
+            test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe,
+            test_linger_zero_close_sends_rst_instead_of_fin,
+            test_close_with_unread_data_sends_rst_not_fin, test_time_wait_lasts_exactly_2msl,
+            test_orphaned_fin_wait_2_closes_after_fin_timeout,
+            test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout,
+            test_refused_connect_can_connect_again, test_full_accept_queue_drops_syns_until_accept,
+            test_segment_for_a_forgotten_connection_gets_rst,
+            test_connect_to_own_address_over_loopback, NULL);
+    ck_case(s, "sequence numbers, timers, determinism", setup, teardown,
+            test_iss_just_below_2_32_wraps_and_every_byte_arrives,
+            test_connect_times_out_after_syn_retries,
+            test_unacknowledged_data_backs_off_then_etimedout,
+            test_same_seed_same_frames_other_seed_other_iss, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(scenarios_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(scenarios_suite());
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "util/bytering.h"
 #include "util/digest.h"
 #include "util/rng.h"
@@ -304,22 +305,14 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("util");
-    TCase *tc = tcase_create("util");
-    tcase_add_test(tc, test_sha256_fips_vectors);
-    tcase_add_test(tc, test_sha256_portable_path_gives_the_same_digests);
-    tcase_add_test(tc, test_sha256_any_split_of_the_input_gives_the_same_digest);
-    tcase_add_test(tc, test_digest_of_a_long_stream_equals_sha256_whatever_the_pieces);
-    tcase_add_test(tc, test_digest_room_and_commit_equal_update);
-    tcase_add_test(tc, test_digest_short_streams_and_reuse);
-    tcase_add_test(tc, test_digest_dropped_mid_stream_ends_its_worker);
-    tcase_add_test(tc, test_digest_of_the_seeded_stream_is_its_sha256);
-    tcase_add_test(tc, test_stream_bytes_are_positional_and_the_vector_path_agrees);
-    tcase_add_test(tc, test_bytering_wraps_and_respects_its_limit);
-    tcase_add_test(tc, test_rng_same_seed_same_stream);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    ck_case(s, "util", NULL, NULL,
+            test_sha256_fips_vectors, test_sha256_portable_path_gives_the_same_digests,
+            test_sha256_any_split_of_the_input_gives_the_same_digest,
+            test_digest_of_a_long_stream_equals_sha256_whatever_the_pieces,
+            test_digest_room_and_commit_equal_update, test_digest_short_streams_and_reuse,
+            test_digest_dropped_mid_stream_ends_its_worker,
+            test_digest_of_the_seeded_stream_is_its_sha256,
+            test_stream_bytes_are_positional_and_the_vector_path_agrees,
+            test_bytering_wraps_and_respects_its_limit, test_rng_same_seed_same_stream, NULL);
+    return ck_run(s);
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
+#include "ckmain.h"
 #include "simtest.h"
 #include "views/views.h"
 
@@ -28,55 +30,33 @@ static const char *shell_name(void *ctx, const struct host *h, int fd)
 static const struct view_style PLAIN = {false, shell_name, NULL};
 static const struct view_style COLOR = {true, shell_name, NULL};
 
-/* Rendering into a string. */
-struct cap {
-    char *buf;
-    size_t len;
-    FILE *f;
-};
-
-static FILE *cap_open(struct cap *c)
-{
-    c->buf = NULL;
-    c->len = 0;
-    c->f = open_memstream(&c->buf, &c->len);
-    ck_assert_ptr_nonnull(c->f);
-    return c->f;
-}
-
-static char *cap_text(struct cap *c)
-{
-    fclose(c->f);
-    return c->buf;
-}
-
 static char *render_ss(void)
 {
-    struct cap c;
-    view_ss(cap_open(&c), &PLAIN, T.net->hosts, SIM_HOSTS);
-    return cap_text(&c);
+    struct capture c;
+    view_ss(capture_open(&c), &PLAIN, T.net->hosts, SIM_HOSTS);
+    return capture_close(&c);
 }
 
 static char *render_lsof(void)
 {
-    struct cap c;
-    view_lsof(cap_open(&c), &PLAIN, T.net->hosts, SIM_HOSTS);
-    return cap_text(&c);
+    struct capture c;
+    view_lsof(capture_open(&c), &PLAIN, T.net->hosts, SIM_HOSTS);
+    return capture_close(&c);
 }
 
 static char *render_tcb(const struct view_style *st, struct host *h, int fd,
                         const struct tcb *prev)
 {
-    struct cap c;
-    view_tcb(cap_open(&c), st, h, sock_by_fd(h, fd), prev, T.net->now);
-    return cap_text(&c);
+    struct capture c;
+    view_tcb(capture_open(&c), st, h, sock_by_fd(h, fd), prev, T.net->now);
+    return capture_close(&c);
 }
 
 static char *render_diagram(const struct view_style *st, struct host *h, const struct sock *s)
 {
-    struct cap c;
-    view_diagram(cap_open(&c), st, h, s);
-    return cap_text(&c);
+    struct capture c;
+    view_diagram(capture_open(&c), st, h, s);
+    return capture_close(&c);
 }
 
 /* The line of `text` holding `needle` (copied into a static buffer), or
@@ -126,34 +106,12 @@ static char *fmt(const char *f, ...)
     return b;
 }
 
-static int listener(struct host *h, uint16_t port, int backlog)
-{
-    int fd = sock_socket(h, SOCKT_TCP);
-    ck_assert_int_eq(fd, 3);
-    ck_assert_int_eq(sock_bind(h, fd, 0, port), 0);
-    ck_assert_int_eq(sock_listen(h, fd, backlog, T.net->now), 0);
-    return fd;
-}
-
-/* romeo fd 3 connected to juliet:4000; juliet's listener is fd 3 and the
- * accepted connection fd 4. */
-static void establish(int *cfd, int *sfd)
-{
-    int lfd = listener(T.juliet, 4000, 128);
-    *cfd = sock_socket(T.romeo, SOCKT_TCP);
-    ck_assert_int_eq(st_connect(&T, T.romeo, *cfd, JULIET_IP, 4000), 0);
-    *sfd = sock_accept(T.juliet, lfd, NULL, NULL, T.net->now);
-    ck_assert_int_eq(*sfd, 4);
-}
-
 /* romeo closes first and juliet answers: romeo's socket lives on as a
  * TIME-WAIT orphan. */
 static void close_to_time_wait(int cfd, int sfd)
 {
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
-    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
+    st_close(&T, T.juliet, sfd);
 }
 
 static const struct sock *time_wait_orphan(void)
@@ -187,7 +145,7 @@ END_TEST
 
 START_TEST(test_ss_listen_shows_accept_queue_and_backlog)
 {
-    int lfd = listener(T.juliet, 4000, 5);
+    int lfd = st_listener(&T, T.juliet, 4000, 5);
     int cfd = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(st_connect(&T, T.romeo, cfd, JULIET_IP, 4000), 0);
     char *out = render_ss();
@@ -217,7 +175,7 @@ END_TEST
 START_TEST(test_ss_established_shows_unread_bytes_in_recv_q)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello juliet\n", 13, T.net->now), 13);
     st_settle(&T);
     char *out = render_ss();
@@ -247,7 +205,7 @@ END_TEST
 START_TEST(test_ss_send_q_counts_unacknowledged_bytes)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello juliet\n", 13, T.net->now), 13);
     char *out = render_ss();                        /* before the ACK comes back */
     char tok[12][64];
@@ -261,7 +219,7 @@ END_TEST
 START_TEST(test_ss_time_wait_row_has_no_fd)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     close_to_time_wait(cfd, sfd);
     ck_assert_ptr_nonnull(time_wait_orphan());
     char *out = render_ss();
@@ -281,9 +239,8 @@ END_TEST
 START_TEST(test_ss_close_wait_after_peer_closes)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_establish(&T, &cfd, &sfd);
+    st_close(&T, T.romeo, cfd);
     char *out = render_ss();
     char tok[12][64];
     tokens(line_with(out, "fd=4 conn"), tok, 12);
@@ -313,7 +270,7 @@ START_TEST(test_ss_orders_by_host_then_socket)
 {
     int a = sock_socket(T.romeo, SOCKT_TCP);
     int b = sock_socket(T.romeo, SOCKT_TCP);
-    listener(T.juliet, 4000, 128);
+    st_listener(&T, T.juliet, 4000, 128);
     ck_assert_int_eq(st_connect(&T, T.romeo, b, JULIET_IP, 4000), 0);
     char *out = render_ss();
     const char *ra = strstr(out, fmt("fd=%d", a)), *rb = strstr(out, fmt("fd=%d", b));
@@ -353,7 +310,7 @@ END_TEST
 START_TEST(test_ss_columns_align_and_lines_end_without_blanks)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     char *out = render_ss();
     /* The ':' of every address lines up under the header's. */
     const char *lines[8];
@@ -376,7 +333,7 @@ END_TEST
 START_TEST(test_lsof_lists_descriptors_with_lsof_names)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     const struct sock *c = sock_by_fd(T.romeo, cfd);
     char *out = render_lsof();
     const char *head = line_with(out, "COMMAND");
@@ -406,7 +363,7 @@ END_TEST
 START_TEST(test_lsof_leaves_out_orphans_and_unaccepted)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     close_to_time_wait(cfd, sfd);
     int c2 = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(st_connect(&T, T.romeo, c2, JULIET_IP, 4000), 0);   /* not accepted */
@@ -451,7 +408,7 @@ static int count_char(const char *s, char c)
 START_TEST(test_tcb_header_names_host_fd_endpoints_and_state)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     const struct sock *c = sock_by_fd(T.romeo, cfd);
     char *out = render_tcb(&PLAIN, T.romeo, cfd, NULL);
     ck_assert_str_eq(line_with(out, "romeo"),
@@ -464,7 +421,7 @@ END_TEST
 START_TEST(test_tcb_prints_every_rfc_variable_absolute)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello juliet\n", 13, T.net->now), 13);
     st_settle(&T);
     const struct tcb *t = &sock_by_fd(T.juliet, sfd)->tcb;
@@ -496,7 +453,7 @@ END_TEST
 START_TEST(test_tcb_marks_changed_values_and_only_those)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     struct sock *c = sock_by_fd(T.romeo, cfd);
     struct tcb prev = c->tcb;
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello juliet\n", 13, T.net->now), 13);
@@ -522,10 +479,9 @@ END_TEST
 START_TEST(test_tcb_state_change_is_marked)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     struct tcb prev = sock_by_fd(T.juliet, sfd)->tcb;
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     char *out = render_tcb(&PLAIN, T.juliet, sfd, &prev);
     ck_assert_ptr_nonnull(strstr(line_with(out, "juliet"), "  CLOSE_WAIT*"));
     ck_assert_str_eq(value_of(out, "RCV.NXT"), fmt("%u*", prev.rcv_nxt + 1));  /* the FIN */
@@ -536,7 +492,7 @@ END_TEST
 START_TEST(test_tcb_colour_only_when_asked)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     struct sock *c = sock_by_fd(T.romeo, cfd);
     struct tcb prev = c->tcb;
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello", 5, T.net->now), 5);
@@ -556,7 +512,7 @@ END_TEST
 START_TEST(test_tcb_shows_only_running_timers)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     char *out = render_tcb(&PLAIN, T.romeo, cfd, NULL);
     ck_assert_ptr_null(strstr(out, "timers:"));     /* idle: nothing runs */
     free(out);
@@ -572,9 +528,9 @@ START_TEST(test_tcb_shows_only_running_timers)
     const struct sock *tw = time_wait_orphan();
     ck_assert_ptr_nonnull(tw);
     simnet_sleep(T.net, 10 * TL_SEC);
-    struct cap cp;
-    view_tcb(cap_open(&cp), &PLAIN, T.romeo, tw, NULL, T.net->now);
-    out = cap_text(&cp);
+    struct capture cp;
+    view_tcb(capture_open(&cp), &PLAIN, T.romeo, tw, NULL, T.net->now);
+    out = capture_close(&cp);
     ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "(orphan: no fd)"));
     ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "TIME_WAIT"));
     const char *tl = line_with(out, "timers:");
@@ -592,7 +548,7 @@ END_TEST
 
 START_TEST(test_tcb_listen_shows_accept_and_syn_queues)
 {
-    int lfd = listener(T.juliet, 4000, 5);
+    int lfd = st_listener(&T, T.juliet, 4000, 5);
     int cfd = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(st_connect(&T, T.romeo, cfd, JULIET_IP, 4000), 0);
     char *out = render_tcb(&PLAIN, T.juliet, lfd, NULL);
@@ -639,7 +595,7 @@ END_TEST
 START_TEST(test_tcb_lines_fit_80_columns)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     struct tcb prev;
     memset(&prev, 0, sizeof prev);                  /* everything marked: the widest case */
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello", 5, T.net->now), 5);
@@ -688,7 +644,7 @@ END_TEST
 START_TEST(test_diagram_marks_current_and_visited_states)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     char *out = render_diagram(&PLAIN, T.romeo, sock_by_fd(T.romeo, cfd));
     ck_assert_ptr_nonnull(strstr(out, "###########\n"));
     ck_assert_ptr_nonnull(strstr(out, "#  ESTAB  #"));
@@ -704,7 +660,7 @@ END_TEST
 START_TEST(test_diagram_lists_transitions_in_order_with_time_and_cause)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     close_to_time_wait(cfd, sfd);
     const struct sock *tw = time_wait_orphan();
     char *out = render_diagram(&PLAIN, T.romeo, tw);
@@ -740,7 +696,7 @@ END_TEST
 START_TEST(test_diagram_child_starts_with_listen_to_syn_received)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     char *out = render_diagram(&PLAIN, T.juliet, sock_by_fd(T.juliet, sfd));
     ck_assert_ptr_null(strstr(out, "trace ring"));
     ck_assert_ptr_nonnull(strstr(out, "\n  +========+      snd SYN,ACK"));  /* SYN-RCVD visited */
@@ -778,7 +734,7 @@ END_TEST
 START_TEST(test_diagram_says_when_transitions_left_the_trace_ring)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     const struct sock *c = sock_by_fd(T.romeo, cfd);
     char *out = render_diagram(&PLAIN, T.romeo, c);
     ck_assert_ptr_null(strstr(out, "trace ring"));
@@ -819,7 +775,7 @@ END_TEST
 START_TEST(test_diagram_boxes_every_state_in_place)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     struct sock *c = sock_by_fd(T.romeo, cfd), *s = sock_by_fd(T.juliet, sfd);
     static const struct {
         enum tcp_state st;
@@ -857,7 +813,7 @@ END_TEST
 START_TEST(test_diagram_colour_lights_the_edges_taken)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     close_to_time_wait(cfd, sfd);
     char *out = render_diagram(&COLOR, T.romeo, time_wait_orphan());
     static const char *const lit[] = {
@@ -882,16 +838,16 @@ END_TEST
 static char *render_net(void (*view)(FILE *, const struct view_style *, const struct host *),
                         const struct host *h)
 {
-    struct cap c;
-    view(cap_open(&c), &PLAIN, h);
-    return cap_text(&c);
+    struct capture c;
+    view(capture_open(&c), &PLAIN, h);
+    return capture_close(&c);
 }
 
 static char *render_arp(const struct host *h)
 {
-    struct cap c;
-    view_arp(cap_open(&c), &PLAIN, h, T.net->now);
-    return cap_text(&c);
+    struct capture c;
+    view_arp(capture_open(&c), &PLAIN, h, T.net->now);
+    return capture_close(&c);
 }
 
 START_TEST(test_arp_reachable_entry_shows_mac_and_expiry)
@@ -900,7 +856,7 @@ START_TEST(test_arp_reachable_entry_shows_mac_and_expiry)
     ck_assert_str_eq(out, "(ARP cache empty)\n");
     free(out);
     int fd = sock_socket(T.romeo, SOCKT_TCP);
-    listener(T.juliet, 4000, 128);
+    st_listener(&T, T.juliet, 4000, 128);
     ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4000), 0);
     out = render_arp(T.romeo);
     const char *l = line_with(out, "10.10.2.100");
@@ -928,7 +884,7 @@ END_TEST
 START_TEST(test_ifconfig_shows_address_mac_and_counters)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     char *out = render_net(view_ifconfig, T.romeo);
     ck_assert_ptr_nonnull(strstr(out, "eth0: flags="));
     ck_assert_ptr_nonnull(strstr(out, "mtu 1500"));
@@ -989,65 +945,44 @@ END_TEST
 static Suite *views_suite(void)
 {
     Suite *s = suite_create("views");
-    TCase *ss = tcase_create("ss and lsof");
-    tcase_add_checked_fixture(ss, setup, teardown);
-    tcase_add_test(ss, test_ss_header_has_ss_columns_plus_host_and_process);
-    tcase_add_test(ss, test_ss_listen_shows_accept_queue_and_backlog);
-    tcase_add_test(ss, test_ss_established_shows_unread_bytes_in_recv_q);
-    tcase_add_test(ss, test_ss_send_q_counts_unacknowledged_bytes);
-    tcase_add_test(ss, test_ss_time_wait_row_has_no_fd);
-    tcase_add_test(ss, test_ss_close_wait_after_peer_closes);
-    tcase_add_test(ss, test_ss_fresh_socket_is_unconn_with_fd);
-    tcase_add_test(ss, test_ss_orders_by_host_then_socket);
-    tcase_add_test(ss, test_ss_udp_unconn_and_estab);
-    tcase_add_test(ss, test_ss_columns_align_and_lines_end_without_blanks);
-    tcase_add_test(ss, test_lsof_lists_descriptors_with_lsof_names);
-    tcase_add_test(ss, test_lsof_leaves_out_orphans_and_unaccepted);
-    suite_add_tcase(s, ss);
+    ck_case(s, "ss and lsof", setup, teardown,
+            test_ss_header_has_ss_columns_plus_host_and_process,
+            test_ss_listen_shows_accept_queue_and_backlog,
+            test_ss_established_shows_unread_bytes_in_recv_q,
+            test_ss_send_q_counts_unacknowledged_bytes, test_ss_time_wait_row_has_no_fd,
+            test_ss_close_wait_after_peer_closes, test_ss_fresh_socket_is_unconn_with_fd,
+            test_ss_orders_by_host_then_socket, test_ss_udp_unconn_and_estab,
+            test_ss_columns_align_and_lines_end_without_blanks,
+            test_lsof_lists_descriptors_with_lsof_names,
+            test_lsof_leaves_out_orphans_and_unaccepted, NULL);
 
-    TCase *tcb = tcase_create("tcb");
-    tcase_add_checked_fixture(tcb, setup, teardown);
-    tcase_add_test(tcb, test_tcb_header_names_host_fd_endpoints_and_state);
-    tcase_add_test(tcb, test_tcb_prints_every_rfc_variable_absolute);
-    tcase_add_test(tcb, test_tcb_marks_changed_values_and_only_those);
-    tcase_add_test(tcb, test_tcb_state_change_is_marked);
-    tcase_add_test(tcb, test_tcb_colour_only_when_asked);
-    tcase_add_test(tcb, test_tcb_shows_only_running_timers);
-    tcase_add_test(tcb, test_tcb_listen_shows_accept_and_syn_queues);
-    tcase_add_test(tcb, test_tcb_closed_socket_has_no_tcb);
-    tcase_add_test(tcb, test_tcb_udp_shows_addresses_and_queued_bytes);
-    tcase_add_test(tcb, test_tcb_lines_fit_80_columns);
-    suite_add_tcase(s, tcb);
+    ck_case(s, "tcb", setup, teardown,
+            test_tcb_header_names_host_fd_endpoints_and_state,
+            test_tcb_prints_every_rfc_variable_absolute,
+            test_tcb_marks_changed_values_and_only_those, test_tcb_state_change_is_marked,
+            test_tcb_colour_only_when_asked, test_tcb_shows_only_running_timers,
+            test_tcb_listen_shows_accept_and_syn_queues, test_tcb_closed_socket_has_no_tcb,
+            test_tcb_udp_shows_addresses_and_queued_bytes, test_tcb_lines_fit_80_columns, NULL);
 
-    TCase *dia = tcase_create("diagram");
-    tcase_add_checked_fixture(dia, setup, teardown);
-    tcase_add_test(dia, test_diagram_without_socket_draws_figure_unmarked);
-    tcase_add_test(dia, test_diagram_marks_current_and_visited_states);
-    tcase_add_test(dia, test_diagram_lists_transitions_in_order_with_time_and_cause);
-    tcase_add_test(dia, test_diagram_child_starts_with_listen_to_syn_received);
-    tcase_add_test(dia, test_diagram_undrawn_transition_names_its_note);
-    tcase_add_test(dia, test_diagram_says_when_transitions_left_the_trace_ring);
-    tcase_add_test(dia, test_diagram_boxes_every_state_in_place);
-    tcase_add_test(dia, test_diagram_colour_lights_the_edges_taken);
-    suite_add_tcase(s, dia);
+    ck_case(s, "diagram", setup, teardown,
+            test_diagram_without_socket_draws_figure_unmarked,
+            test_diagram_marks_current_and_visited_states,
+            test_diagram_lists_transitions_in_order_with_time_and_cause,
+            test_diagram_child_starts_with_listen_to_syn_received,
+            test_diagram_undrawn_transition_names_its_note,
+            test_diagram_says_when_transitions_left_the_trace_ring,
+            test_diagram_boxes_every_state_in_place, test_diagram_colour_lights_the_edges_taken,
+            NULL);
 
-    TCase *net = tcase_create("arp ifconfig route drops");
-    tcase_add_checked_fixture(net, setup, teardown);
-    tcase_add_test(net, test_arp_reachable_entry_shows_mac_and_expiry);
-    tcase_add_test(net, test_arp_incomplete_entry_shows_queued_frames);
-    tcase_add_test(net, test_ifconfig_shows_address_mac_and_counters);
-    tcase_add_test(net, test_ifconfig_counts_drops);
-    tcase_add_test(net, test_route_shows_the_connected_network);
-    tcase_add_test(net, test_drops_lists_only_nonzero_counters);
-    suite_add_tcase(s, net);
+    ck_case(s, "arp ifconfig route drops", setup, teardown,
+            test_arp_reachable_entry_shows_mac_and_expiry,
+            test_arp_incomplete_entry_shows_queued_frames,
+            test_ifconfig_shows_address_mac_and_counters, test_ifconfig_counts_drops,
+            test_route_shows_the_connected_network, test_drops_lists_only_nonzero_counters, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(views_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(views_suite());
 }

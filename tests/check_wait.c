@@ -8,59 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "link/sim.h"
-#include "shell/shell.h"
-
-static struct shell *sh;
-static struct simnet *net;
-static char *outbuf;
-static size_t outlen;
-static FILE *out;
-
-static void setup_seed(uint64_t seed)
-{
-    out = open_memstream(&outbuf, &outlen);
-    net = simnet_new(seed);
-    sh = shell_new(&net->w, out, false);
-    ck_assert_ptr_nonnull(sh);
-}
-
-static void setup(void)
-{
-    setup_seed(1);
-}
-
-static void teardown(void)
-{
-    shell_free(sh);
-    fclose(out);
-    free(outbuf);
-}
+#include "ckmain.h"
+#include "shelltest.h"
 
 /* Run a line that must not fail; return what it printed (valid until the
  * next call). */
 static const char *ok(const char *line)
 {
-    fflush(out);
-    size_t start = outlen;
-    int r = shell_line(sh, line);
-    fflush(out);
-    ck_assert_msg(r == 0, "'%s' failed: %s", line, outbuf + start);
-    return outbuf + start;
+    int rc;
+    const char *o = sht_run(line, &rc);
+    ck_assert_msg(rc == 0, "'%s' failed: %s", line, o);
+    return o;
 }
 
 static const char *fails(const char *line)
 {
-    fflush(out);
-    size_t start = outlen;
-    ck_assert_int_eq(shell_line(sh, line), -1);
-    fflush(out);
-    return outbuf + start;
+    int rc;
+    const char *o = sht_run(line, &rc);
+    ck_assert_int_eq(rc, -1);
+    return o;
 }
 
 static const struct sock *sock_of(int host, int fd)
 {
-    return sock_by_fd(net->hosts[host], fd);
+    return sock_by_fd(sht_net->hosts[host], fd);
 }
 
 /* romeo's c (fd 3) connected to juliet's a (fd 4, from listener s). */
@@ -89,7 +60,7 @@ static void digest_after(const char *o, const char *what, char hex[65])
 /* The first full-sized data segment romeo sent in the last report, or -1. */
 static tl_time first_data_from_romeo(void)
 {
-    const struct sh_frame_log *log = &sh->log;
+    const struct sh_frame_log *log = &sht->log;
     size_t n = log->n < SH_LOG_KEEP ? log->n : SH_LOG_KEEP;
     for (size_t i = 0; i < n; i++) {
         const struct sh_frame *f = &log->head[i];
@@ -106,15 +77,15 @@ static tl_time first_data_from_romeo(void)
 static tl_time pause_reader(void)
 {
     connect_pair();
-    tl_time t0 = sh_now(sh);
+    tl_time t0 = sh_now(sht);
     const char *o = ok("send c --bytes 2M");
     ck_assert_ptr_nonnull(strstr(o, "(romeo: send waits for the receiver to make room"));
     const struct sock *c = sock_of(0, 3);
     ck_assert_uint_eq(c->tcb.snd_wnd, 0);
     ck_assert(c->tcb.persist_at != TL_NEVER);
     /* the prompt came back at once: no window probes ran unanswered */
-    ck_assert_int_lt(sh_now(sh) - t0, 2 * TL_SEC);
-    ck_assert_int_eq(sh->njobs, 1);
+    ck_assert_int_lt(sh_now(sht) - t0, 2 * TL_SEC);
+    ck_assert_int_eq(sht->njobs, 1);
     return c->tcb.persist_at;
 }
 
@@ -125,13 +96,13 @@ static void finish_transfer(const char *o)
     o = ok("shutdown c wr");
     digest_after(o, "2097152 bytes received (end of stream)", rcvd);
     ck_assert_str_eq(sent, rcvd);
-    ck_assert_int_eq(sh->njobs, 0);
+    ck_assert_int_eq(sht->njobs, 0);
 }
 
 START_TEST(test_zero_window_reader_resumes_window_update_reopens_at_once)
 {
     pause_reader();
-    tl_time resume = sh_now(sh);
+    tl_time resume = sh_now(sht);
     const char *o = ok("juliet: recv a --all");
     /* juliet's window update goes out as the reader takes bytes: data
      * flows again within a round trip, long before any probe */
@@ -147,10 +118,10 @@ START_TEST(test_zero_window_update_lost_sender_leaves_persist_at_next_probe)
 {
     tl_time probe = pause_reader();
     const struct sock *c = sock_of(0, 3);
-    tl_time interval = probe - sh_now(sh);
+    tl_time interval = probe - sh_now(sht);
     ck_assert_int_gt(interval, 0);
     ok("wire drop 1");                       /* the window update is lost */
-    tl_time resume = sh_now(sh);
+    tl_time resume = sh_now(sht);
     const char *o = ok("juliet: recv a --all");
     /* the persist timer ran (the reader waits: the window can open
      * without the user), its probe learnt the open window */
@@ -168,8 +139,8 @@ END_TEST
  * and corruption; seed 2 used to stall in persist for ten minutes. */
 START_TEST(test_send_then_shutdown_under_faults_delivers)
 {
-    teardown();
-    setup_seed(2);
+    sht_teardown();
+    sht_setup_seed(2);
     ok("wire loss 10");
     ok("wire dup 3");
     ok("wire reorder 5");
@@ -179,7 +150,7 @@ START_TEST(test_send_then_shutdown_under_faults_delivers)
     const char *o = ok("send c --bytes 2M");
     char sent[65], rcvd[65];
     digest_after(o, "2097152 bytes sent", sent);
-    ck_assert_int_lt(sh_now(sh), 60 * TL_SEC);
+    ck_assert_int_lt(sh_now(sht), 60 * TL_SEC);
     o = ok("shutdown c wr");
     digest_after(o, "2097152 bytes received (end of stream)", rcvd);
     ck_assert_str_eq(sent, rcvd);
@@ -220,12 +191,12 @@ START_TEST(test_background_sends_run_side_by_side)
     ok("c2 = socket");
     ok("connect c2 juliet 4000");
     ok("juliet: a2 = accept s");
-    tl_time t0 = sh_now(sh);
+    tl_time t0 = sh_now(sht);
     const char *o = ok("send c --bytes 1M &");
     ck_assert_ptr_nonnull(strstr(o, "[1] romeo: send c --bytes 1M &"));
     o = ok("send c2 --bytes 1M &");
     ck_assert_ptr_nonnull(strstr(o, "[2] romeo: send c2 --bytes 1M &"));
-    ck_assert_int_eq(sh_now(sh), t0);        /* & does not wait */
+    ck_assert_int_eq(sh_now(sht), t0);        /* & does not wait */
     ok("juliet: recv a --all &");
     ok("juliet: recv a2 --all &");
     o = ok("jobs");
@@ -235,15 +206,15 @@ START_TEST(test_background_sends_run_side_by_side)
     ck_assert_ptr_nonnull(strstr(o, "[1] romeo: send c --bytes 1M returned:\n1048576 bytes sent"));
     /* the second flow moved at the same time */
     const struct pending *second = NULL;
-    for (int i = 0; i < sh->njobs; i++)
-        if (sh->jobs[i]->id == 2)
-            second = sh->jobs[i];
+    for (int i = 0; i < sht->njobs; i++)
+        if (sht->jobs[i]->id == 2)
+            second = sht->jobs[i];
     ck_assert(second ? second->done > 512 * 1024
                      : strstr(o, "[2] romeo: send c2 --bytes 1M returned:") != NULL);
     ok("shutdown c wr");
     ok("shutdown c2 wr");
     o = ok("wait");
-    ck_assert_int_eq(sh->njobs, 0);
+    ck_assert_int_eq(sht->njobs, 0);
     o = ok("wait 9");
     ck_assert_ptr_nonnull(strstr(o, "(wait: no job 9 is pending)"));
     o = fails("wait x");
@@ -261,11 +232,11 @@ START_TEST(test_no_time_runs_for_an_idle_prompt)
     ok("close c");
     ok("juliet: close a");                   /* romeo's c in TIME-WAIT */
     ok("juliet: b = accept s");              /* nobody connects */
-    tl_time t0 = sh_now(sh);
+    tl_time t0 = sh_now(sht);
     ok("u = socket");
     ok("bind u * 7000");
-    ck_assert_int_lt(sh_now(sh) - t0, TL_SEC);
-    ck_assert_int_eq(sh->njobs, 1);
+    ck_assert_int_lt(sh_now(sht) - t0, TL_SEC);
+    ck_assert_int_eq(sht->njobs, 1);
 }
 END_TEST
 
@@ -280,7 +251,7 @@ START_TEST(test_arp_retry_runs_for_a_waiting_reader)
     const char *o = ok("send c \"late\"");
     ck_assert_ptr_nonnull(strstr(o, "ARP, Request who-has 10.10.2.100"));
     ck_assert_ptr_nonnull(strstr(o, "juliet: recv a returned:\nb'late'"));
-    ck_assert_int_eq(sh->njobs, 0);
+    ck_assert_int_eq(sht->njobs, 0);
 }
 END_TEST
 
@@ -300,26 +271,19 @@ END_TEST
 static Suite *suite(void)
 {
     Suite *s = suite_create("wait");
-    TCase *tc = tcase_create("wait");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    TCase *tc = ck_case(s, "wait", sht_setup, sht_teardown,
+                        test_zero_window_reader_resumes_window_update_reopens_at_once,
+                        test_zero_window_update_lost_sender_leaves_persist_at_next_probe,
+                        test_send_then_shutdown_under_faults_delivers,
+                        test_next_call_on_a_host_waits_for_its_pending_call,
+                        test_background_sends_run_side_by_side, test_no_time_runs_for_an_idle_prompt,
+                        test_data_retransmissions_end_with_etimedout,
+                        test_arp_retry_runs_for_a_waiting_reader, NULL);
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_zero_window_reader_resumes_window_update_reopens_at_once);
-    tcase_add_test(tc, test_zero_window_update_lost_sender_leaves_persist_at_next_probe);
-    tcase_add_test(tc, test_send_then_shutdown_under_faults_delivers);
-    tcase_add_test(tc, test_next_call_on_a_host_waits_for_its_pending_call);
-    tcase_add_test(tc, test_background_sends_run_side_by_side);
-    tcase_add_test(tc, test_no_time_runs_for_an_idle_prompt);
-    tcase_add_test(tc, test_data_retransmissions_end_with_etimedout);
-    tcase_add_test(tc, test_arp_retry_runs_for_a_waiting_reader);
-    suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(suite());
 }

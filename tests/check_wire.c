@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "wire/arp.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
@@ -659,46 +660,35 @@ END_TEST
 static Suite *wire_suite(void)
 {
     Suite *s = suite_create("wire");
-    TCase *c = tcase_create("checksum and sequence numbers");
-    tcase_add_test(c, test_checksum_rfc1071_example_sums_to_ddf2);
-    tcase_add_test(c, test_checksum_odd_length_pads_last_byte_with_zero);
-    tcase_add_test(c, test_checksum_folds_carries_of_long_buffers);
-    tcase_add_test(c, test_checksum_vector_and_scalar_code_agree_with_the_definition);
-    tcase_add_test(c, test_ipv4_header_checksum_example_b861_and_verifies_to_zero);
-    tcase_add_test(c, test_pseudo_header_sum_equals_the_twelve_bytes_summed);
-    tcase_add_test(c, test_tcp_and_udp_checksums_cover_the_pseudo_header);
-    tcase_add_test(c, test_seq_compare_across_the_2_32_wrap);
-    tcase_add_test(c, test_seq_in_window_across_the_wrap);
-    suite_add_tcase(s, c);
-    c = tcase_create("link and network headers");
-    tcase_add_test(c, test_eth_round_trip_and_every_short_prefix_truncated);
-    tcase_add_test(c, test_arp_round_trip);
-    tcase_add_test(c, test_arp_every_prefix_truncated_and_foreign_formats_unsupported);
-    tcase_add_test(c, test_ipv4_round_trip_cuts_trailing_padding);
-    tcase_add_test(c, test_ipv4_options_header_parsed_and_every_prefix_named);
-    tcase_add_test(c, test_ipv4_malformed_headers_get_their_reason);
-    tcase_add_test(c, test_ipv4_address_text_round_trip_and_rejects);
-    tcase_add_test(c, test_icmp_round_trip_and_every_prefix_named);
-    suite_add_tcase(s, c);
-    c = tcase_create("transport headers");
-    tcase_add_test(c, test_udp_round_trip_and_every_prefix_named);
-    tcase_add_test(c, test_udp_computed_zero_checksum_is_sent_as_ffff);
-    tcase_add_test(c, test_tcp_round_trip_every_field);
-    tcase_add_test(c, test_tcp_linux_syn_options_byte_for_byte);
-    tcase_add_test(c, test_tcp_every_option_combination_round_trips);
-    tcase_add_test(c, test_tcp_options_nop_eol_unknown_and_sack_blocks);
-    tcase_add_test(c, test_tcp_options_with_bad_lengths_are_malformed);
-    tcase_add_test(c, test_tcp_every_prefix_named_and_data_offset_checked);
-    tcase_add_test(c, test_tcp_flags_print_as_tcpdump);
-    suite_add_tcase(s, c);
+    ck_case(s, "checksum and sequence numbers", NULL, NULL,
+            test_checksum_rfc1071_example_sums_to_ddf2,
+            test_checksum_odd_length_pads_last_byte_with_zero,
+            test_checksum_folds_carries_of_long_buffers,
+            test_checksum_vector_and_scalar_code_agree_with_the_definition,
+            test_ipv4_header_checksum_example_b861_and_verifies_to_zero,
+            test_pseudo_header_sum_equals_the_twelve_bytes_summed,
+            test_tcp_and_udp_checksums_cover_the_pseudo_header,
+            test_seq_compare_across_the_2_32_wrap, test_seq_in_window_across_the_wrap, NULL);
+    ck_case(s, "link and network headers", NULL, NULL,
+            test_eth_round_trip_and_every_short_prefix_truncated, test_arp_round_trip,
+            test_arp_every_prefix_truncated_and_foreign_formats_unsupported,
+            test_ipv4_round_trip_cuts_trailing_padding,
+            test_ipv4_options_header_parsed_and_every_prefix_named,
+            test_ipv4_malformed_headers_get_their_reason,
+            test_ipv4_address_text_round_trip_and_rejects,
+            test_icmp_round_trip_and_every_prefix_named, NULL);
+    ck_case(s, "transport headers", NULL, NULL,
+            test_udp_round_trip_and_every_prefix_named,
+            test_udp_computed_zero_checksum_is_sent_as_ffff, test_tcp_round_trip_every_field,
+            test_tcp_linux_syn_options_byte_for_byte, test_tcp_every_option_combination_round_trips,
+            test_tcp_options_nop_eol_unknown_and_sack_blocks,
+            test_tcp_options_with_bad_lengths_are_malformed,
+            test_tcp_every_prefix_named_and_data_offset_checked, test_tcp_flags_print_as_tcpdump,
+            NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(wire_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(wire_suite());
 }

@@ -1,17 +1,34 @@
 #!/bin/sh
 # Run every test of `make check` and print one closing line
-# "N passed, N failed" (a suite, the vector comparison and each golden
-# transcript count as one).  Exit 1 if anything failed.
+# "N passed, N failed, N skipped" (each suite and each step counts as one).
+# A test that cannot run here (not root, no /dev/net/tun, no tmux ...)
+# exits 77, automake's SKIP, and is counted apart: a skip is never a pass.
+# Exit 1 if anything failed.
 set -u
 pass=0
 fail=0
+skip=0
 failed=""
-note() { if [ "$1" -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); failed="$failed $2"; fi; }
+skipped=""
+note() {
+    case $1 in
+        0) pass=$((pass + 1)) ;;
+        77) skip=$((skip + 1)); skipped="$skipped $2" ;;
+        *) fail=$((fail + 1)); failed="$failed $2" ;;
+    esac
+}
 
 export CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-60}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export TZ=UTC
+# The decoder's vectors: ../shared/vectors/tcpdump beside the repository,
+# which for a git worktree is beside its main checkout.
+if [ -z "${TCPLAB_VECTORS:-}" ] && [ ! -d ../shared/vectors/tcpdump ]; then
+    common=$(git rev-parse --path-format=absolute --git-common-dir 2>/dev/null) &&
+        [ -d "$common/../../shared/vectors/tcpdump" ] &&
+        export TCPLAB_VECTORS="$common/../../shared/vectors/tcpdump"
+fi
 
 for t in "$@"; do
     echo "== $t"
@@ -28,6 +45,7 @@ for s in tests/steps/*.sh; do
     note $? "$(basename "$s")"
 done
 
+[ -n "$skipped" ] && echo "skipped:$skipped"
 [ -n "$failed" ] && echo "failed:$failed"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -41,7 +41,4 @@ void decode_frame(struct decoder *d, FILE *out, const uint8_t *pkt,
  * one-line reason in err (cap bytes) for an unknown flag. */
 int decode_parse_flag(const char *arg, struct decode_opts *opts, char *err, size_t cap);
 
-/* `tcplab read [FLAGS] FILE`: argv[0] is "read". */
-int read_main(int argc, char **argv);
-
 #endif

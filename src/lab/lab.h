@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LAB_HOSTS      2          /* romeo (0) and juliet (1) */
+#include "stack/lab_hosts.h"     /* LAB_HOSTS, lab_host_index, lab_host_name */
+
 #define LAB_ID_LEN     32
 #define LAB_NAME_LEN   64
 #define LAB_FIELD_LEN  16
@@ -103,9 +104,6 @@ struct lab {
 /* Parse a lab file.  NULL with "FILE:LINE: what is wrong" (one line) in err. */
 struct lab *lab_parse_file(const char *path, char *err, size_t cap);
 void lab_free(struct lab *lab);
-/* The host index for "romeo" / "juliet", or -1. */
-int lab_host_index(const char *name);
-const char *lab_host_name(int idx);
 const char *lab_kind_name(enum lab_check_kind k);
 /* Sequence-space or plain comparison of two 32-bit TCB values. */
 bool lab_compare(uint32_t a, enum lab_op op, uint32_t b);

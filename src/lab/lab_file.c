@@ -12,21 +12,6 @@
 #include "lab/lab.h"
 #include "stack/tcp_state.h"
 
-static const char *const host_names[LAB_HOSTS] = {"romeo", "juliet"};
-
-int lab_host_index(const char *name)
-{
-    for (int i = 0; i < LAB_HOSTS; i++)
-        if (strcmp(name, host_names[i]) == 0)
-            return i;
-    return -1;
-}
-
-const char *lab_host_name(int idx)
-{
-    return idx >= 0 && idx < LAB_HOSTS ? host_names[idx] : "?";
-}
-
 const char *lab_kind_name(enum lab_check_kind k)
 {
     static const char *const names[] = {

@@ -127,7 +127,4 @@ enum pd_verdict { PD_PASS, PD_FAIL, PD_SKIP };
  * reason) is written to o->out. */
 enum pd_verdict pd_run(const struct pd_script *s, const struct pd_opts *o);
 
-/* `tcplab packetdrill [OPTIONS] SCRIPT...`: argv[0] is "packetdrill". */
-int packetdrill_main(int argc, char **argv);
-
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "shell/shell.h"
+#include "stack/lab_hosts.h"
 
 static const char *const w_proto[] = {"tcp", "udp", NULL};
 static const char *const w_how[] = {"rd", "wr", "rdwr", NULL};
@@ -12,7 +13,9 @@ static const char *const w_show[] = {"decode", "state", "tcb", NULL};
 static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", "nodelay",
                                     "quickack", "rto_min", NULL};
 static const char *const w_decode[] = {"-S", "-v", "-x", "-X", "-e", "-t", "-SnvX", NULL};
-static const char *const w_hosts[] = {"romeo", "juliet", NULL};
+#define HOST_WORD(idx, name, ...) name,
+static const char *const w_hosts[] = {LAB_HOST_LIST(HOST_WORD) NULL};
+#undef HOST_WORD
 static const char *const w_lab[] = {"list", "start", "status", "next", "step", "questions",
                                     "stop", NULL};
 static const char *const w_record[] = {"stop", NULL};

@@ -1,7 +1,7 @@
 /* The tcplab shell: the lab's socket calls typed (or pasted) at a prompt,
  * run on tcplab's own stack, each followed by a report of what it did
- * inside TCP.  Shared by the shell's files; nothing outside src/shell and
- * main.c includes it. */
+ * inside TCP.  Shared by the shell's files; outside src/shell only the
+ * programs (src/cmd) include it. */
 #ifndef TCPLAB_SHELL_H
 #define TCPLAB_SHELL_H
 

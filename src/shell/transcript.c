@@ -316,15 +316,3 @@ int transcript_replay(const char *path, FILE *report, bool quiet)
     transcript_free(&t);
     return rc;
 }
-
-int replay_main(int argc, char **argv)
-{
-    if (argc < 2) {
-        fprintf(stderr, "usage: tcplab replay TRANSCRIPT...\n");
-        return 2;
-    }
-    int rc = 0;
-    for (int i = 1; i < argc; i++)
-        rc |= transcript_replay(argv[i], stdout, false);
-    return rc;
-}

@@ -45,8 +45,6 @@ int transcript_verify(const char *path, const struct transcript *t, FILE *report
                       const struct transcript_hook *hook, char *summary, size_t cap);
 /* Verify one file and report ("ok", or the difference).  0 if genuine. */
 int transcript_replay(const char *path, FILE *report, bool quiet);
-/* `tcplab replay T...` (argv[0] == "replay"). */
-int replay_main(int argc, char **argv);
 
 /* cmd_lab.c: the session around a shell: output kept for `record`, the
  * transcript being written, the guided lab.  begin: before the first
@@ -57,8 +55,5 @@ int sh_session_begin(struct shell *sh, const char *record, const char *lab);
 int sh_session_end(struct shell *sh);
 /* For a replay: `lab` works, `record` writes nothing. */
 int sh_session_replay(struct shell *sh);
-
-/* grade.c: `tcplab grade LAB T...` (argv[0] == "grade"). */
-int grade_main(int argc, char **argv);
 
 #endif

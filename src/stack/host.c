@@ -4,18 +4,10 @@
 #include <string.h>
 
 #include "stack/host.h"
+#include "stack/lab_hosts.h"
 #include "stack/stack_int.h"
 #include "util/sha256.h"
 #include "wire/bytes.h"
-
-static const struct {
-    const char *name;
-    uint8_t mac[ETH_ALEN];
-    uint32_t addr;
-} lab_hosts[2] = {
-    {"romeo", {0x02, 0x00, 0x0a, 0x0a, 0x01, 0x64}, 0x0a0a0164},   /* 10.10.1.100 */
-    {"juliet", {0x02, 0x00, 0x0a, 0x0a, 0x02, 0x64}, 0x0a0a0264},  /* 10.10.2.100 */
-};
 
 void host_config_default(struct host_config *c, int index, uint64_t seed)
 {
@@ -24,7 +16,7 @@ void host_config_default(struct host_config *c, int index, uint64_t seed)
     strcpy(c->name, lab_hosts[index].name);
     memcpy(c->mac, lab_hosts[index].mac, ETH_ALEN);
     c->addr = lab_hosts[index].addr;
-    c->prefix_len = 16;
+    c->prefix_len = LAB_PREFIX_LEN;
     c->seed = seed * 2 + (uint64_t)index;
     c->sndbuf = 65536;
     c->rcvbuf = 65536;

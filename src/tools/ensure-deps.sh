@@ -3,7 +3,7 @@
 # Run by `make check` and `make run`.  Says what it installs; when it cannot
 # (no apt-get, no root and no sudo) it prints the exact command and fails.
 set -u
-PKGS="gcc make pkg-config libreadline-dev libpcap-dev check tmux mandoc clang libclang-rt-14-dev python3 iproute2"
+PKGS="gcc make pkg-config libreadline-dev libpcap-dev check tmux mandoc clang libclang-rt-14-dev python3 iproute2 tcpdump"
 missing=""
 for p in $PKGS; do
     st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)

@@ -29,24 +29,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
 #include "util/sha256.h"
 
 #define CHUNK (1u << 20)
 
 static uint8_t buf[CHUNK];
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static _Noreturn void die(const char *what)
-{
-    fprintf(stderr, "sink: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
+static double now(void) { return bench_now(); }
+static _Noreturn void die(const char *what) { bench_die("sink", what); }
 
 static void report(uint64_t n, double secs, struct sha256 *sha)
 {

@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchutil.h"
+
 #define FRAME    1514
 #define UDP_DATA 1472        /* 1514 - 14 Ethernet - 20 IP - 8 UDP */
 #define PAYLOAD  1448        /* payload-equivalent bytes per frame */
@@ -51,18 +53,8 @@ static const uint8_t tap_mac[6] = {0x02, 0, 0, 0, 0, 0x01};  /* the kernel's sid
 static const uint8_t far_mac[6] = {0x02, 0, 0, 0, 0, 0x02};  /* behind the TAP */
 static atomic_bool stop;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static _Noreturn void die(const char *what)
-{
-    fprintf(stderr, "tappump: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
+static double now(void) { return bench_now(); }
+static _Noreturn void die(const char *what) { bench_die("tappump", what); }
 
 static void put_sin(struct sockaddr *sa, const char *addr)
 {

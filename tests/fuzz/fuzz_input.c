@@ -17,6 +17,7 @@
 
 #include "stack/api.h"
 #include "stack/stack_int.h"
+#include "segtest.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
 #include "wire/eth.h"
@@ -24,12 +25,6 @@
 #include "wire/tcp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define ROMEO  0x0a0a0164u
-#define JULIET 0x0a0a0264u
-
-static const uint8_t romeo_mac[ETH_ALEN] = {0x02, 0x00, 0x0a, 0x0a, 0x01, 0x64};
-static const uint8_t juliet_mac[ETH_ALEN] = {0x02, 0x00, 0x0a, 0x0a, 0x02, 0x64};
 
 struct world {
     struct host *h;
@@ -51,35 +46,16 @@ static void seg(struct world *w, uint16_t sport, uint16_t dport, uint32_t seq, u
 {
     static const uint8_t payload[1400];
     struct tcp_seg g;
-    memset(&g, 0, sizeof g);
-    g.sport = sport;
-    g.dport = dport;
-    g.seq = seq;
-    g.ack = ack;
-    g.flags = flags;
-    g.wnd = 8192;
-    g.data = payload;
-    g.len = len;
+    sg_seg(&g, sport, dport, seq, ack, flags, 8192, payload, len);
     if (flags & TH_SYN) {
-        g.opt.has_mss = true;
-        g.opt.mss = 1460;
         g.opt.sack_perm = opts;
         g.opt.has_wscale = opts;
         g.opt.wscale = 7;
     }
     g.opt.has_ts = opts;
     g.opt.ts_val = (uint32_t)(w->now / 1000);
-    uint8_t l4[ETH_MTU], f[ETH_FRAME_MAX];
-    size_t n = tcp_build(l4, sizeof l4 - IPV4_HLEN, JULIET, ROMEO, &g);
-    struct eth_hdr eh = {.type = ETHERTYPE_IPV4};
-    memcpy(eh.src, juliet_mac, ETH_ALEN);
-    memcpy(eh.dst, romeo_mac, ETH_ALEN);
-    size_t k = eth_build(f, &eh);
-    struct ipv4_hdr ip = {.id = 1, .frag = IP_DF, .ttl = 64, .proto = IP_PROTO_TCP,
-                          .src = JULIET, .dst = ROMEO};
-    k += ipv4_build(f + k, &ip, n);
-    memcpy(f + k, l4, n);
-    host_input(w->h, f, k + n, w->now);
+    uint8_t f[ETH_FRAME_MAX];
+    host_input(w->h, f, sg_frame_tcp(f, SG_PEER_IP, SG_HOST_IP, &g), w->now);
     drain(w);
 }
 
@@ -93,7 +69,7 @@ static int established(struct world *w, uint16_t lport, uint16_t rport, bool opt
 {
     int fd = sock_socket(w->h, SOCKT_TCP);
     sock_bind(w->h, fd, 0, lport);
-    sock_connect(w->h, fd, JULIET, rport, w->now);
+    sock_connect(w->h, fd, SG_PEER_IP, rport, w->now);
     drain(w);
     struct sock *s = sk(w, fd);
     seg(w, rport, lport, 1000u * rport, s->tcb.iss + 1, TH_SYN | TH_ACK, 0, opts);
@@ -112,7 +88,7 @@ static void build(struct world *w)
     /* ARP: juliet asks, romeo learns her */
     uint8_t f[64];
     struct eth_hdr eh = {.type = ETHERTYPE_ARP};
-    memcpy(eh.src, juliet_mac, ETH_ALEN);
+    memcpy(eh.src, sg_peer_mac, ETH_ALEN);
     memcpy(eh.dst, eth_broadcast, ETH_ALEN);
     size_t k = eth_build(f, &eh);
     static const uint8_t arp[] = {0, 1, 8, 0, 6, 4, 0, 1, 2, 0, 10, 10, 2, 100, 10, 10, 2, 100,
@@ -129,7 +105,7 @@ static void build(struct world *w)
     /* SYN-SENT to juliet:81 */
     int ss = sock_socket(w->h, SOCKT_TCP);
     sock_bind(w->h, ss, 0, 5001);
-    sock_connect(w->h, ss, JULIET, 81, w->now);
+    sock_connect(w->h, ss, SG_PEER_IP, 81, w->now);
     drain(w);
     w->fd[w->nfd++] = ss;
     /* ESTABLISHED with data both ways and a hole (5002 <-> 82) */
@@ -164,7 +140,7 @@ static void build(struct world *w)
     /* an active SYN-RECEIVED (simultaneous open, 5009 <-> 89) */
     int so = sock_socket(w->h, SOCKT_TCP);
     sock_bind(w->h, so, 0, 5009);
-    sock_connect(w->h, so, JULIET, 89, w->now);
+    sock_connect(w->h, so, SG_PEER_IP, 89, w->now);
     drain(w);
     seg(w, 89, 5009, 9000, 0, TH_SYN, 0, true);
     w->fd[w->nfd++] = so;
@@ -185,12 +161,12 @@ static void fix(struct world *w, uint8_t *f, size_t len, uint8_t ctl, uint8_t se
     if (len < ETH_HLEN + IPV4_HLEN)
         return;
     if (ctl & 2) {
-        memcpy(f, romeo_mac, ETH_ALEN);
-        memcpy(f + ETH_ALEN, juliet_mac, ETH_ALEN);
+        memcpy(f, sg_host_mac, ETH_ALEN);
+        memcpy(f + ETH_ALEN, sg_peer_mac, ETH_ALEN);
         put_be16(f + 12, ETHERTYPE_IPV4);
         f[14] = (uint8_t)(0x40 | (f[14] & 0x0f));
-        put_be32(f + 14 + 12, JULIET);
-        put_be32(f + 14 + 16, ROMEO);
+        put_be32(f + 14 + 12, SG_PEER_IP);
+        put_be32(f + 14 + 16, SG_HOST_IP);
     }
     uint8_t *ip = f + ETH_HLEN;
     size_t ihl = (size_t)(ip[0] & 0x0f) * 4;

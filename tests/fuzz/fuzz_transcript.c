@@ -4,7 +4,6 @@
  * a message, never crash the replay.  The input is written to a file in a
  * private directory (replay reads paths); commands that would take long
  * (large sizes and counts) are left out, as the replay would run them. */
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "shell/transcript.h"
+#include "tmpdir.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,39 +44,21 @@ static int slow(const uint8_t *d, size_t n)
     return 0;
 }
 
-static char dir[] = "/tmp/fuzz_transcript.XXXXXX";
-
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)st, (void)flag, (void)f;
-    return remove(p);
-}
-
-/* The private directory goes at exit, with whatever a replayed `capture`
- * wrote into it. */
-static void cleanup(void)
-{
-    nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-}
-
+/* The replay runs in the private folder (tests/lib/tmpdir.h), which goes
+ * at exit with whatever a replayed `capture` wrote into it. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static char path[64];
     static FILE *null;
     if (!null) {
-        if (!mkdtemp(dir) || chdir(dir) != 0)
+        if (chdir(tmpdir_path()) != 0)
             abort();
-        atexit(cleanup);
-        snprintf(path, sizeof path, "%s/t.txt", dir);
         null = fopen("/dev/null", "w");
     }
     if (size > 65536 || slow(data, size))
         return 0;
-    FILE *f = fopen(path, "w");
-    if (!f)
+    const char *path = tmpdir_write("t.txt", data, size);
+    if (!path)
         return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
     transcript_replay(path, null, true);
     return 0;
 }

@@ -1,4 +1,5 @@
 /* A hand-played TCP peer (tests/lib/peer.h). */
+#include <check.h>
 #include <errno.h>
 #include <string.h>
 
@@ -77,7 +78,7 @@ size_t peer_drain(struct peer *p)
     return n;
 }
 
-void peer_connect(struct peer *p, struct segtest *t, tl_time rtt)
+struct sock *peer_connect(struct peer *p, struct segtest *t, tl_time rtt)
 {
     p->t = t;
     if (!p->port)
@@ -95,4 +96,32 @@ void peer_connect(struct peer *p, struct segtest *t, tl_time rtt)
     p->nxt = p->iss;
     peer_send(p, TH_SYN | TH_ACK, p->s->tcb.iss + 1, 0, NULL, 0);
     peer_recv(p, &g);                          /* the ACK */
+    return p->s;
+}
+
+void peer_fixture(struct peer *p, struct segtest *t, uint64_t seed)
+{
+    sg_init(t, seed);
+    memset(p, 0, sizeof *p);
+    p->t = t;
+}
+
+void peer_queue(struct peer *p, struct sock *s, size_t n)
+{
+    struct segtest *t = p->t;
+    while (n) {
+        size_t k = n < 65536 ? n : 65536;
+        ck_assert_int_eq(sock_send(t->h, s->fd, sg_payload(), k, t->now), (long)k);
+        n -= k;
+    }
+}
+
+int peer_pop_data(struct peer *p, struct tcp_seg *out, int max, bool fin)
+{
+    struct tcp_seg g;
+    int n = 0;
+    while (peer_recv(p, &g))
+        if ((g.len > 0 || (fin && (g.flags & TH_FIN))) && n < max)
+            out[n++] = g;
+    return n;
 }

@@ -21,8 +21,12 @@ struct peer {
     uint32_t wnd;              /* the window it announces, bytes (scaled on the wire) */
 };
 
-/* romeo connects to the peer (port 80); the SYN,ACK comes `rtt` later. */
-void peer_connect(struct peer *p, struct segtest *t, tl_time rtt);
+/* The fixture of the flow suites: t a fresh segtest host (seed), p a
+ * peer with nothing chosen yet. */
+void peer_fixture(struct peer *p, struct segtest *t, uint64_t seed);
+/* romeo connects to the peer (port 80); the SYN,ACK comes `rtt` later.
+ * Returns romeo's socket (p->s). */
+struct sock *peer_connect(struct peer *p, struct segtest *t, tl_time rtt);
 /* A segment from the peer: SEQ = p->nxt (advanced by len and FIN),
  * ACK = ack; SACK blocks if nsack (pairs in blocks). */
 void peer_send(struct peer *p, uint8_t flags, uint32_t ack, size_t len, const uint32_t *blocks,
@@ -34,6 +38,11 @@ void peer_send_at(struct peer *p, uint8_t flags, uint32_t seq, uint32_t ack, siz
 bool peer_recv(struct peer *p, struct tcp_seg *g);
 /* Discard everything romeo sent; returns the TCP segments among it. */
 size_t peer_drain(struct peer *p);
+/* Queue n bytes of sg_payload() on romeo's socket s (asserts they fit). */
+void peer_queue(struct peer *p, struct sock *s, size_t n);
+/* The segments romeo sends now that carry data (and, if fin, a FIN), up
+ * to max of them into out; their count (all are read). */
+int peer_pop_data(struct peer *p, struct tcp_seg *out, int max, bool fin);
 /* The window romeo announced in g, in bytes. */
 uint32_t peer_wnd_of(const struct peer *p, const struct tcp_seg *g);
 

@@ -102,23 +102,29 @@ void sg_input(struct segtest *t, const uint8_t *frame, size_t len)
     free(copy);
 }
 
+void sg_seg(struct tcp_seg *g, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+            uint8_t flags, uint16_t wnd, const uint8_t *data, size_t len)
+{
+    memset(g, 0, sizeof *g);
+    g->sport = sport;
+    g->dport = dport;
+    g->seq = seq;
+    g->ack = ack;
+    g->flags = flags;
+    g->wnd = wnd;
+    g->data = data;
+    g->len = len;
+    if (flags & TH_SYN) {
+        g->opt.has_mss = true;
+        g->opt.mss = 1460;
+    }
+}
+
 void sg_tcp_from_peer(struct segtest *t, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
                       uint8_t flags, uint16_t wnd, size_t len)
 {
     struct tcp_seg g;
-    memset(&g, 0, sizeof g);
-    g.sport = sport;
-    g.dport = dport;
-    g.seq = seq;
-    g.ack = ack;
-    g.flags = flags;
-    g.wnd = wnd;
-    g.data = sg_payload();
-    g.len = len;
-    if (flags & TH_SYN) {
-        g.opt.has_mss = true;
-        g.opt.mss = 1460;
-    }
+    sg_seg(&g, sport, dport, seq, ack, flags, wnd, sg_payload(), len);
     uint8_t f[ETH_FRAME_MAX];
     size_t n = sg_frame_tcp(f, SG_PEER_IP, SG_HOST_IP, &g);
     sg_input(t, f, n);

@@ -50,6 +50,10 @@ size_t sg_frame_arp(uint8_t *out, const uint8_t *dst_mac, const struct arp_pkt *
 /* host_input() at t->now, the frame copied into an exactly-sized buffer so
  * that ASan catches any read past its end. */
 void sg_input(struct segtest *t, const uint8_t *frame, size_t len);
+/* A segment sport -> dport with these numbers, flags and window, carrying
+ * len bytes of data; a SYN also offers MSS 1460. */
+void sg_seg(struct tcp_seg *g, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
+            uint8_t flags, uint16_t wnd, const uint8_t *data, size_t len);
 /* A TCP segment from the peer: `len` bytes of sg_payload() as data. */
 void sg_tcp_from_peer(struct segtest *t, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack,
                       uint8_t flags, uint16_t wnd, size_t len);

@@ -1,4 +1,5 @@
 /* Scenario harness on the simulated wire (tests/lib/simtest.h). */
+#include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,31 @@ int st_connect(struct simtest *t, struct host *h, int fd, uint32_t addr, uint16_
         return ETIMEDOUT;
     simnet_settle(t->net);        /* the handshake's last ACK reaches the peer */
     return w.err;
+}
+
+int st_listener(struct simtest *t, struct host *h, uint16_t port, int backlog)
+{
+    int fd = sock_socket(h, SOCKT_TCP);
+    ck_assert_int_ge(fd, 3);
+    ck_assert_int_eq(sock_bind(h, fd, 0, port), 0);
+    ck_assert_int_eq(sock_listen(h, fd, backlog, t->net->now), 0);
+    return fd;
+}
+
+void st_establish(struct simtest *t, int *cfd, int *sfd)
+{
+    int lfd = st_listener(t, t->juliet, 4000, 128);
+    *cfd = sock_socket(t->romeo, SOCKT_TCP);
+    ck_assert_int_ge(*cfd, 3);
+    ck_assert_int_eq(st_connect(t, t->romeo, *cfd, JULIET_IP, 4000), 0);
+    *sfd = sock_accept(t->juliet, lfd, NULL, NULL, t->net->now);
+    ck_assert_int_ge(*sfd, 3);
+}
+
+void st_close(struct simtest *t, struct host *h, int fd)
+{
+    ck_assert_int_eq(sock_close(h, fd, t->net->now), 0);
+    simnet_settle(t->net);
 }
 
 void st_settle(struct simtest *t)

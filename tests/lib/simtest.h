@@ -45,6 +45,13 @@ size_t st_count_tcp(const struct simtest *t, size_t mark);
 /* Connect and wait (virtual time, up to `limit`) for the handshake; returns
  * 0 or a positive errno. */
 int st_connect(struct simtest *t, struct host *h, int fd, uint32_t addr, uint16_t port);
+/* A TCP socket of h bound to port (any address) and listening. */
+int st_listener(struct simtest *t, struct host *h, uint16_t port, int backlog);
+/* romeo connects to juliet:4000 (a new listener, backlog 128) and juliet
+ * accepts: romeo's descriptor in *cfd, the accepted one in *sfd. */
+void st_establish(struct simtest *t, int *cfd, int *sfd);
+/* close(fd) on h, then the wire settled. */
+void st_close(struct simtest *t, struct host *h, int fd);
 /* Settle the wire after a non-blocking call. */
 void st_settle(struct simtest *t);
 /* Number of state transitions in h's trace for socket id from `from` to `to`. */

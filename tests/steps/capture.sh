@@ -27,10 +27,9 @@ grep -E '^ +[0-9]+\.[0-9]{6} [a-z]+ > [a-z]+ +' "$dir/out.txt" |
 $T read -nSt "$dir/a.pcap" >"$dir/read.txt" || fail "tcplab read failed"
 [ -s "$dir/shell.txt" ] || fail "no decoded lines in the session"
 cmp -s "$dir/shell.txt" "$dir/read.txt" || { diff "$dir/shell.txt" "$dir/read.txt" | head; fail "capture differs from the session's decode"; }
-if command -v tcpdump >/dev/null 2>&1; then
-    TZ=UTC tcpdump -nSt -r "$dir/a.pcap" 2>/dev/null >"$dir/tcpdump.txt"
-    cmp -s "$dir/read.txt" "$dir/tcpdump.txt" || fail "tcpdump reads the capture differently"
-fi
+command -v tcpdump >/dev/null 2>&1 || fail "tcpdump is missing (make deps installs it)"
+TZ=UTC tcpdump -nSt -r "$dir/a.pcap" 2>/dev/null >"$dir/tcpdump.txt"
+cmp -s "$dir/read.txt" "$dir/tcpdump.txt" || fail "tcpdump reads the capture differently"
 
 # Filter: only SYNs shown, all frames captured; a bad expression changes nothing.
 printf '%s\n' 'juliet: s = socket' 'juliet: bind s * 4000' 'juliet: listen s' \

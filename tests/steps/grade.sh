@@ -7,14 +7,8 @@
 # recorded and graded.  300 transcripts are graded in one run (timed).
 # Run from the repository root by tests/run.sh.
 set -u
-bin=build/san/tcplab
-[ -x "$bin" ] || { echo "grade: $bin is missing (run make tests)" >&2; exit 1; }
-export TCPLAB_LABS=labs
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. tests/steps/step_common.inc
+step_init grade
 
 # ---- the goldens: full marks
 for lab in sockets tcb nobody closing; do

@@ -4,7 +4,7 @@
 # Ctrl-C, and the history file written at exit.
 set -u
 T=$(pwd)/build/san/tcplab
-command -v tmux >/dev/null 2>&1 || { echo "SKIP interactive: no tmux"; exit 0; }
+command -v tmux >/dev/null 2>&1 || { echo "SKIP interactive: no tmux"; exit 77; }
 dir=$(mktemp -d)
 sock="tcplab-test-$$"
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$dir"; }

@@ -14,61 +14,20 @@ import hashlib
 import os
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
 
-BIN = os.environ.get("TCPLAB", "build/san/tcplab")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tap_harness import Fail, Tcplab  # noqa: E402  (the one driver of tcplab --tap)
+
 MIB = 1 << 20
 SIZE = int(os.environ.get("TAP_FAULTS_MIB", "8")) * MIB
 
 
-class Fail(Exception):
-    pass
-
-
-class Tcplab:
-    def __init__(self):
-        env = dict(os.environ, ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "detect_leaks=1"))
-        self.p = subprocess.Popen([BIN, "--tap", "--no-color", "-"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
-        self.lines, self.eof, self.n = [], False, 0
-        self.cv = threading.Condition()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for raw in self.p.stdout:
-            with self.cv:
-                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self.cv.notify_all()
-        with self.cv:
-            self.eof = True
-            self.cv.notify_all()
-
-    def send(self, line):
-        self.p.stdin.write((line + "\n").encode())
-        self.p.stdin.flush()
-
-    def wait(self, pattern, timeout):
-        rx, end, i = re.compile(pattern), time.monotonic() + timeout, 0
-        with self.cv:
-            while True:
-                while i < len(self.lines):
-                    m = rx.search(self.lines[i])
-                    if m:
-                        return m
-                    i += 1
-                left = end - time.monotonic()
-                if left <= 0 or self.eof:
-                    raise Fail("no line matching %r" % pattern)
-                self.cv.wait(left)
-
-    def run(self, line, timeout=30):
-        self.n += 1
-        self.send(line)
-        self.send('print "done %d"' % self.n)
-        self.wait("^done %d$" % self.n, timeout)
+def grab(t, pattern, timeout):
+    """The first group of the first line matching pattern."""
+    return re.search(pattern, t.wait(pattern, timeout=timeout)).group(1)
 
 
 def main():
@@ -77,7 +36,7 @@ def main():
         t.run("wire loss 5%")
         t.run("wire reorder 5%")
         t.run("wire dup 5%")
-        t.wait(r"^wire: loss 5% dup 5% reorder 5%$", 5)
+        t.wait(r"^wire: loss 5% dup 5% reorder 5%$", timeout=5)
         srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         srv.bind(("10.10.2.100", 4000))
@@ -109,11 +68,11 @@ def main():
         t.run("show decode off")
         t.run("show tcb off")
         t.run("send sock --bytes %d" % SIZE, 300)
-        sent = t.wait(r"^%d bytes sent, sha256 ([0-9a-f]{64})" % SIZE, 300).group(1)
+        sent = grab(t, r"^%d bytes sent, sha256 ([0-9a-f]{64})" % SIZE, 300)
         t.run("shutdown sock wr")
         t.run("recv sock --all", 300)
-        rcvd = t.wait(r"^%d bytes received \(end of stream\), sha256 ([0-9a-f]{64})" % SIZE,
-                      300).group(1)
+        rcvd = grab(t, r"^%d bytes received \(end of stream\), sha256 ([0-9a-f]{64})" % SIZE,
+                    300)
         th.join(60)
         if got.get("n") != SIZE or got.get("sha") != sent:
             raise Fail("tcplab -> kernel: %s bytes, SHA-256 %s, sent %s" %
@@ -122,7 +81,7 @@ def main():
             raise Fail("kernel -> tcplab: SHA-256 differs")
         t.run("close sock")
         t.send("wire")
-        t.wait(r"frames: \d+ in, \d+ delivered, .*lost.*duplicated.*reordered", 10)
+        t.wait(r"frames: \d+ in, \d+ delivered, .*lost.*duplicated.*reordered", timeout=10)
         t.p.stdin.close()
         if t.p.wait(60) != 0:
             raise Fail("tcplab exited non-zero")

@@ -7,13 +7,13 @@ set -u
 name=tap_interactive
 bin=$(pwd)/${TCPLAB:-build/san/tcplab}
 [ -x "$bin" ] || { echo "$name: $bin is missing (run make tests)" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP $name: tap tests need root (network namespaces, TAP)"; exit 0; }
-[ -c /dev/net/tun ] || { echo "SKIP $name: no /dev/net/tun"; exit 0; }
-command -v tmux >/dev/null 2>&1 || { echo "SKIP $name: no tmux"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { echo "SKIP $name: tap tests need root (network namespaces, TAP)"; exit 77; }
+[ -c /dev/net/tun ] || { echo "SKIP $name: no /dev/net/tun"; exit 77; }
+command -v tmux >/dev/null 2>&1 || { echo "SKIP $name: no tmux"; exit 77; }
 command -v unshare >/dev/null 2>&1 && unshare -n true 2>/dev/null \
-    || { echo "SKIP $name: cannot make a network namespace here"; exit 0; }
+    || { echo "SKIP $name: cannot make a network namespace here"; exit 77; }
 py=/usr/bin/python3
-[ -x "$py" ] || py=$(command -v python3) || { echo "SKIP $name: no python3"; exit 0; }
+[ -x "$py" ] || py=$(command -v python3) || { echo "SKIP $name: no python3"; exit 77; }
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 

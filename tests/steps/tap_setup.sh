@@ -5,6 +5,6 @@
 # its own (tap_common.inc).
 set -u
 . tests/steps/tap_common.inc
-command -v setpriv >/dev/null 2>&1 || { echo "SKIP tap_setup: no setpriv (util-linux)"; exit 0; }
-command -v nsenter >/dev/null 2>&1 || { echo "SKIP tap_setup: no nsenter (util-linux)"; exit 0; }
+command -v setpriv >/dev/null 2>&1 || { echo "SKIP tap_setup: no setpriv (util-linux)"; exit 77; }
+command -v nsenter >/dev/null 2>&1 || { echo "SKIP tap_setup: no nsenter (util-linux)"; exit 77; }
 tap_scenarios setup

@@ -7,14 +7,8 @@
 # missing, empty, binary or malformed file gives exactly one line.  Run
 # from the repository root by tests/run.sh.
 set -u
-bin=build/san/tcplab
-[ -x "$bin" ] || { echo "transcripts: $bin is missing (run make tests)" >&2; exit 1; }
-export TCPLAB_LABS=labs
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. tests/steps/step_common.inc
+step_init transcripts
 
 # ---- every golden replays
 n=0

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ckmain.h"
 #include "simtest.h"
 
 static struct simtest T;
@@ -12,19 +13,10 @@ static struct simtest T;
 static void setup(void) { st_init(&T, 1); }
 static void teardown(void) { st_free(&T); }
 
-static int listener(struct host *h, uint16_t port)
-{
-    int fd = sock_socket(h, SOCKT_TCP);
-    ck_assert_int_ge(fd, 3);
-    ck_assert_int_eq(sock_bind(h, fd, 0, port), 0);
-    ck_assert_int_eq(sock_listen(h, fd, 128, T.net->now), 0);
-    return fd;
-}
-
 START_TEST(test_socket_bind_listen_send_nothing)
 {
     size_t m = st_mark(&T);
-    int fd = listener(T.juliet, 4000);
+    int fd = st_listener(&T, T.juliet, 4000, 128);
     st_settle(&T);
     ck_assert_uint_eq(T.nframes, m);
     ck_assert_int_eq(st_state(T.juliet, fd), TCP_LISTEN);
@@ -45,7 +37,7 @@ START_TEST(test_connect_to_closed_port_is_refused_by_rst)
     ck_assert_uint_eq(rst->seg.ack, syn->seg.seq + 1);
     ck_assert_int_eq(st_state(T.romeo, fd), TCP_CLOSED);
     /* The same socket may connect again (Linux). */
-    int lfd = listener(T.juliet, 4001);
+    int lfd = st_listener(&T, T.juliet, 4001, 128);
     ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4001), 0);
     ck_assert_int_eq(st_state(T.romeo, fd), TCP_ESTABLISHED);
     (void)lfd;
@@ -54,7 +46,7 @@ END_TEST
 
 START_TEST(test_handshake_synack_before_accept)
 {
-    int lfd = listener(T.juliet, 4000);
+    int lfd = st_listener(&T, T.juliet, 4000, 128);
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     size_t m = st_mark(&T);
     ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4000), 0);
@@ -84,19 +76,10 @@ START_TEST(test_handshake_synack_before_accept)
 }
 END_TEST
 
-static void establish(int *cfd, int *sfd)
-{
-    int lfd = listener(T.juliet, 4000);
-    *cfd = sock_socket(T.romeo, SOCKT_TCP);
-    ck_assert_int_eq(st_connect(&T, T.romeo, *cfd, JULIET_IP, 4000), 0);
-    *sfd = sock_accept(T.juliet, lfd, NULL, NULL, T.net->now);
-    ck_assert_int_ge(*sfd, 3);
-}
-
 START_TEST(test_data_acked_before_recv_and_waits_in_queue)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     size_t m = st_mark(&T);
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello juliet\n", 13, T.net->now), 13);
     st_settle(&T);
@@ -139,12 +122,11 @@ END_TEST
 START_TEST(test_client_closes_first_time_wait_then_closed)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
+    st_establish(&T, &cfd, &sfd);
     struct sock *c = sock_by_fd(T.romeo, cfd);
     int cid = c->id;
     size_t m = st_mark(&T);
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     /* FIN from romeo, ACK from juliet: FIN-WAIT-2 and CLOSE-WAIT. */
     ck_assert_uint_eq(st_count_tcp(&T, m), 2);
     ck_assert_int_eq(st_tcp(&T, m, 0)->seg.flags, TH_FIN | TH_ACK);
@@ -152,8 +134,7 @@ START_TEST(test_client_closes_first_time_wait_then_closed)
     ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2), 1);
     char buf[8];
     ck_assert_int_eq(sock_recv(T.juliet, sfd, buf, sizeof buf, T.net->now), 0);   /* EOF */
-    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.juliet, sfd);
     ck_assert_int_eq(st_transitions(T.romeo, cid, TCP_FIN_WAIT_2, TCP_TIME_WAIT), 1);
     const struct sock *tw = sock_by_id(T.romeo, cid);
     ck_assert_ptr_nonnull(tw);
@@ -169,12 +150,10 @@ END_TEST
 START_TEST(test_server_closes_first)
 {
     int cfd, sfd;
-    establish(&cfd, &sfd);
-    ck_assert_int_eq(sock_close(T.juliet, sfd, T.net->now), 0);
-    st_settle(&T);
+    st_establish(&T, &cfd, &sfd);
+    st_close(&T, T.juliet, sfd);
     ck_assert_int_eq(st_state(T.romeo, cfd), TCP_CLOSE_WAIT);
-    ck_assert_int_eq(sock_close(T.romeo, cfd, T.net->now), 0);
-    st_settle(&T);
+    st_close(&T, T.romeo, cfd);
     int tw = 0;
     for (const struct sock *s = T.juliet->socks; s; s = s->next)
         tw += s->tcb.state == TCP_TIME_WAIT;
@@ -186,23 +165,14 @@ Suite *lab_suite(void);
 Suite *lab_suite(void)
 {
     Suite *s = suite_create("lab");
-    TCase *tc = tcase_create("socket lab");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, test_socket_bind_listen_send_nothing);
-    tcase_add_test(tc, test_connect_to_closed_port_is_refused_by_rst);
-    tcase_add_test(tc, test_handshake_synack_before_accept);
-    tcase_add_test(tc, test_data_acked_before_recv_and_waits_in_queue);
-    tcase_add_test(tc, test_client_closes_first_time_wait_then_closed);
-    tcase_add_test(tc, test_server_closes_first);
-    suite_add_tcase(s, tc);
+    ck_case(s, "socket lab", setup, teardown,
+            test_socket_bind_listen_send_nothing, test_connect_to_closed_port_is_refused_by_rst,
+            test_handshake_synack_before_accept, test_data_acked_before_recv_and_waits_in_queue,
+            test_client_closes_first_time_wait_then_closed, test_server_closes_first, NULL);
     return s;
 }
 
 int main(void)
 {
-    SRunner *sr = srunner_create(lab_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return ck_run(lab_suite());
 }

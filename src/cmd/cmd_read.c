@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmd/cmd.h"
 #include "decode/decode.h"
 
 #define PROG "tcplab read"
@@ -76,7 +77,7 @@ static int decode_all(pcap_t *p, const char *path, const struct decode_opts *opt
     return status;
 }
 
-int read_main(int argc, char **argv)
+int cmd_read(int argc, char **argv)
 {
     struct decode_opts opts = {0};
     const char *file = NULL;

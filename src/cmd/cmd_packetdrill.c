@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd/cmd.h"
 #include "pdrill/pd.h"
 
 #define PD_SCRIPT_MAX (1 << 20)
@@ -35,12 +36,9 @@ static char *slurp(const char *path, char *err, size_t cap)
     return buf;
 }
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: tcplab packetdrill [--ignore-options] [--ignore-window] [--report] SCRIPT...\n");
-}
+#define USAGE "usage: tcplab packetdrill [--ignore-options] [--ignore-window] [--report] SCRIPT..."
 
-int packetdrill_main(int argc, char **argv)
+int cmd_packetdrill(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"ignore-options", no_argument, NULL, 'o'},
@@ -58,15 +56,15 @@ int packetdrill_main(int argc, char **argv)
         case 'o': o.ignore_options = true; break;
         case 'w': o.ignore_window = true; break;
         case 'r': o.report = true; break;
-        case 'h': usage(stdout); return 0;
+        case 'h': printf("%s\n", USAGE); return 0;
         default:
-            fprintf(stderr, "tcplab packetdrill: unknown option '%s'\n", argv[optind - 1]);
-            usage(stderr);
+            fprintf(stderr, "tcplab packetdrill: unknown option '%s' (%s)\n", argv[optind - 1],
+                    USAGE);
             return 2;
         }
     }
     if (optind >= argc) {
-        usage(stderr);
+        fprintf(stderr, "tcplab packetdrill: no script (%s)\n", USAGE);
         return 2;
     }
     o.color = o.report && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/cmd.h"
 #include "lab/guide.h"
 #include "lab/match.h"
 #include "shell/transcript.h"
@@ -221,7 +222,7 @@ static void usage(void)
     fprintf(stderr, "usage: tcplab grade [--json] LAB TRANSCRIPT...\n");
 }
 
-int grade_main(int argc, char **argv)
+int cmd_grade(int argc, char **argv)
 {
     bool json = false, opts = true;
     const char **pos = calloc((size_t)argc, sizeof *pos);
