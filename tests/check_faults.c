@@ -171,6 +171,52 @@ START_TEST(test_rate_spaces_frames_and_tail_drops_a_full_queue)
 }
 END_TEST
 
+/* A bfifo-style queue: a byte limit, not a frame count.  100-byte frames
+ * into a 450-byte queue: four fit, the rest are tail-dropped. */
+START_TEST(test_rate_queue_in_bytes)
+{
+    configure((struct fault_settings){.rate = 8000000, .queue_bytes = 450});
+    push_n(10, 0, 0);
+    ck_assert_uint_eq(F->st.queue_drops, 6);
+    int got[10];
+    ck_assert_int_eq(pop_all(TL_SEC, got, 10), 4);
+    /* drained, the queue takes frames again */
+    push_n(2, 0, TL_SEC);
+    ck_assert_uint_eq(F->st.queue_drops, 6);
+    char d[128];
+    faults_describe(F, d, sizeof d);
+    ck_assert_str_eq(d, "rate 8Mbit 450B");
+    configure((struct fault_settings){.rate = 1000000, .queue_bytes = 100 * 1024});
+    faults_describe(F, d, sizeof d);
+    ck_assert_str_eq(d, "rate 1Mbit 100kB");
+}
+END_TEST
+
+/* wire down: every frame lost, both directions, counted apart; frames
+ * already in flight still arrive; wire up: frames pass again. */
+START_TEST(test_down_loses_both_directions_until_up)
+{
+    push_n(2, 0, 0);                    /* in flight before the cable is pulled */
+    struct fault_settings s = {.down = true};
+    configure(s);
+    ck_assert(!faults_clean(F));
+    push_n(3, 0, 0);
+    push_n(4, 1, 0);
+    ck_assert_uint_eq(F->st.down_drops, 7);
+    int got[10];
+    ck_assert_int_eq(pop_all(TL_SEC, got, 10), 2);
+    char d[64];
+    faults_describe(F, d, sizeof d);
+    ck_assert_str_eq(d, "down");
+    s.down = false;
+    configure(s);
+    ck_assert(faults_clean(F));
+    push_n(1, 1, TL_SEC);
+    ck_assert_int_eq(pop_all(2 * TL_SEC, got, 10), 1);
+    ck_assert_uint_eq(F->st.down_drops, 7);
+}
+END_TEST
+
 START_TEST(test_delay_adds_to_the_link_delay)
 {
     configure((struct fault_settings){.delay = 30 * TL_MS});
@@ -340,6 +386,11 @@ START_TEST(test_wire_settings_and_errors)
     ck_assert_ptr_nonnull(strstr(o, "dup 0.5%"));
     o = sht_run("wire rate 10M 20", &rc);
     ck_assert_ptr_nonnull(strstr(o, "rate 10Mbit 20"));
+    o = sht_run("wire rate 1mbit 100k", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "rate 1Mbit 100kB"));
+    o = sht_run("wire rate 1mbit 0k", &rc);
+    ck_assert_int_eq(rc, -1);
+    o = sht_run("wire rate 10M 20", &rc);
     o = sht_run("wire delay 20ms", &rc);
     ck_assert_ptr_nonnull(strstr(o, "delay 20ms"));
     o = sht_run("wire reorder 1%", &rc);
@@ -358,6 +409,60 @@ START_TEST(test_wire_settings_and_errors)
     ck_assert_ptr_nonnull(strstr(o, "wire: no faults"));
     o = sht_run("help wire", &rc);
     ck_assert_ptr_nonnull(strstr(o, "rate RATE [QUEUE]"));
+}
+END_TEST
+
+/* N of romeo's "timer:(on,DURATION,N)" in ss -o's output, or -1. */
+static int timeouts_shown(const char *o)
+{
+    const char *t = strstr(o, "timer:(on,");
+    const char *close = t ? strchr(t, ')') : NULL;
+    if (!close)
+        return -1;
+    const char *comma = close;
+    while (comma > t && *comma != ',')
+        comma--;
+    return atoi(comma + 1);
+}
+
+/* The handout's interrupted transfer: with the wire down the RTO backs
+ * off exponentially (ss -o counts the timeouts), wire up lets the
+ * retransmission through; down for good, the connection is aborted after
+ * tcp_retries2 (15) timeouts and the next call fails as Python's does. */
+START_TEST(test_wire_down_backoff_recovery_and_abort)
+{
+    int rc;
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    const char *o = sht_run("wire down", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_str_eq(o, "wire: down\n");
+    sht_run("send c \"lost\"", NULL);
+    o = sht_run("sleep 3s", NULL);          /* RTO 0.2 s doubling: three timeouts at least */
+    o = sht_run("ss -o", NULL);
+    int n3 = timeouts_shown(o);
+    ck_assert_int_ge(n3, 3);
+    o = sht_run("sleep 7s", NULL);
+    ck_assert_int_gt(timeouts_shown(sht_run("ss -o", NULL)), n3);
+    o = sht_run("wire", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "lost while down"));
+    o = sht_run("wire up", &rc);
+    ck_assert_str_eq(o, "wire: no faults\n");
+    o = sht_run("sleep 15s", NULL);         /* the next retransmission gets through */
+    ck_assert_ptr_nonnull(strstr(o, "length 4"));
+    o = sht_run("ss -o", NULL);
+    ck_assert_ptr_null(strstr(o, "timer:(on"));
+    sht_run("wire down", NULL);
+    sht_run("send c \"gone\"", NULL);
+    o = sht_run("sleep 2000s", NULL);
+    ck_assert_ptr_nonnull(strstr(o, "ESTABLISHED -> CLOSED (retransmission timeout)"));
+    o = sht_run("send c \"more\"", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "TimeoutError: [Errno 110] Connection timed out"));
+    o = sht_run("wire up now", &rc);
+    ck_assert_int_eq(rc, -1);
 }
 END_TEST
 
@@ -396,7 +501,8 @@ static Suite *faults_suite(void)
             test_clean_wire_delivers_in_order_after_the_link_delay, test_hold_step_release,
             test_drop_next_n, test_loss_rate_near_the_setting_and_reproducible,
             test_dup_reorder_corrupt, test_rate_spaces_frames_and_tail_drops_a_full_queue,
-            test_delay_adds_to_the_link_delay, test_reset_releases_and_describe,
+            test_delay_adds_to_the_link_delay, test_rate_queue_in_bytes,
+            test_down_loses_both_directions_until_up, test_reset_releases_and_describe,
             test_pass_is_direct_when_clean, NULL);
     TCase *c = tcase_create("transfers");
     tcase_set_timeout(c, 120);
@@ -411,7 +517,7 @@ static Suite *faults_suite(void)
     suite_add_tcase(s, c);
     ck_case(s, "wire command", sht_setup, sht_teardown,
             test_wire_hold_and_step_through_a_handshake, test_wire_settings_and_errors,
-            test_ss_i_shows_tcp_internals, NULL);
+            test_ss_i_shows_tcp_internals, test_wire_down_backoff_recovery_and_abort, NULL);
     return s;
 }
 

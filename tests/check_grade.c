@@ -110,6 +110,68 @@ START_TEST(test_states_and_segments_from_a_handshake)
 }
 END_TEST
 
+/* A transfer with a loss: segments of 100 bytes, an ACK of two at once,
+ * the hole at 1200, duplicate ACKs with SACK, the retransmission. */
+static const char *const lossy =
+    "   0.000200 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [S], seq 999, "
+    "win 65535, length 0\n"
+    "   0.000300 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
+    "seq 1000:1100, ack 1, win 512, length 100\n"
+    "   0.000300 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
+    "seq 1100:1200, ack 1, win 512, length 100\n"
+    "   0.000400 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
+    "ack 1100, win 500, length 0\n"
+    "   0.000500 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
+    "seq 1200:1300, ack 1, win 512, length 100\n"
+    "   0.000500 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
+    "seq 1300:1400, ack 1, win 512, length 100\n"
+    "   0.000500 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
+    "seq 1400:1500, ack 1, win 512, length 100\n"
+    "   0.000600 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
+    "ack 1300, win 500, length 0\n"
+    "   0.000700 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
+    "ack 1300, win 500, options [nop,nop,sack 1 {1400:1500}], length 0\n"
+    "   0.000800 romeo > juliet  IP 10.10.1.100.51037 > 10.10.2.100.4000: Flags [.], "
+    "seq 1300:1400, ack 1, win 512, length 100\n"
+    "   0.000900 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
+    "ack 1500, win 510, length 0\n"
+    "   0.001000 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
+    "ack 1500, win 600, length 0\n";
+
+START_TEST(test_retransmit_dupack_covers_sack)
+{
+    struct lab *lab = lab_of("check a: segment romeo > juliet retransmit\n"
+                             "check b: segment juliet > romeo dupack 1\n"
+                             "check c: segment juliet > romeo dupack 2\n"
+                             "check d: segment juliet > romeo sack\n"
+                             "check e: segment juliet > romeo covers 2\n"
+                             "check f: segment juliet > romeo covers 3\n"
+                             "check g: segment romeo > juliet sack\n"
+                             "check h after b: segment romeo > juliet retransmit length 100\n"
+                             "check i: segment juliet > romeo update\n");
+    struct lab_matcher m;
+    lab_matcher_init(&m, lab);
+    line_no = 0;
+    feed(&m, ROMEO, "send s --bytes 500", lossy);
+    static const bool want[] = {true, true, false, true, true, false, false, true, true};
+    for (size_t i = 0; i < lab->nchecks; i++)
+        ck_assert_msg(m.res[i].met == want[i], "check %s: met %d", lab->checks[i].id,
+                      m.res[i].met);
+    ck_assert_uint_eq(m.res[0].line, 11);         /* 1300:1400 again */
+    ck_assert_uint_eq(m.res[1].line, 10);         /* the second ack 1300 */
+    ck_assert_uint_eq(m.res[4].line, 9);          /* 1100 -> 1300: two segments */
+    ck_assert_uint_eq(m.res[8].line, 13);         /* 1500 again, the window opened */
+    lab_matcher_free(&m);
+    lab_free(lab);
+    char err[256];
+    write_file("lab: t\ntitle: test\nstep: one\ncheck x: segment romeo > juliet dupack 0\n");
+    ck_assert_ptr_null(lab_parse_file(path, err, sizeof err));
+    ck_assert_ptr_nonnull(strstr(err, "dupack takes a number from 1"));
+    unlink(path);
+    path[0] = '\0';
+}
+END_TEST
+
 START_TEST(test_results_belong_to_the_host_that_waited)
 {
     struct lab *lab = lab_of("check a: bytes juliet 12\n"
@@ -397,7 +459,8 @@ static Suite *grade_suite(void)
 {
     Suite *s = suite_create("grade");
     ck_case(s, "matcher", NULL, teardown,
-            test_states_and_segments_from_a_handshake, test_results_belong_to_the_host_that_waited,
+            test_states_and_segments_from_a_handshake, test_retransmit_dupack_covers_sack,
+            test_results_belong_to_the_host_that_waited,
             test_recv_all_completed_by_the_other_host, test_after_orders_checkpoints,
             test_print_and_lab_lines_are_no_evidence, test_colour_is_ignored,
             test_verbose_decode_continuation_lines, test_guide_marks_what_a_command_met, NULL);

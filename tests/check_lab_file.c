@@ -220,7 +220,7 @@ END_TEST
 
 START_TEST(test_shipped_labs_parse)
 {
-    static const char *const names[] = {"sockets", "tcb", "nobody", "closing"};
+    static const char *const names[] = {"sockets", "tcb", "nobody", "closing", "error", "bulk"};
     setenv("TCPLAB_LABS", "labs", 1);
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char err[512];

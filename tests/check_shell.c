@@ -176,6 +176,75 @@ START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
 }
 END_TEST
 
+/* juliet listens on port 4000 (l); romeo's s connects to it. */
+static void connect_s_to_l(void)
+{
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("s = socket", NULL);
+    sht_run("connect s 10.10.2.100 4000", NULL);
+}
+
+/* ss's options: -o adds the timers, letters group, a bad one is one
+ * line of error and nothing else. */
+START_TEST(test_ss_options)
+{
+    int rc;
+    connect_s_to_l();
+    sht_run("wire hold", NULL);
+    sht_run("send s \"x\"", NULL);
+    const char *o = sht_run("ss -o", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "fd=3 s   timer:(on,200ms,0)\njuliet"));
+    o = sht_run("ss -tano", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "timer:(on,200ms,0)"));
+    o = sht_run("ss", &rc);
+    ck_assert_ptr_null(strstr(o, "timer:("));
+    o = sht_run("ss -oq", &rc);
+    ck_assert_int_eq(rc, -1);
+    ck_assert_str_eq(o, "error: ss: unknown option '-oq' (usage: ss [-i] [-o])\n");
+    o = sht_run("ss o", &rc);
+    ck_assert_int_eq(rc, -1);
+}
+END_TEST
+
+/* A bulk send is summarised; show decode all prints every frame. */
+START_TEST(test_show_decode_all_prints_every_frame)
+{
+    int rc;
+    connect_s_to_l();
+    sht_run("juliet: c = accept l", NULL);
+    sht_run("juliet: recv c --all", NULL);
+    const char *o = sht_run("send s --bytes 64k", &rc);
+    ck_assert_ptr_nonnull(strstr(o, " more frames ..."));
+    o = sht_run("show decode all", &rc);
+    ck_assert_int_eq(rc, 0);
+    o = sht_run("show", NULL);
+    ck_assert_str_eq(o, "decode all, state on, tcb on\n");
+    o = sht_run("send s --bytes 64k", &rc);
+    ck_assert_ptr_null(strstr(o, " more frames ..."));
+    /* every data segment romeo sent is there: their lengths add up */
+    unsigned long bytes = 0;
+    for (const char *p = o; (p = strstr(p, " romeo > juliet ")); p++) {
+        const char *nl = strchr(p, '\n'), *len = strstr(p, ", length ");
+        if (len && (!nl || len < nl))
+            bytes += strtoul(len + 9, NULL, 10);
+    }
+    ck_assert_uint_ge(bytes, 65536);
+    o = sht_run("show state all", &rc);
+    ck_assert_int_eq(rc, -1);
+    o = sht_run("show decode maybe", &rc);
+    ck_assert_int_eq(rc, -1);
+    o = sht_run("show", NULL);
+    ck_assert_str_eq(o, "decode all, state on, tcb on\n");
+    sht_run("show decode on", NULL);
+    o = sht_run("show", NULL);
+    ck_assert_str_eq(o, "decode on, state on, tcb on\n");
+}
+END_TEST
+
 START_TEST(test_recv_shows_bytes_like_python_and_eof)
 {
     sht_run("juliet: l = socket", NULL);
@@ -298,7 +367,8 @@ int main(void)
             test_shell_errors_print_one_line_and_count,
             test_socket_errors_are_pythons_and_not_shell_errors,
             test_accept_waits_and_completes_when_the_peer_connects,
-            test_recv_shows_bytes_like_python_and_eof,
+            test_recv_shows_bytes_like_python_and_eof, test_ss_options,
+            test_show_decode_all_prints_every_frame,
             test_bulk_send_is_summarised_and_digests_match,
             test_help_lists_every_command_of_the_table, test_sleep_2msl_ends_time_wait,
             test_simultaneous_open_with_the_wire_held, NULL);

@@ -12,6 +12,7 @@
 #include "capture.h"
 #include "ckmain.h"
 #include "simtest.h"
+#include "views/view_util.h"
 #include "views/views.h"
 
 static struct simtest T;
@@ -546,6 +547,88 @@ START_TEST(test_tcb_shows_only_running_timers)
 }
 END_TEST
 
+/* ss -o's spelling, iproute2 misc/ss.c print_ms_timer: milliseconds
+ * alone below a second, seconds with milliseconds below ten, whole
+ * seconds below a minute, minutes with seconds below ten minutes. */
+START_TEST(test_ss_timer_spelling_is_iproute2s)
+{
+    static const struct { enum vu_timer k; long long ms; unsigned n; const char *want; } c[] = {
+        {VU_TIMER_ON, 200, 0, "timer:(on,200ms,0)"},
+        {VU_TIMER_ON, 1500, 3, "timer:(on,1.500sec,3)"},
+        {VU_TIMER_ON, 9001, 1, "timer:(on,9.001sec,1)"},
+        {VU_TIMER_ON, 12345, 6, "timer:(on,12sec,6)"},
+        {VU_TIMER_TIMEWAIT, 59999, 0, "timer:(timewait,59sec,0)"},
+        {VU_TIMER_TIMEWAIT, 60000, 0, "timer:(timewait,1min,0)"},
+        {VU_TIMER_ON, 119999, 15, "timer:(on,1min59sec,15)"},
+        {VU_TIMER_PERSIST, 660500, 2, "timer:(persist,11min,2)"},
+        {VU_TIMER_KEEPALIVE, 7200000, 0, "timer:(keepalive,120min,0)"},
+        {VU_TIMER_ON, 0, 4, "timer:(on,,4)"},
+        {VU_TIMER_OFF, 200, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char b[48];
+        ck_assert_str_eq(vu_ss_timer(b, sizeof b, c[i].k, c[i].ms * TL_MS, c[i].n), c[i].want);
+    }
+}
+END_TEST
+
+static char *render_ss_timers(void)
+{
+    struct capture c;
+    view_ss_timers(capture_open(&c), &PLAIN, T.net->hosts, SIM_HOSTS, T.net->now);
+    return capture_close(&c);
+}
+
+/* A segment that goes unanswered: the retransmission timer with its
+ * backoff and count; a TIME-WAIT orphan: its time left; an idle
+ * connection and a listener: no timer. */
+START_TEST(test_ss_o_shows_retransmission_and_timewait_timers)
+{
+    int cfd, sfd;
+    st_establish(&T, &cfd, &sfd);
+    char *out = render_ss_timers();
+    ck_assert_ptr_null(strstr(out, "timer:("));
+    free(out);
+    faults_hold(T.net->wire, true, T.net->now);    /* nothing gets through */
+    ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello", 5, T.net->now), 5);
+    out = render_ss_timers();
+    ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), "fd=3 sock  timer:(on,200ms,0)"));
+    free(out);
+    simnet_sleep(T.net, 700 * TL_MS);   /* fired, backed off, still running */
+    out = render_ss_timers();
+    tl_time left;
+    unsigned n;
+    const struct sock *c = sock_by_fd(T.romeo, cfd);
+    ck_assert_int_eq(vu_tcb_timer(&c->tcb, T.net->now, &left, &n), VU_TIMER_ON);
+    ck_assert_uint_ge(n, 1);            /* timeouts so far */
+    ck_assert_int_gt(left, 0);
+    char want[48];
+    vu_ss_timer(want, sizeof want, VU_TIMER_ON, left, n);
+    ck_assert_ptr_nonnull(strstr(line_with(out, "romeo"), want));
+    free(out);
+}
+END_TEST
+
+START_TEST(test_ss_o_time_wait_orphan_shows_time_left)
+{
+    int cfd, sfd;
+    st_establish(&T, &cfd, &sfd);
+    close_to_time_wait(cfd, sfd);
+    const struct sock *tw = time_wait_orphan();
+    ck_assert_ptr_nonnull(tw);
+    simnet_sleep(T.net, 10 * TL_SEC);
+    char *out = render_ss_timers();
+    const char *row = strstr(out, "TIME-WAIT");
+    ck_assert_ptr_nonnull(row);
+    char want[48];
+    vu_ss_timer(want, sizeof want, VU_TIMER_TIMEWAIT, tw->tcb.tw_at - T.net->now, 0);
+    ck_assert_ptr_nonnull(strstr(row, want));
+    ck_assert_ptr_nonnull(strstr(want, "sec,0)"));
+    ck_assert_ptr_null(strstr(strstr(out, "LISTEN") ? strstr(out, "LISTEN") : "", "timer:"));
+    free(out);
+}
+END_TEST
+
 START_TEST(test_tcb_listen_shows_accept_and_syn_queues)
 {
     int lfd = st_listener(&T, T.juliet, 4000, 5);
@@ -954,7 +1037,9 @@ static Suite *views_suite(void)
             test_ss_orders_by_host_then_socket, test_ss_udp_unconn_and_estab,
             test_ss_columns_align_and_lines_end_without_blanks,
             test_lsof_lists_descriptors_with_lsof_names,
-            test_lsof_leaves_out_orphans_and_unaccepted, NULL);
+            test_lsof_leaves_out_orphans_and_unaccepted, test_ss_timer_spelling_is_iproute2s,
+            test_ss_o_shows_retransmission_and_timewait_timers,
+            test_ss_o_time_wait_orphan_shows_time_left, NULL);
 
     ck_case(s, "tcb", setup, teardown,
             test_tcb_header_names_host_fd_endpoints_and_state,

@@ -180,7 +180,9 @@ START_TEST(test_next_call_on_a_host_waits_for_its_pending_call)
     /* the background recv is still there, and Ctrl-C's cancel ends it */
     o = ok("jobs");
     ck_assert_ptr_nonnull(strstr(o, "[2] romeo  Running  recv c 1 &"));
-    o = ok("juliet: send a \"x\"");
+    ok("juliet: send a \"x\"");
+    /* a call started with & moves only while time passes: wait lets it */
+    o = ok("wait 2");
     ck_assert_ptr_nonnull(strstr(o, "[2] romeo: recv c 1 returned:\nb'x'"));
 }
 END_TEST
@@ -199,6 +201,13 @@ START_TEST(test_background_sends_run_side_by_side)
     ck_assert_int_eq(sh_now(sht), t0);        /* & does not wait */
     ok("juliet: recv a --all &");
     ok("juliet: recv a2 --all &");
+    /* Time passes for them only as long as asked: sleep runs 1 ms of it,
+     * and the other commands none (the flows are not run to their end). */
+    ok("sleep 1ms");
+    ck_assert_int_eq(sh_now(sht), t0 + TL_MS);
+    o = ok("ss");
+    ck_assert_int_eq(sh_now(sht), t0 + TL_MS);
+    ck_assert_int_eq(sht->njobs, 4);
     o = ok("jobs");
     ck_assert_ptr_nonnull(strstr(o, "[1] romeo  Running  send c --bytes 1M &"));
     ck_assert_ptr_nonnull(strstr(o, "[4] juliet Running  recv a2 --all &"));

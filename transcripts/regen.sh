@@ -22,6 +22,8 @@ lab sockets 1
 lab tcb 2
 lab nobody 3
 lab closing 4
+lab error 7
+lab bulk 8
 
 # A transcript made by the record command itself, halfway through.
 "$bin" --seed=5 transcripts/session-record.cmds >/dev/null

@@ -61,6 +61,11 @@ struct lab_check {
     bool flags_given, flags_atleast;
     long length;                /* segment: payload length, LAB_LEN_ANY or LAB_LEN_DATA */
     long port;                  /* segment: either port, or -1 */
+    bool retransmit;            /* segment: data sent again (below the highest sent) */
+    bool sack;                  /* segment: carries SACK blocks */
+    bool update;                /* segment: a window update (same ACK, larger window) */
+    int dupack;                 /* segment: the Nth duplicate ACK in a row, or 0 */
+    int covers;                 /* segment: an ACK of N or more full segments at once, or 0 */
     uint64_t bytes;             /* bytes */
     int err;                    /* error: errno value, or 0 when by class name */
     char errclass[40];          /* error: Python's exception class, or "" */

@@ -229,7 +229,8 @@ static int parse_flags(struct parser *p, struct lab_check *c, const char *w)
     return 0;
 }
 
-/* segment FROM > TO [flags F] [length N | data] [port N] */
+/* segment FROM > TO [flags F] [length N | data] [port N] [retransmit] [sack]
+ *         [update] [dupack N] [covers N] */
 static int parse_segment(struct parser *p, struct lab_check *c, const struct words *W)
 {
     if (W->n < 4 || strcmp(W->w[2], ">") != 0)
@@ -240,8 +241,13 @@ static int parse_segment(struct parser *p, struct lab_check *c, const struct wor
     c->port = -1;
     for (int i = 4; i < W->n; i++) {
         uint64_t v;
-        if (strcmp(W->w[i], "data") == 0) {
+        if (strcmp(W->w[i], "data") == 0 || strcmp(W->w[i], "retransmit") == 0) {
             c->length = LAB_LEN_DATA;
+            c->retransmit |= W->w[i][0] == 'r';
+            continue;
+        }
+        if (strcmp(W->w[i], "sack") == 0 || strcmp(W->w[i], "update") == 0) {
+            *(W->w[i][0] == 's' ? &c->sack : &c->update) = true;
             continue;
         }
         if (i + 1 >= W->n)
@@ -257,8 +263,16 @@ static int parse_segment(struct parser *p, struct lab_check *c, const struct wor
             if (parse_number(W->w[++i], 65535, &v) < 0)
                 return fail(p, "segment: port takes a number, not '%s'", W->w[i]);
             c->port = (long)v;
+        } else if (strcmp(W->w[i], "dupack") == 0 || strcmp(W->w[i], "covers") == 0) {
+            if (parse_number(W->w[i + 1], 1000, &v) < 0 || v == 0)
+                return fail(p, "segment: %s takes a number from 1, not '%s'", W->w[i],
+                            W->w[i + 1]);
+            *(W->w[i][0] == 'd' ? &c->dupack : &c->covers) = (int)v;
+            c->length = 0;
+            i++;
         } else {
-            return fail(p, "segment: unknown word '%s' (flags, length, data or port)", W->w[i]);
+            return fail(p, "segment: unknown word '%s' (flags, length, data, port, retransmit, "
+                           "sack, update, dupack or covers)", W->w[i]);
         }
     }
     return 0;

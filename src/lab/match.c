@@ -168,8 +168,82 @@ static long token_port(const char *start, const char *end)
     return v;
 }
 
-static bool segment_matches(const struct lab_check *c, const char *t)
+/* What a segment is in the flow of its sender, from tcpdump -S's text. */
+struct seg_facts {
+    bool retransmit;           /* data starting below what the sender had sent */
+    int dupack;                /* a pure ACK: how many duplicates in a row, else 0 */
+    int covers;                /* a pure ACK: full segments newly acknowledged */
+    bool sack;
+    bool update;               /* a pure ACK: the same ACK number, a larger window */
+};
+
+static unsigned long num_after(const char *t, const char *key, bool *found)
 {
+    const char *k = strstr(t, key);
+    *found = k != NULL;
+    return k ? strtoul(k + strlen(key), NULL, 10) : 0;
+}
+
+/* Track the flows; `from` sent the segment whose text is t. */
+static struct seg_facts seg_facts(struct lab_matcher *m, int from, const char *t)
+{
+    struct seg_facts sf = {0};
+    const char *f = strstr(t, ": Flags [");
+    if (!f)
+        return sf;
+    unsigned bits = tcp_flags(f + 9);
+    struct lab_flow *fl = &m->flow[from];
+    if (bits & (LAB_TH_SYN | LAB_TH_RST)) {         /* a new connection, or none */
+        memset(fl, 0, sizeof *fl);
+        memset(&m->flow[1 - from], 0, sizeof *fl);
+        return sf;
+    }
+    bool has_len, has_seq, has_ack, has_win;
+    unsigned long len = num_after(f, "length ", &has_len);
+    const char *seq = strstr(f, ", seq ");
+    has_seq = seq != NULL;
+    uint32_t start = has_seq ? (uint32_t)strtoul(seq + 6, NULL, 10) : 0;
+    uint32_t ack = (uint32_t)num_after(f, ", ack ", &has_ack);
+    uint32_t win = (uint32_t)num_after(f, ", win ", &has_win);
+    sf.sack = strstr(f, ",sack ") != NULL || strstr(f, "[sack ") != NULL;
+    if (len && has_seq) {
+        uint32_t end = start + (uint32_t)len;
+        if (fl->seen && (int32_t)(start - fl->hi) < 0)
+            sf.retransmit = true;
+        if (!fl->seen || (int32_t)(end - fl->hi) > 0)
+            fl->hi = end;
+        fl->seen = true;
+        if (len > fl->maxseg)
+            fl->maxseg = (uint32_t)len;
+    } else if (has_ack && !(bits & LAB_TH_FIN)) {
+        /* RFC 5681 section 2: the same ACK number and window, no data,
+         * while the other side has data outstanding */
+        const struct lab_flow *peer = &m->flow[1 - from];
+        bool outstanding = peer->seen && (int32_t)(peer->hi - ack) > 0;
+        if (fl->acked && ack == fl->ack && has_win && win == fl->win && outstanding) {
+            sf.dupack = ++fl->dups;
+        } else if (fl->acked && ack == fl->ack && has_win && win > fl->win) {
+            sf.update = true;               /* RFC 9293 section 3.8.6.2.2 */
+            fl->dups = 0;
+        } else {
+            uint32_t mss = peer->maxseg;
+            if (fl->acked && mss && (int32_t)(ack - fl->ack) > 0)
+                sf.covers = (int)((ack - fl->ack) / mss);
+            fl->dups = 0;
+        }
+        fl->acked = true;
+        fl->ack = ack;
+        fl->win = win;
+    }
+    return sf;
+}
+
+static bool segment_matches(const struct lab_check *c, const char *t, const struct seg_facts *sf)
+{
+    if ((c->retransmit && !sf->retransmit) || (c->sack && !sf->sack) ||
+        (c->update && !sf->update) ||
+        (c->dupack && sf->dupack < c->dupack) || (c->covers && sf->covers < c->covers))
+        return false;
     const char *f = strstr(t, ": Flags [");
     if (!f)
         return false;
@@ -204,8 +278,9 @@ static void flush_frame(struct lab_matcher *m)
     m->in_frame = false;
     const char *t = m->frame ? m->frame : "";
     size_t ev = next_event(m);
+    struct seg_facts sf = seg_facts(m, m->ffrom, t);
     FOR_CHECKS(m, i, c, LAB_CK_SEGMENT)
-        if (c->host == m->ffrom && c->to == m->fto && segment_matches(c, t))
+        if (c->host == m->ffrom && c->to == m->fto && segment_matches(c, t, &sf))
             hit(m, i, ev, m->fline);
     FOR_CHECKS(m, i, c, LAB_CK_FRAME)
         if (c->host == m->ffrom && c->to == m->fto && strstr(t, c->text))

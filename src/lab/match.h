@@ -42,6 +42,15 @@ struct lab_matcher {
     size_t fline;
     char *frame;
     size_t flen, fcap;
+    /* each sender's segments, for retransmit, dupack and covers */
+    struct lab_flow {
+        bool seen;             /* a data segment, so hi is known */
+        uint32_t hi;           /* the highest sequence number sent, plus one */
+        uint32_t maxseg;       /* the largest payload seen */
+        bool acked;            /* a pure ACK seen, so ack and win are known */
+        uint32_t ack, win;
+        int dups;              /* duplicates of `ack` in a row */
+    } flow[LAB_HOSTS];
     /* TCB blocks */
     int blk_host;
     struct lab_tcbvals blk, latest[LAB_HOSTS];

@@ -40,13 +40,15 @@ void faults_free(struct faults *f)
     free_list(f->spare);
     free(f->bq[0].depart);
     free(f->bq[1].depart);
+    free(f->bq[0].len);
+    free(f->bq[1].len);
     free(f);
 }
 
 bool faults_clean(const struct faults *f)
 {
     const struct fault_settings *s = &f->set;
-    return !s->hold && !s->drop_next && !s->loss && !s->dup && !s->reorder && !s->corrupt &&
+    return !s->hold && !s->down && !s->drop_next && !s->loss && !s->dup && !s->reorder && !s->corrupt &&
            !s->delay && !s->rate;
 }
 
@@ -110,10 +112,12 @@ static bool bottleneck(struct faults *f, int dir, size_t len, tl_time now, tl_ti
 {
     struct fault_queue *b = &f->bq[dir];
     while (b->n && b->depart[b->head] <= now) {
+        b->bytes -= b->len[b->head];
         b->head = (b->head + 1) % b->cap;
         b->n--;
     }
-    if (b->n >= f->set.queue || b->n >= b->cap)
+    bool full = f->set.queue_bytes ? b->bytes + len > f->set.queue_bytes : b->n >= f->set.queue;
+    if (full || b->n >= b->cap)
         return false;
     tl_time start = b->free_at > now ? b->free_at : now;
     /* The frame on the wire: preamble, header, CRC and gap make 24 bytes
@@ -121,6 +125,8 @@ static bool bottleneck(struct faults *f, int dir, size_t len, tl_time now, tl_ti
     tl_time tx = (tl_time)(((uint64_t)(len + 24) * 8 * TL_SEC + f->set.rate - 1) / f->set.rate);
     b->free_at = start + tx;
     b->depart[(b->head + b->n) % b->cap] = b->free_at;
+    b->len[(b->head + b->n) % b->cap] = (uint32_t)len;
+    b->bytes += len;
     b->n++;
     *out = b->free_at;
     return true;
@@ -130,6 +136,11 @@ static bool bottleneck(struct faults *f, int dir, size_t len, tl_time now, tl_ti
 static void process(struct faults *f, struct fault_frame *fr, tl_time now)
 {
     struct fault_settings *s = &f->set;
+    if (s->down) {
+        f->st.down_drops++;
+        faults_recycle(f, fr);
+        return;
+    }
     if (s->drop_next) {
         s->drop_next--;
         f->st.dropped++;
@@ -285,14 +296,24 @@ static int queue_alloc(struct fault_queue *b, uint32_t cap)
     if (b->cap == cap)
         return 0;
     tl_time *d = calloc(cap ? cap : 1, sizeof *d);
-    if (!d)
+    uint32_t *l = calloc(cap ? cap : 1, sizeof *l);
+    if (!d || !l) {
+        free(d);
+        free(l);
         return -ENOMEM;
+    }
     /* Keep the departures still pending, as many as fit. */
     uint32_t keep = b->n < cap ? b->n : cap;
-    for (uint32_t i = 0; i < keep; i++)
+    b->bytes = 0;
+    for (uint32_t i = 0; i < keep; i++) {
         d[i] = b->depart[(b->head + i) % b->cap];
+        l[i] = b->len[(b->head + i) % b->cap];
+        b->bytes += l[i];
+    }
     free(b->depart);
+    free(b->len);
     b->depart = d;
+    b->len = l;
     b->cap = cap;
     b->head = 0;
     b->n = keep;
@@ -306,6 +327,9 @@ int faults_configure(struct faults *f, const struct fault_settings *s, tl_time n
         return -EINVAL;
     if (s->rate) {
         uint32_t q = s->queue ? s->queue : FAULTS_QUEUE_DEFAULT;
+        if (s->queue_bytes)                     /* room for the smallest frames */
+            q = s->queue_bytes / ETH_FRAME_MIN + 1 < FAULTS_QUEUE_MAX
+                  ? s->queue_bytes / ETH_FRAME_MIN + 1 : FAULTS_QUEUE_MAX;
         for (int d = 0; d < 2; d++)
             if (queue_alloc(&f->bq[d], q) < 0)
                 return -ENOMEM;
@@ -374,6 +398,8 @@ void faults_describe(const struct faults *f, char *buf, size_t cap)
     char v[32];
     buf[0] = '\0';
 #define ADD(...) do { if (n < cap) n += (size_t)snprintf(buf + n, cap - n, __VA_ARGS__); } while (0)
+    if (s->down)
+        ADD("%sdown", n ? " " : "");
     if (s->hold)
         ADD("%shold", n ? " " : "");
     if (s->drop_next)
@@ -400,7 +426,14 @@ void faults_describe(const struct faults *f, char *buf, size_t cap)
     }
     if (s->rate) {
         rate(v, sizeof v, s->rate);
-        ADD("%srate %s %u", n ? " " : "", v, s->queue);
+        if (s->queue_bytes % (1024 * 1024) == 0 && s->queue_bytes)
+            ADD("%srate %s %uMB", n ? " " : "", v, s->queue_bytes / (1024 * 1024));
+        else if (s->queue_bytes % 1024 == 0 && s->queue_bytes)
+            ADD("%srate %s %ukB", n ? " " : "", v, s->queue_bytes / 1024);
+        else if (s->queue_bytes)
+            ADD("%srate %s %uB", n ? " " : "", v, s->queue_bytes);
+        else
+            ADD("%srate %s %u", n ? " " : "", v, s->queue);
     }
     if (!n)
         ADD("no faults");

@@ -33,11 +33,13 @@
 
 struct fault_settings {
     bool hold;                 /* keep frames until `wire step` / `wire release` */
+    bool down;                 /* `wire down`: every frame is lost, both directions */
     uint32_t drop_next;        /* drop the next N frames (either direction) */
     uint32_t loss, dup, reorder, corrupt;   /* ppm */
     tl_time delay;             /* added to the link's own delay */
     uint64_t rate;             /* bits per second of the bottleneck; 0: none */
     uint32_t queue;            /* frames its queue holds (each direction) */
+    uint32_t queue_bytes;      /* or, when not 0, bytes (a tc bfifo limit) */
 };
 
 struct fault_stats {
@@ -45,6 +47,7 @@ struct fault_stats {
     uint64_t dropped;          /* by `wire drop` */
     uint64_t lost;             /* by `wire loss` */
     uint64_t queue_drops;      /* bottleneck queue full */
+    uint64_t down_drops;       /* lost while the wire was down */
     uint64_t held_drops;       /* too many held */
     uint64_t duplicated, reordered, corrupted;
 };
@@ -62,6 +65,8 @@ struct fault_frame {
 /* The departure times of frames in one direction's bottleneck queue. */
 struct fault_queue {
     tl_time *depart;           /* a ring of `cap` */
+    uint32_t *len;             /* ... and the frames' lengths */
+    uint64_t bytes;            /* the sum of those still queued */
     uint32_t cap, head, n;
     tl_time free_at;           /* when the bottleneck is next idle */
 };

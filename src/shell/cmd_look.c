@@ -80,20 +80,46 @@ static int stack_hosts(struct shell *sh, struct host **hosts)
     return n;
 }
 
+/* ss's options: -i (internals), -o (timers); -t, -a and -n are what the
+ * listing always is.  Letters may be grouped (-tio).  -1 on a bad one. */
+static int ss_options(struct shell *sh, struct sh_cmdline *cl, bool *info, bool *timers)
+{
+    *info = *timers = false;
+    for (int i = 1; i < cl->argc; i++) {
+        const char *a = cl->argv[i].s;
+        bool ok = a[0] == '-' && a[1];
+        for (const char *p = a + 1; ok && *p; p++) {
+            if (*p == 'i')
+                *info = true;
+            else if (*p == 'o')
+                *timers = true;
+            else if (!strchr("tan", *p))
+                ok = false;
+        }
+        if (!ok) {
+            sh_usage_error(sh, sh_cmd_find("ss"), "ss: unknown option '%s'", a);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_ss(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     struct host *hosts[WORLD_HOSTS];
-    if (cl->argc > 1) {                         /* ss -i: tcplab's stack only */
-        if (strcmp(cl->argv[1].s, "-i") != 0 && strcmp(cl->argv[1].s, "-ti") != 0) {
-            sh_usage_error(sh, sh_cmd_find("ss"), "ss: unknown option '%s'", cl->argv[1].s);
-            return -1;
-        }
+    bool info, timers;
+    if (ss_options(sh, cl, &info, &timers) < 0)
+        return -1;
+    if (info) {                                 /* ss -i: tcplab's stack only */
         view_ss_info(sh->out, &sh->style, hosts, stack_hosts(sh, hosts), sh_now(sh));
         return 0;
     }
     if (sh->tap)
-        return sh_tap_ss(sh);                   /* with the kernel host's sockets */
-    view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
+        return sh_tap_ss(sh, timers);           /* with the kernel host's sockets */
+    if (timers)
+        view_ss_timers(sh->out, &sh->style, hosts, stack_hosts(sh, hosts), sh_now(sh));
+    else
+        view_ss(sh->out, &sh->style, hosts, stack_hosts(sh, hosts));
     return 0;
 }
 
@@ -240,7 +266,8 @@ int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     const struct sh_cmd *c = sh_cmd_find("show");
     if (cl->argc == 1) {
-        fprintf(sh->out, "decode %s, state %s, tcb %s\n", sh->show.decode ? "on" : "off",
+        fprintf(sh->out, "decode %s, state %s, tcb %s\n",
+                sh->show.decode ? (sh->show.every_frame ? "all" : "on") : "off",
                 sh->show.state ? "on" : "off", sh->show.tcb ? "on" : "off");
         return 0;
     }
@@ -250,7 +277,8 @@ int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
     }
     const char *part = cl->argv[1].s, *v = cl->argv[2].s;
     bool on;
-    if (strcmp(v, "on") == 0)
+    bool all = strcmp(v, "all") == 0 && strcmp(part, "decode") == 0;
+    if (strcmp(v, "on") == 0 || all)
         on = true;
     else if (strcmp(v, "off") == 0)
         on = false;
@@ -258,9 +286,10 @@ int cmd_show(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, c, "show: '%s' is not on or off", v);
         return -1;
     }
-    if (strcmp(part, "decode") == 0)
+    if (strcmp(part, "decode") == 0) {
         sh->show.decode = on;
-    else if (strcmp(part, "state") == 0)
+        sh->show.every_frame = all;
+    } else if (strcmp(part, "state") == 0)
         sh->show.state = on;
     else if (strcmp(part, "tcb") == 0)
         sh->show.tcb = on;

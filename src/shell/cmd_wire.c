@@ -1,6 +1,7 @@
 /* The `wire` command: the fault injector of the link between the hosts
  * (link/faults.h), the same in sim mode and on tap mode's link.  Frames
- * can be held and stepped one at a time, dropped, lost, duplicated,
+ * can be held and stepped one at a time, dropped, lost (one by one, at
+ * random, or all while the wire is down), duplicated,
  * reordered, delayed, corrupted, or sent through a bottleneck of limited
  * rate; `wire` alone shows the settings, the counts and the held frames.
  * Faults draw from the wire's seeded generator: sim-mode runs replay. */
@@ -64,7 +65,8 @@ static void print_stats(struct shell *sh, const struct faults *f)
             (unsigned long long)st->delivered);
     const struct { uint64_t n; const char *what; } c[] = {
         {st->dropped, "dropped"},       {st->lost, "lost"},
-        {st->queue_drops, "queue drops"}, {st->held_drops, "held over the limit"},
+        {st->queue_drops, "queue drops"}, {st->down_drops, "lost while down"},
+        {st->held_drops, "held over the limit"},
         {st->duplicated, "duplicated"}, {st->reordered, "reordered"},
         {st->corrupted, "corrupted"},
     };
@@ -170,7 +172,11 @@ int cmd_wire(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_advance(sh);
         return 0;
     }
-    if (strcmp(sub, "drop") == 0 && cl->argc <= 3) {
+    if ((strcmp(sub, "down") == 0 || strcmp(sub, "up") == 0) && !arg) {
+        /* A cable pulled out and put back (the handout brings the
+         * router's interface down): frames in flight still arrive. */
+        s.down = sub[0] == 'd';
+    } else if (strcmp(sub, "drop") == 0 && cl->argc <= 3) {
         size_t n = 1;
         if (arg && (sh_parse_size(arg, &n) < 0 || n > 1000000))
             return usage(sh, "wire drop: '%s' is not a number of frames", arg);
@@ -193,11 +199,16 @@ int cmd_wire(struct shell *sh, int host, struct sh_cmdline *cl)
         if (parse_rate(arg, &bps) < 0)
             return usage(sh, "wire rate: '%s' is not a rate (e.g. 10M, 1.5Gbit, off)", arg);
         size_t q = FAULTS_QUEUE_DEFAULT;
-        if (cl->argc == 4 && (sh_parse_size(cl->argv[3].s, &q) < 0 || q == 0 ||
-                              q > FAULTS_QUEUE_MAX))
-            return usage(sh, "wire rate: '%s' is not a queue length in frames", cl->argv[3].s);
+        const char *qa = cl->argc == 4 ? cl->argv[3].s : NULL;
+        /* QUEUE in frames (100), or with a unit in bytes as tc's bfifo
+         * limit (100k, 100kB, 1M, 64000B: k and M are 1024 and 1024^2). */
+        bool bytes = qa && *qa && strchr("kKMGBb", qa[strlen(qa) - 1]);
+        if (qa && (sh_parse_size(qa, &q) < 0 || q == 0 ||
+                   q > (bytes ? (size_t)FAULTS_QUEUE_MAX * ETH_FRAME_MAX : FAULTS_QUEUE_MAX)))
+            return usage(sh, "wire rate: '%s' is not a queue length in frames or bytes", qa);
         s.rate = bps;
-        s.queue = bps ? (uint32_t)q : 0;
+        s.queue = bps && !bytes ? (uint32_t)q : 0;
+        s.queue_bytes = bps && bytes ? (uint32_t)q : 0;
     } else {
         return usage(sh, "wire: cannot make sense of '%s'", sub);
     }

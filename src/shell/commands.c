@@ -21,8 +21,9 @@ static const char *const w_lab[] = {"list", "start", "status", "next", "step", "
 static const char *const w_record[] = {"stop", NULL};
 static const char *const w_capture[] = {"start", "stop", NULL};
 static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", "dup",
-                                     "reorder", "delay", "corrupt", "rate", "reset", NULL};
-static const char *const w_ss[] = {"-i", NULL};
+                                     "reorder", "delay", "corrupt", "rate", "down", "up",
+                                     "reset", NULL};
+static const char *const w_ss[] = {"-i", "-o", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
@@ -95,11 +96,14 @@ static const struct sh_cmd commands[] = {
     {"diagram", "look", "diagram [SOCK]", "draw the RFC 9293 state diagram",
      "The current state and the transitions the socket took are marked.",
      0, 1, 0, cmd_diagram, NULL},
-    {"ss", "look", "ss [-i]", "list sockets of both hosts, as ss -t -a -n",
+    {"ss", "look", "ss [-i] [-o]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
-     "retransmitted, acknowledged, received, in flight, retransmissions, the timer.",
-     0, 1, 0, cmd_ss, w_ss},
+     "retransmitted, acknowledged, received, in flight, retransmissions, the timer.\n"
+     "-o adds each TCP socket's timer at the end of its row, as Linux's ss -o prints it:\n"
+     "timer:(on,200ms,0) (retransmission, time left, timeouts so far), timer:(persist,...)\n"
+     "(zero-window probes), timer:(timewait,59sec,0).  -t, -a, -n are accepted (always so).",
+     0, 3, 0, cmd_ss, w_ss},
     {"lsof", "look", "lsof", "list socket descriptors, as lsof -n -i",
      NULL, 0, 0, 0, cmd_lsof, NULL},
     {"arp", "look", "arp", "show the ARP cache of the host", NULL, 0, 0, 0, cmd_arp, NULL},
@@ -124,13 +128,15 @@ static const struct sh_cmd commands[] = {
     /* wire */
     {"wire", "wire",
      "wire [hold|release|step [N]|drop [N]|loss PCT|dup PCT|reorder PCT|delay DURATION|"
-     "corrupt PCT|rate RATE [QUEUE]|reset]",
+     "corrupt PCT|rate RATE [QUEUE]|down|up|reset]",
      "inject faults on the link: hold and step frames, lose, delay, reorder ...",
      "wire hold keeps every frame; wire step [N] lets the next N through (one by one,\n"
      "with what each causes); wire release lets all go.  wire drop [N] drops the next\n"
      "N frames; loss, dup, reorder and corrupt take a percentage of frames (5%);\n"
      "delay adds to the link's delay (10ms); rate sets a bottleneck (10M = 10 Mbit/s)\n"
-     "with a queue of QUEUE frames (100), tail-dropping when full.  Both directions.\n"
+     "with a queue of QUEUE frames (100), or of QUEUE bytes with a unit (100k: 100 KiB,\n"
+     "as tc's bfifo limit), tail-dropping when full.  Both directions.\n"
+     "wire down loses every frame, both directions, until wire up (a cable pulled out).\n"
      "wire reset: no faults.  wire alone: the settings, the counts, the held frames.\n"
      "The faults draw from the session's seed: a sim-mode session replays exactly.",
      0, 3, 0, cmd_wire, w_wire},
@@ -149,9 +155,12 @@ static const struct sh_cmd commands[] = {
      "< S 0:0(0) win 1000 <mss 1460> (a SYN from a phantom peer).",
      3, 15, CMD_REPORT, cmd_inject, NULL},
     /* output */
-    {"show", "output", "show decode|state|tcb on|off", "switch a part of the report on or off",
+    {"show", "output", "show decode|state|tcb on|off | show decode all",
+     "switch a part of the report on or off",
      "After each socket call tcplab prints the decoded frames, the state transitions and\n"
-     "the TCBs.  `show` alone prints the settings.", 0, 2, 0, cmd_show, w_show},
+     "the TCBs.  A bulk transfer's frames are summarised (the first and last few);\n"
+     "show decode all prints every frame as it crosses.  `show` alone prints the settings.",
+     0, 2, 0, cmd_show, w_show},
     {"decode", "output", "decode FLAGS", "set tcpdump flags for the live decode (-S -v -x -X -e)",
      "Example: decode -SnvX.  `decode` alone prints the flags in force.",
      0, 4, 0, cmd_decode, w_decode},
@@ -169,7 +178,9 @@ static const struct sh_cmd commands[] = {
     {"jobs", "session", "jobs", "list the socket calls still pending, with their progress",
      "A call that waits for the other host or for the user (accept with nobody\n"
      "connecting, recv with nobody sending, send into a full window with nobody\n"
-     "reading), or one started with a trailing &, is a job: [N] HOST STATE CALL.",
+     "reading), or one started with a trailing &, is a job: [N] HOST STATE CALL.\n"
+     "A call started with & moves while time passes (sleep, wait, a call that\n"
+     "blocks), not after every command.",
      0, 0, 0, cmd_jobs, NULL},
     {"wait", "session", "wait [JOB]", "let time run until job JOB (or every job) completes",
      "Runs the network (virtual time in sim mode) until the job completes, or until\n"
@@ -195,7 +206,11 @@ static const struct sh_cmd commands[] = {
      "start).  Each step says what to do and which checkpoints to meet; checkpoints are\n"
      "marked [x] as the commands' output meets them.  lab status shows the progress,\n"
      "lab next the next step, lab step N step N again, lab questions the report questions.\n"
-     "Lab messages start with [lab].  The lab format: man tcplab-labs.", 0, 2, 0, cmd_lab,
+     "The labs shipped: sockets (the course's socket lab, in its handout's order), tcb,\n"
+     "nobody, closing, error (the course's error-control lab: loss, retransmission,\n"
+     "a broken link), bulk (limited by the congestion or the receive window).\n"
+     "Lab messages start with [lab].  The lab format: man tcplab-labs.",
+     0, 2, 0, cmd_lab,
      w_lab},
     {"help", "session", "help [CMD]", "list the commands, or explain one",
      NULL, 0, 1, 0, cmd_help, NULL},

@@ -67,7 +67,7 @@ struct pending *sh_job_start(struct shell *sh, int host, struct sh_cmdline *cl,
 bool sh_job_in(const struct pending *p, const struct sh_job_set *set)
 {
     return (set->host < 0 || p->host == set->host) && (set->id == 0 || p->id == set->id) &&
-           !(set->fg_only && p->bg);
+           !(set->fg_only && p->bg) && !(set->bg_only && !p->bg);
 }
 
 struct pending *sh_job_blocking(struct shell *sh, int host)

@@ -48,6 +48,8 @@ static void count_frame(struct sh_frame_log *log, int from, const uint8_t *f, si
     log->other[from]++;
 }
 
+static void print_frame(struct shell *sh, const struct sh_frame *f);
+
 void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_time t)
 {
     struct shell *sh = ctx;
@@ -58,6 +60,16 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
         return;                        /* not handled by the stack: counted */
     if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {
         log->filtered++;
+        return;
+    }
+    if (sh->show.decode && sh->show.every_frame) {
+        /* show decode all: each frame as it crosses, none summarised */
+        static struct sh_frame one;
+        one.from = from;
+        one.t = t;
+        one.len = len < sizeof one.data ? len : sizeof one.data;
+        memcpy(one.data, frame, one.len);
+        print_frame(sh, &one);
         return;
     }
     struct sh_frame *slot = log->n < SH_LOG_KEEP ? &log->head[log->n]
@@ -438,8 +450,13 @@ bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
     else
         wait_sim(sh, set);
     /* what is still in flight, as after any call (tap: until the wire
-     * stays quiet, a delayed ACK of the kernel's included) */
-    for (int i = 0; i < 1000 && !any_live(sh, set) && !world_interrupt; i++)
+     * stays quiet, a delayed ACK of the kernel's included); not while a
+     * call started with & runs: its flow keeps the wire busy, and it moves
+     * only while time passes for another reason (sleep, wait, a call that
+     * blocks), as a thread of the program would */
+    struct sh_job_set bg = {.host = -1, .bg_only = true};
+    bool background = any_live(sh, &bg);
+    for (int i = 0; i < 1000 && !background && !any_live(sh, set) && !world_interrupt; i++)
         if (!world_settle(sh->w))
             break;
     return !any_live(sh, set);
@@ -447,6 +464,8 @@ bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
 
 void sh_advance(struct shell *sh)
 {
-    struct sh_job_set all = {.host = -1};
+    /* the calls the hosts' programs are blocked in; those started with &
+     * are other threads, waited for by `wait` */
+    struct sh_job_set all = {.host = -1, .fg_only = true};
     sh_wait_jobs(sh, &all);
 }

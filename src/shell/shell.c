@@ -25,7 +25,7 @@ struct shell *shell_new(struct world *w, FILE *out, bool color)
     sh->seed = w->seed;
     sh->out = out;
     sh->color = color;
-    sh->show = (struct sh_show){true, true, true};
+    sh->show = (struct sh_show){.decode = true, .state = true, .tcb = true};
     sh->style.color = color;
     sh->style.name_of = sh_name_of_cb;
     sh->style.name_ctx = sh;

@@ -88,6 +88,7 @@ struct pending {
 /* Which parts a socket call's report shows. */
 struct sh_show {
     bool decode, state, tcb;
+    bool every_frame;          /* show decode all: no summary of a bulk transfer */
 };
 
 /* Frames seen during one command: the first and the last few are kept
@@ -213,7 +214,8 @@ void sh_advance(struct shell *sh);
  * calls started with `&`.  True if none of the set is left pending. */
 struct sh_job_set {
     int host, id;
-    bool fg_only;
+    bool fg_only;              /* only calls the programs are blocked in (no &) */
+    bool bg_only;              /* only calls started with & */
     bool patient;              /* tap: wait until done or Ctrl-C (the `wait` command) */
 };
 bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set);
@@ -341,7 +343,7 @@ void sh_tap_report(struct shell *sh);
 bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit);
 /* cmd_look.c's hooks: the views with the kernel host in them. */
 int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl);
-int sh_tap_ss(struct shell *sh);
+int sh_tap_ss(struct shell *sh, bool timers);
 int sh_tap_lsof(struct shell *sh);
 
 /* repl.c */

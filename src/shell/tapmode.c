@@ -529,11 +529,11 @@ int sh_tap_tcb(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
-int sh_tap_ss(struct shell *sh)
+int sh_tap_ss(struct shell *sh, bool timers)
 {
     refresh(sh);
     const struct khost *k[2] = {sh->w->kernel[0], sh->w->kernel[1]};
-    view_ss_tap(sh->out, &sh->style, sh->w->stack, k, kname_cb, sh);
+    view_ss_tap(sh->out, &sh->style, sh->w->stack, k, kname_cb, sh, timers, sh_now(sh));
     return 0;
 }
 

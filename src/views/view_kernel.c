@@ -226,7 +226,20 @@ static bool watched(const struct khost *k, uint64_t cookie)
     return false;
 }
 
-static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn kname, void *ctx)
+/* inet_diag's timer of a kernel socket as ss -o prints it: the count is
+ * the consecutive retransmissions for the retransmission timer, the
+ * probes sent for the others. */
+static void kernel_timer(char *buf, size_t cap, const struct kinfo *i)
+{
+    unsigned n = i->timer == VU_TIMER_ON ? i->retransmits
+               : i->timer == VU_TIMER_TIMEWAIT ? 0 : i->probes;
+    vu_ss_timer(buf, cap, i->timer > 0 && i->timer < VU_TIMER__N ? (enum vu_timer)i->timer
+                                                                  : VU_TIMER_OFF,
+                (tl_time)i->timer_ms * TL_MS, n);
+}
+
+static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn kname, void *ctx,
+                      bool timers)
 {
     for (const struct ksock *s = k->socks; s; s = s->next) {
         if (s->type == SOCKT_TCP && s->state == TCP_CLOSED && s->fd < 0)
@@ -240,6 +253,8 @@ static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn k
             .name = s->vfd >= 0 && kname ? kname(ctx, k, s->vfd) : NULL,
             .note = s->ours ? NULL : "(another program)",
         };
+        if (timers && !udp)
+            kernel_timer(x.timer, sizeof x.timer, &s->info);
         vu_ss_add(t, &x);
     }
     /* Other programs' sockets on the kernel host's address (the lab's
@@ -253,20 +268,28 @@ static void ss_kernel(struct vu_table *t, const struct khost *k, view_kname_fn k
             .la = d->laddr, .ra = d->raddr, .lp = d->lport, .rp = d->rport, .fd = -1,
             .note = "(another program)",
         };
+        if (timers)
+            kernel_timer(x.timer, sizeof x.timer, &d->info);
         vu_ss_add(t, &x);
     }
 }
 
 void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
-                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx)
+                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx,
+                 bool timers, tl_time now)
 {
     struct vu_table t;
-    vu_ss_init(&t);
+    if (timers)
+        vu_ss_init_timers(&t);
+    else
+        vu_ss_init(&t);
     for (int i = 0; i < 2; i++) {
-        if (stack[i])
+        if (stack[i] && timers)
+            vu_ss_add_host_at(&t, st, stack[i], now);
+        else if (stack[i])
             vu_ss_add_host(&t, st, stack[i]);
         else if (kernel[i])
-            ss_kernel(&t, kernel[i], kname, ctx);
+            ss_kernel(&t, kernel[i], kname, ctx, timers);
     }
     vu_table_print(out, st, &t);
     vu_table_free(&t);

@@ -28,9 +28,12 @@ struct view_kprev {
 void view_ktcb(FILE *out, const struct view_style *st, const struct khost *k, const struct ksock *s,
                const char *name, const char *link, const struct view_kprev *prev);
 
-/* ss and lsof over both hosts, host i being stack[i] or kernel[i]. */
+/* ss and lsof over both hosts, host i being stack[i] or kernel[i]; ss
+ * with `timers` (ss -o) adds each TCP socket's timer, the stack's at `now`
+ * and the kernel's as its last diag dump gave it. */
 void view_ss_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
-                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx);
+                 const struct khost *const kernel[2], view_kname_fn kname, void *ctx,
+                 bool timers, tl_time now);
 void view_lsof_tap(FILE *out, const struct view_style *st, struct host *const stack[2],
                    const struct khost *const kernel[2], view_kname_fn kname, void *ctx);
 

@@ -39,7 +39,7 @@ static const struct sock **listed_socks(const struct host *h, size_t *n)
 }
 
 enum { SS_HOST, SS_NETID, SS_STATE, SS_RECVQ, SS_SENDQ, SS_LADDR, SS_LPORT, SS_RADDR,
-       SS_RPORT, SS_PROCESS, SS_NCOLS };
+       SS_RPORT, SS_PROCESS, SS_TIMER, SS_NCOLS };
 
 static const struct vu_col ss_cols[SS_NCOLS] = {
     [SS_HOST] = {"Host", VU_LEFT, "  "},
@@ -52,9 +52,15 @@ static const struct vu_col ss_cols[SS_NCOLS] = {
     [SS_RADDR] = {"Peer Address", VU_RIGHT, ":"},
     [SS_RPORT] = {"Port", VU_LEFT, "  "},
     [SS_PROCESS] = {"Process", VU_LEFT, "  "},
+    [SS_TIMER] = {"", VU_LEFT, "  "},
 };
 
 void vu_ss_init(struct vu_table *t)
+{
+    vu_table_init(t, ss_cols, SS_TIMER);
+}
+
+void vu_ss_init_timers(struct vu_table *t)
 {
     vu_table_init(t, ss_cols, SS_NCOLS);
 }
@@ -83,6 +89,8 @@ void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x)
         vu_cell(r, SS_PROCESS, "fd=%d%s%s", x->fd, x->name ? " " : "", x->name ? x->name : "");
     else if (x->note)
         vu_cell(r, SS_PROCESS, "%s", x->note);
+    if (t->ncols > SS_TIMER)
+        vu_cell(r, SS_TIMER, "%s", x->timer);
 }
 
 /* A socket of tcplab's stack as ss and lsof see it: a UDP socket is
@@ -102,15 +110,34 @@ static struct vu_sock_row stack_row(const struct view_style *st, const struct ho
     return x;
 }
 
-void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h)
+/* The rows of one host; with `timers`, each TCP socket's timer at `now`. */
+static void add_host(struct vu_table *t, const struct view_style *st, const struct host *h,
+                     bool timers, tl_time now)
 {
     size_t n;
     const struct sock **v = listed_socks(h, &n);
     for (size_t k = 0; v && k < n; k++) {
         struct vu_sock_row x = stack_row(st, h, v[k]);
+        if (timers && v[k]->type == SOCKT_TCP) {
+            tl_time left;
+            unsigned retrans;
+            enum vu_timer kind = vu_tcb_timer(&v[k]->tcb, now, &left, &retrans);
+            vu_ss_timer(x.timer, sizeof x.timer, kind, left, retrans);
+        }
         vu_ss_add(t, &x);
     }
     free(v);
+}
+
+void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h)
+{
+    add_host(t, st, h, false, 0);
+}
+
+void vu_ss_add_host_at(struct vu_table *t, const struct view_style *st, const struct host *h,
+                       tl_time now)
+{
+    add_host(t, st, h, true, now);
 }
 
 void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts)
@@ -120,6 +147,18 @@ void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, 
     for (int i = 0; i < nhosts; i++)
         if (hosts[i])
             vu_ss_add_host(&t, st, hosts[i]);
+    vu_table_print(out, st, &t);
+    vu_table_free(&t);
+}
+
+void view_ss_timers(FILE *out, const struct view_style *st, struct host *const *hosts,
+                    int nhosts, tl_time now)
+{
+    struct vu_table t;
+    vu_ss_init_timers(&t);
+    for (int i = 0; i < nhosts; i++)
+        if (hosts[i])
+            vu_ss_add_host_at(&t, st, hosts[i], now);
     vu_table_print(out, st, &t);
     vu_table_free(&t);
 }

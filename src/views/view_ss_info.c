@@ -10,37 +10,15 @@
 #include "views/view_util.h"
 #include "views/views.h"
 
-/* ss's spelling of a duration: "204ms", "1min59sec", "59sec". */
-static char *ss_time(char *buf, size_t cap, tl_time d)
-{
-    if (d < 0)
-        d = 0;
-    long long ms = (long long)(d / TL_MS);
-    if (ms < 1000)
-        snprintf(buf, cap, "%lldms", ms);
-    else if (ms < 60000)
-        snprintf(buf, cap, "%lld.%03lldsec", ms / 1000, ms % 1000);
-    else
-        snprintf(buf, cap, "%lldmin%lldsec", ms / 60000, ms % 60000 / 1000);
-    return buf;
-}
-
-/* The timer ss -o shows: (on|persist|delack|timewait, time left, retries). */
+/* The timer, as ss -o prints it (view_ss_timer.c). */
 static void print_timer(FILE *out, const struct tcb *t, tl_time now)
 {
-    static const char *const kind[TCPT__COUNT] = {
-        [TCPT_RETRANSMIT] = "on", [TCPT_PERSIST] = "persist", [TCPT_DELACK] = "delack",
-        [TCPT_TIME_WAIT] = "timewait", [TCPT_FIN_WAIT_2] = "timewait",
-    };
-    int first = -1;
-    for (int i = 0; i < TCPT__COUNT; i++)
-        if (t->timer[i] != TL_NEVER && (first < 0 || t->timer[i] < t->timer[first]))
-            first = i;
-    if (first < 0)
-        return;
-    char b[32];
-    fprintf(out, " timer:(%s,%s,%d)", kind[first], ss_time(b, sizeof b, t->timer[first] - now),
-            first == TCPT_RETRANSMIT || first == TCPT_PERSIST ? t->retries : 0);
+    char b[48];
+    tl_time left;
+    unsigned retrans;
+    enum vu_timer kind = vu_tcb_timer(t, now, &left, &retrans);
+    if (kind != VU_TIMER_OFF)
+        fprintf(out, " %s", vu_ss_timer(b, sizeof b, kind, left, retrans));
 }
 
 static void print_ms(FILE *out, tl_time d)

@@ -93,13 +93,30 @@ struct vu_sock_row {
     unsigned long long id;     /* lsof DEVICE: socket id, or the kernel's inode */
     const char *name;          /* the shell's name for fd, or NULL */
     const char *note;          /* Process column when there is no fd */
+    char timer[48];            /* ss -o: "timer:(on,200ms,0)", or "" */
 };
 void vu_ss_init(struct vu_table *t);
+/* The same listing with the timer column of ss -o (no title, as in ss). */
+void vu_ss_init_timers(struct vu_table *t);
 void vu_ss_add(struct vu_table *t, const struct vu_sock_row *x);
 void vu_ss_add_host(struct vu_table *t, const struct view_style *st, const struct host *h);
+/* ... with each TCP socket's timer as at `now` (ss -o). */
+void vu_ss_add_host_at(struct vu_table *t, const struct view_style *st, const struct host *h,
+                       tl_time now);
 void vu_lsof_init(struct vu_table *t);
 void vu_lsof_add(struct vu_table *t, const struct vu_sock_row *x);
 void vu_lsof_add_host(struct vu_table *t, const struct view_style *st, const struct host *h);
+
+/* ss -o's timers (iproute2 tmr_name; the kernel's idiag_timer values). */
+enum vu_timer { VU_TIMER_OFF, VU_TIMER_ON, VU_TIMER_KEEPALIVE, VU_TIMER_TIMEWAIT,
+                VU_TIMER_PERSIST, VU_TIMER__N };
+/* "timer:(on,200ms,0)", "timer:(timewait,59sec,0)", as ss -o prints them;
+ * "" for VU_TIMER_OFF.  cap >= 48. */
+char *vu_ss_timer(char *buf, size_t cap, enum vu_timer kind, tl_time left, unsigned retrans);
+/* Which timer Linux would show for a TCB of tcplab's stack, its time left
+ * and its count (consecutive timeouts, or unanswered window probes). */
+struct tcb;
+enum vu_timer vu_tcb_timer(const struct tcb *t, tl_time now, tl_time *left, unsigned *retrans);
 
 /* A TCP state as ss prints it (ESTAB, SYN-RECV, UNCONN), as lsof prints it
  * (ESTABLISHED, FIN_WAIT1), and its colour in those listings. */

@@ -29,6 +29,10 @@ void view_diagram(FILE *out, const struct view_style *st, const struct host *h,
 /* `ss -t -a -n` columns (plus UDP sockets as `ss -u -a -n` would), every socket
  * of every host given. */
 void view_ss(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts);
+/* `ss -o`: the same, each TCP socket's timer at the end of its row, as
+ * Linux's ss -t -a -n -o prints it: "timer:(on,200ms,0)". */
+void view_ss_timers(FILE *out, const struct view_style *st, struct host *const *hosts,
+                    int nhosts, tl_time now);
 /* `ss -i`: the same, each TCP connection's internals (options, rto, rtt,
  * cwnd, ssthresh, bytes, retransmissions, timer) on a line under its row. */
 void view_ss_info(FILE *out, const struct view_style *st, struct host *const *hosts, int nhosts,

@@ -11,7 +11,7 @@ set -u
 step_init grade
 
 # ---- the goldens: full marks
-for lab in sockets tcb nobody closing; do
+for lab in sockets tcb nobody closing error bulk; do
     t=transcripts/lab-$lab.txt
     [ -f "$t" ] || { fail "$t is missing"; continue; }
     out=$("$bin" grade "$lab" "$t")
@@ -38,22 +38,22 @@ st=$?
 e=$(printf '%s\n' "$out" | grep "^$tmp/edited.txt: ")
 m=$(printf '%s\n' "$out" | grep "^$tmp/missing.txt: ")
 case $e in
-    *": 0/22 points, 0 of 22 checkpoints met; not genuine, scores zero: line "*" differs"*) pass "$e" ;;
+    *": 0/27 points, 0 of 27 checkpoints met; not genuine, scores zero: line "*" differs"*) pass "$e" ;;
     *) fail "edited transcript: $e" ;;
 esac
 case $m in
-    *": 0/22 points"*"cannot open"*) pass "$m" ;;
+    *": 0/27 points"*"cannot open"*) pass "$m" ;;
     *) fail "missing transcript: $m" ;;
 esac
 [ "$st" -eq 0 ] && pass "grading ran: exit 0" || fail "grade exited $st with zero scores"
 
 # ---- a student who stopped after step 2, recorded without --lab
-sed -n '2,/^connect sock 10.10.2.100 4001$/p' transcripts/lab-sockets.cmds >"$tmp/half.cmds"
+sed -n "2,/^sock.connect(('10.10.2.100', 4000))\$/p" transcripts/lab-sockets.cmds >"$tmp/half.cmds"
 "$bin" --seed=9 --record="$tmp/half.txt" "$tmp/half.cmds" >/dev/null
 out=$("$bin" grade sockets "$tmp/half.txt")
 first=$(printf '%s\n' "$out" | head -n 1)
 case $first in
-    *": 4/22 points, 4 of 22 checkpoints met ("*"replayed"*) pass "$first" ;;
+    *": 5/27 points, 5 of 27 checkpoints met ("*"replayed"*) pass "$first" ;;
     *) fail "half transcript: $first" ;;
 esac
 l=$(grep -n 'ConnectionRefusedError' "$tmp/half.txt" | head -n 1 | cut -d: -f1)
@@ -73,8 +73,8 @@ if command -v python3 >/dev/null 2>&1; then
 import json, sys
 d = json.load(open(sys.argv[1]))
 t = d["transcripts"]
-assert d["lab"] == "sockets" and d["points"] == 22, d
-assert t[0]["genuine"] and t[0]["score"] == 22 and all(c["met"] for c in t[0]["checkpoints"])
+assert d["lab"] == "sockets" and d["points"] == 27, d
+assert t[0]["genuine"] and t[0]["score"] == 27 and all(c["met"] for c in t[0]["checkpoints"])
 assert not t[1]["genuine"] and t[1]["score"] == 0 and "differs" in t[1]["error"]
 assert all(isinstance(c["line"], int) for c in t[0]["checkpoints"])
 EOF

@@ -484,6 +484,10 @@ def shell():
            "juliet's TIME-WAIT:\n" + "\n".join(out))
     out = t.run("ss")
     expect(has(out, r"^juliet\s+tcp\s+TIME-WAIT"), "ss: juliet's TIME-WAIT")
+    # ss -o: the kernel's TIME-WAIT timer, from its sock_diag dump
+    out = t.run("ss -o")
+    expect(has(out, r"^juliet\s+tcp\s+TIME-WAIT .* timer:\(timewait,(\d+sec|1min),0\)$"),
+           "ss -o: juliet's TIME-WAIT timer:\n" + "\n".join(out))
     out = t.run("time")
     expect(has(out, r"s \(real\)$"), "time is not real")
     expect(t.finish() == 0, "tcplab exited non-zero")

@@ -46,9 +46,9 @@ if [ -f "$g" ]; then
     edit "$g" "$l" '/seq \([0-9]\)/seq 9\1/' "$tmp/seg.txt"
     expect_fail "edited segment" "$tmp/seg.txt" "$l"
     # a command: its output no longer matches (the first line that differs)
-    c=$(grep -n '^romeo> connect sock 10.10.2.100 4001$' "$g" | cut -d: -f1)
-    edit "$g" "$c" '/4001/4002/' "$tmp/cmd.txt"
-    l=$(awk -v c="$c" 'NR > c && /4001/ { print NR; exit }' "$g")
+    c=$(grep -n "^romeo> sock.connect(('10.10.2.100', 4000))\$" "$g" | head -n 1 | cut -d: -f1)
+    edit "$g" "$c" '/4000/4002/' "$tmp/cmd.txt"
+    l=$(awk -v c="$c" 'NR > c && /4000/ { print NR; exit }' "$g")
     expect_fail "edited command" "$tmp/cmd.txt" "$l"
     # a TCB value
     l=$(grep -n '^  SND.UNA' "$g" | head -n 1 | cut -d: -f1)
