@@ -29,6 +29,8 @@ static const struct {
      "ladder|states|seq|cwnd of a transcript or pcap (.svg .png .pdf)"},
     {"report", cmd_report, "report TRANSCRIPT -o FILE.html",
      "one self-contained HTML lab notebook of a session"},
+    {"packetdrill", cmd_packetdrill, "packetdrill [OPTIONS] SCRIPT...",
+     "run packetdrill scripts against tcplab's stack"},
 };
 
 static void usage(FILE *f)

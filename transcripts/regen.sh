@@ -37,6 +37,9 @@ echo "regen: transcripts/session-bulk.txt"
 "$bin" --seed=2 --record=transcripts/session-wait.txt transcripts/session-wait.cmds >/dev/null
 echo "regen: transcripts/session-wait.txt"
 
+# inject: segments written in packetdrill's syntax.
+"$bin" --seed=7 --record=transcripts/session-inject.txt transcripts/session-inject.cmds >/dev/null
+echo "regen: transcripts/session-inject.txt"
 # The golden pictures of the socket lab session (tests/steps/draw.sh):
 # tests/draw/lab-sockets.KIND[.HOST+SOCK].svg, drawn from its transcript.
 for g in tests/draw/lab-sockets.*.svg; do

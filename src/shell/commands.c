@@ -156,6 +156,20 @@ static const struct sh_cmd commands[] = {
      "wire reset: no faults.  wire alone: the settings, the counts, the held frames.\n"
      "The faults draw from the session's seed: a sim-mode session replays exactly.",
      0, 3, 0, cmd_wire, w_wire},
+    /* craft */
+    {"inject", "craft", "inject SOCK|ADDR[:PORT] PACKET",
+     "send one TCP segment written in packetdrill's syntax",
+     "inject SOCK < PACKET: a segment to SOCK from its peer, numbers relative to the\n"
+     "connection as in a packetdrill script (the peer's SYN is 0, ours is 0); a socket\n"
+     "without a peer (listening) gets it from a phantom peer, 10.10.3.3 port 40000.\n"
+     "inject SOCK > PACKET: from SOCK to its peer.  inject ADDR[:PORT] < PACKET: from\n"
+     "the phantom ADDR to this host's PORT (default: its one listening socket).\n"
+     "PACKET: FLAGS START:END(LEN) [ack N] [win N] [urg N] [<OPTIONS>], flags S . F R P\n"
+     "E W U, options mss N, wscale N, sackOK, sack L:R, TS val N ecr N, nop, eol, md5.\n"
+     "The reply shows in the usual report.  Examples: inject conn < R. 1000:1000(0) ack 1\n"
+     "win 0 (a RST in the window, not at RCV.NXT: RFC 5961 challenge ACK); inject sock\n"
+     "< S 0:0(0) win 1000 <mss 1460> (a SYN from a phantom peer).",
+     3, 15, CMD_REPORT, cmd_inject, NULL},
     /* output */
     {"show", "output", "show decode|state|tcb on|off | show decode all",
      "switch a part of the report on or off",
@@ -356,10 +370,10 @@ int cmd_help(struct shell *sh, int host, struct sh_cmdline *cl)
             }
         return 0;
     }
-    static const char *const groups[] = {"socket", "data", "look", "time", "wire", "output",
-                                         "session"};
-    static const char *const titles[] = {"socket calls", "data", "look", "time", "wire",
+    static const char *const groups[] = {"socket", "data", "look", "time", "wire", "craft",
                                          "output", "session"};
+    static const char *const titles[] = {"socket calls", "data", "look", "time", "wire",
+                                         "craft", "output", "session"};
     fprintf(sh->out, "Commands run on the current host (the prompt); HOST: COMMAND runs one on "
                      "another.\nThe lab's Python lines work as typed: "
                      "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"

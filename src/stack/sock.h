@@ -230,6 +230,7 @@ struct sock {
     bool reuseaddr;
     bool linger0;              /* SO_LINGER {1, 0}: close aborts */
     bool shut_rd, shut_wr;
+    bool nonblock;             /* O_NONBLOCK (fcntl): kept for the caller, the API never blocks */
     bool dead;                 /* to be freed by the host's reaper */
     int err;                   /* pending error, as SO_ERROR (positive errno) */
     bool ever_connected;

@@ -111,6 +111,10 @@ void tcp_syn_options_take(struct host *h, struct sock *s, const struct tcp_seg *
         t->ts_recent_age = 0;
     }
     t->sack_ok = t->sack_ok && g->opt.sack_perm;   /* RFC 2018 §2 */
+    /* The window our SYN offered starts at the peer's first octet, now
+     * that we know where that is (Linux: rcv_wup = rcv_nxt). */
+    if (synack)
+        t->rcv_adv = t->rcv_nxt + t->rcv_wnd;
     /* RFC 6691: the MSS counts data only; our options come out of it. */
     t->eff_mss = (uint16_t)(t->snd_mss - (t->ts_ok ? TCP_TS_LEN : 0));
     t->cwnd = tcp_initial_window(t);

@@ -71,8 +71,15 @@ void tcp_send_segment(struct host *h, struct sock *s, uint32_t seq, uint8_t flag
     if (flags & TH_RST) {
         seg.wnd = 0;
     } else if (flags & TH_SYN) {
-        /* RFC 7323 §2.2: the window of a SYN is never scaled. */
+        /* RFC 7323 §2.2: the window of a SYN is never scaled.  As Linux
+         * (tcp_select_initial_window), the buffer is offered in whole
+         * segments: the MSS we announce, less the timestamps a SYN,ACK
+         * has agreed on (64240 in a SYN, 65160 in a SYN,ACK with
+         * timestamps, for an MSS of 1460 and a 64 KiB buffer). */
         size_t space = bytering_space(&s->rcvq);
+        uint32_t mss = t->rcv_mss - ((flags & TH_ACK) && t->ts_ok ? TCP_TS_LEN : 0);
+        if (mss && space > mss)
+            space -= space % mss;
         t->rcv_wnd = space > 0xffff ? 0xffff : (uint32_t)space;
         t->rcv_adv = t->rcv_nxt + t->rcv_wnd;
         seg.wnd = (uint16_t)t->rcv_wnd;
