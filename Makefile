@@ -15,11 +15,11 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 CC      ?= gcc
-PKGS    := libpcap check readline
+PKGS    := libpcap check readline librsvg-2.0 cairo
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # -pthread: the digest of a long stream is hashed by a worker (src/util/digest.c)
-APP_LIBS   := $(shell pkg-config --libs libpcap readline 2>/dev/null || echo -lpcap -lreadline) -pthread
+APP_LIBS   := $(shell pkg-config --libs libpcap readline librsvg-2.0 cairo 2>/dev/null || echo -lpcap -lreadline -lrsvg-2 -lcairo -lgobject-2.0 -lglib-2.0) -pthread
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -59,10 +59,18 @@ FUZZ_TIME  ?= 60
 
 # make bench: tests/bench/*.c, each one program (make check builds them with
 # the sanitizers for tests/steps/bench_smoke.sh)
-BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump
+BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump build/bench/lossbench
 
-.PHONY: all check run install clean deps tests fuzz soak bench
-all: tcplab
+.PHONY: all check run install clean deps tests fuzz soak bench pictures
+all: tcplab pictures
+
+# The pictures of README.md, drawn by tcplab itself from doc/pictures.cmds.
+PICTURES := doc/pictures/ladder.svg doc/pictures/states.svg doc/pictures/seq.svg \
+            doc/pictures/cwnd.svg
+pictures: $(PICTURES)
+$(PICTURES) &: tcplab doc/pictures.cmds
+	@mkdir -p doc/pictures
+	cd doc/pictures && ../../tcplab --seed=7 ../pictures.cmds >/dev/null
 
 tcplab: $(MAIN_SRC:%.c=build/rel/%.o) $(REL_LIB)
 	$(CC) $(CFLAGS) -o $@ $^ $(APP_LIBS) -lm

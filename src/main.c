@@ -25,6 +25,12 @@ static const struct {
      "score transcripts against a lab's checkpoints"},
     {"read", cmd_read, "read [tcpdump flags] FILE",
      "decode a pcap file exactly as tcpdump -r would"},
+    {"draw", cmd_drawing, "draw KIND -o FILE INPUT",
+     "ladder|states|seq|cwnd of a transcript or pcap (.svg .png .pdf)"},
+    {"report", cmd_report, "report TRANSCRIPT -o FILE.html",
+     "one self-contained HTML lab notebook of a session"},
+    {"packetdrill", cmd_packetdrill, "packetdrill [OPTIONS] SCRIPT...",
+     "run packetdrill scripts against tcplab's stack"},
 };
 
 static void usage(FILE *f)

@@ -477,7 +477,7 @@ START_TEST(test_ss_i_shows_tcp_internals)
     int rc;
     const char *o = sht_run("ss -i", &rc);
     ck_assert_int_eq(rc, 0);
-    ck_assert_ptr_nonnull(strstr(o, "ts sack newreno wscale:7,7 rto:200"));
+    ck_assert_ptr_nonnull(strstr(o, "ts sack cubic wscale:7,7 rto:200"));
     ck_assert_ptr_nonnull(strstr(o, "cwnd:10"));
     ck_assert_ptr_nonnull(strstr(o, "bytes_acked:5"));
     o = sht_run("ss -x", &rc);
@@ -491,6 +491,37 @@ START_TEST(test_ss_i_shows_tcp_internals)
     ck_assert_int_eq(rc, 0);
     o = sht_run("ss -i", &rc);
     ck_assert_ptr_nonnull(strstr(o, " delack"));
+}
+END_TEST
+
+START_TEST(test_report_names_what_found_each_loss)
+{
+    sht_run("juliet: l = socket", NULL);
+    sht_run("juliet: bind l * 4000", NULL);
+    sht_run("juliet: listen l", NULL);
+    sht_run("c = socket", NULL);
+    sht_run("connect c juliet 4000", NULL);
+    sht_run("juliet: s = accept l", NULL);
+    sht_run("wire drop 1", NULL);
+    int rc;
+    /* The only segment is lost: the tail loss probe repairs it (the PTO
+     * never comes after the RTO, so the probe goes in its place). */
+    const char *o = sht_run("send c \"tail\"", &rc);
+    ck_assert_int_eq(rc, 0);
+    o = sht_run("sleep 1s", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, "romeo  c (fd 3): loss of "));
+    ck_assert_ptr_nonnull(strstr(o, " detected by TLP\n"));
+    o = sht_run("tcb c", &rc);
+    ck_assert_ptr_nonnull(strstr(o, "TLP probes 1"));
+    ck_assert_ptr_null(strstr(o, "timeout,"));
+    /* Many losses in one call: counted by mechanism, on one line. */
+    sht_run("wire loss 10", NULL);
+    sht_run("juliet: recv s --all &", NULL);
+    o = sht_run("send c --bytes 300k", &rc);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(o, " losses detected"));
+    ck_assert_ptr_nonnull(strstr(o, "by RACK"));
 }
 END_TEST
 
@@ -517,7 +548,8 @@ static Suite *faults_suite(void)
     suite_add_tcase(s, c);
     ck_case(s, "wire command", sht_setup, sht_teardown,
             test_wire_hold_and_step_through_a_handshake, test_wire_settings_and_errors,
-            test_ss_i_shows_tcp_internals, test_wire_down_backoff_recovery_and_abort, NULL);
+            test_ss_i_shows_tcp_internals, test_wire_down_backoff_recovery_and_abort,
+            test_report_names_what_found_each_loss, NULL);
     return s;
 }
 

@@ -154,6 +154,10 @@ START_TEST(test_data_both_ways_moves_snd_and_rcv_as_the_tcb)
     expect_tcb(ID);
     send_all(T.juliet, S, 30000);                   /* from the kernel */
     expect_tcb(ID);
+    for (int k = 0; k < 4 && inferred(ID)->snd_una != inferred(ID)->snd_nxt; k++) {
+        simnet_sleep(T.net, 50 * TL_MS);            /* delayed ACKs, and the tail Nagle held */
+        expect_tcb(ID);
+    }
     ck_assert_uint_eq(inferred(ID)->snd_una, inferred(ID)->snd_nxt);
 }
 END_TEST
@@ -178,6 +182,8 @@ END_TEST
 START_TEST(test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt)
 {
     ck_assert_int_eq(sock_setsockopt(T.juliet, S, SOCKOPT_QUICKACK, 0), 0);   /* ACKs wait 40 ms */
+    sock_by_fd(T.juliet, S)->tcb.quick = 0;         /* past Linux's quick ACKs of the start */
+    sock_by_fd(T.juliet, S)->tcb.last_rcv = T.net->now;
     feed();
     ck_assert_int_eq(sock_send(T.romeo, C, "0123456789", 10, T.net->now), 10);
     simnet_sleep(T.net, 2 * SIM_DELAY);             /* arrived, not yet acknowledged */

@@ -220,9 +220,10 @@ START_TEST(test_nodelay_sends_small_segments_at_once)
 }
 END_TEST
 
-START_TEST(test_every_data_segment_acked_at_once_by_default)
+START_TEST(test_quickack_option_acks_every_data_segment_at_once)
 {
     struct sock *s = plain(10 * TL_MS);
+    ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_QUICKACK, 1), 0);
     struct tcp_seg g;
     for (int k = 0; k < 40; k++) {               /* beyond Linux's 16 quick ACKs too */
         peer_send(&P, TH_ACK | TH_PSH, s->tcb.snd_nxt, 12, NULL, 0);
@@ -232,11 +233,31 @@ START_TEST(test_every_data_segment_acked_at_once_by_default)
 }
 END_TEST
 
+START_TEST(test_quick_acks_at_the_start_then_delayed_as_linux)
+{
+    struct sock *s = plain(10 * TL_MS);
+    struct tcp_seg g;
+    for (int k = 0; k < 16; k++) {               /* Linux's TCP_MAX_QUICKACKS */
+        peer_send(&P, TH_ACK, s->tcb.snd_nxt, 1460, NULL, 0);
+        ck_assert(peer_recv(&P, &g));
+        ck_assert_uint_eq(g.ack, P.nxt);
+    }
+    peer_send(&P, TH_ACK, s->tcb.snd_nxt, 1460, NULL, 0);
+    ck_assert(!peer_recv(&P, &g));               /* then delayed ... */
+    ck_assert_int_eq(s->tcb.delack_at - T.now, 40 * TL_MS);   /* ato: 40 ms */
+    peer_send(&P, TH_ACK, s->tcb.snd_nxt, 1460, NULL, 0);
+    ck_assert(peer_recv(&P, &g));                /* ... but not past the second full segment */
+    ck_assert_uint_eq(g.ack, P.nxt);
+}
+END_TEST
+
 START_TEST(test_delayed_ack_option_every_second_segment_or_timeout)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_QUICKACK, 0), 0);
     struct tcp_seg g;
+    s->tcb.last_rcv = T.now;                     /* past the quick ACKs of the start */
+    s->tcb.quick = 0;
     peer_send(&P, TH_ACK, s->tcb.snd_nxt, 1460, NULL, 0);
     ck_assert(!peer_recv(&P, &g));               /* delayed ... */
     peer_send(&P, TH_ACK, s->tcb.snd_nxt, 1460, NULL, 0);
@@ -487,7 +508,8 @@ static Suite *flow_suite(void)
     ck_case(s, "Nagle and delayed ACK", setup, teardown,
             test_nagle_holds_small_segments_while_data_is_unacknowledged,
             test_nodelay_sends_small_segments_at_once,
-            test_every_data_segment_acked_at_once_by_default,
+            test_quickack_option_acks_every_data_segment_at_once,
+            test_quick_acks_at_the_start_then_delayed_as_linux,
             test_delayed_ack_option_every_second_segment_or_timeout, NULL);
     TCase *c = ck_case(s, "attacks and corners", setup, teardown,
             test_challenge_acks_throttled_per_second,

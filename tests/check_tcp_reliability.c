@@ -27,6 +27,13 @@ static struct sock *plain(tl_time rtt)
     return peer_connect(&P, &T, rtt);
 }
 
+/* The same, the socket running NewReno (the course's congestion lab). */
+static struct sock *plain_reno(tl_time rtt)
+{
+    T.h->cfg.tcp_cc = TCP_CC_RENO;
+    return plain(rtt);
+}
+
 /* A peer offering everything Linux offers. */
 static struct sock *full(tl_time rtt)
 {
@@ -197,7 +204,7 @@ END_TEST
 
 START_TEST(test_slow_start_then_congestion_avoidance)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_SNDBUF, 4 << 20), 0);
     P.wnd = 65535;
     queue_bytes(s, 3 << 20);                     /* never short of data: cwnd-limited */
@@ -236,7 +243,7 @@ static void three_dupacks(struct tcp_seg *d)
 
 START_TEST(test_fast_retransmit_on_third_duplicate_ack)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[4];
     queue_bytes(s, 14600);
     ck_assert_int_eq(pop_data(d, 16), 10);
@@ -256,7 +263,7 @@ END_TEST
 
 START_TEST(test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[8];
     three_dupacks(d);                            /* segments 0 and 5 lost */
     pop_data(r, 8);
@@ -276,7 +283,7 @@ END_TEST
 
 START_TEST(test_no_second_fast_retransmit_for_the_same_window_rfc6582)
 {
-    struct sock *s = plain(10 * TL_MS);
+    struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[8];
     three_dupacks(d);
     pop_data(r, 8);

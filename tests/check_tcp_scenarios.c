@@ -208,13 +208,15 @@ END_TEST
 
 static uint8_t data_byte(size_t i) { return (uint8_t)(i * 7 + i / 251); }
 
-/* Move n bytes from (a, fa) to (b, fb), reading as they come; checks them. */
+/* Move n bytes from (a, fa) to (b, fb), reading as they come; checks them.
+ * When nothing moves, time runs to the next timer (a delayed ACK). */
 static void transfer(struct host *a, int fa, struct host *b, int fb, size_t n)
 {
     static uint8_t out[70000], in[70000];
     size_t sent = 0, got = 0;
     for (int guard = 0; got < n; guard++) {
         ck_assert_int_lt(guard, 10000);
+        size_t before = sent + got;
         if (sent < n) {
             size_t chunk = n - sent < sizeof out ? n - sent : sizeof out;
             for (size_t k = 0; k < chunk; k++)
@@ -233,6 +235,8 @@ static void transfer(struct host *a, int fa, struct host *b, int fb, size_t n)
             got += (size_t)r;
         }
         st_settle(&T);
+        if (sent + got == before && simnet_next_event(T.net) != TL_NEVER)
+            simnet_sleep(T.net, simnet_next_event(T.net) - now());
     }
     ck_assert_uint_eq(got, n);
 }

@@ -519,8 +519,11 @@ START_TEST(test_tcb_shows_only_running_timers)
     free(out);
     ck_assert_int_eq(sock_send(T.romeo, cfd, "Hello", 5, T.net->now), 5);
     out = render_tcb(&PLAIN, T.romeo, cfd, NULL);
-    /* RFC 6298 (2.2)-(2.4): the RTO the handshake measured, 200 ms at least. */
-    ck_assert_str_eq(line_with(out, "timers:"), "  timers: retransmit in 0.2s (RTO 0.2s)");
+    /* RFC 6298 (2.2)-(2.4): the RTO the handshake measured, 200 ms at least;
+     * RFC 8985 §7.2: the loss probe, 2 SRTT + 200 ms for one segment, but
+     * never after the RTO. */
+    ck_assert_str_eq(line_with(out, "timers:"),
+                     "  timers: retransmit in 0.2s (RTO 0.2s)  loss probe in 0.2s (probe 1)");
     free(out);
     st_settle(&T);
     char buf[8];                        /* read it, or juliet's close would be an abort */

@@ -36,4 +36,20 @@ echo "regen: transcripts/session-bulk.txt"
 # How long a call waits (#13): send then shutdown under faults, & jobs, wait.
 "$bin" --seed=2 --record=transcripts/session-wait.txt transcripts/session-wait.cmds >/dev/null
 echo "regen: transcripts/session-wait.txt"
+
+# inject: segments written in packetdrill's syntax.
+"$bin" --seed=7 --record=transcripts/session-inject.txt transcripts/session-inject.cmds >/dev/null
+echo "regen: transcripts/session-inject.txt"
+# The golden pictures of the socket lab session (tests/steps/draw.sh):
+# tests/draw/lab-sockets.KIND[.HOST+SOCK].svg, drawn from its transcript.
+for g in tests/draw/lab-sockets.*.svg; do
+    [ -f "$g" ] || continue
+    name=$(basename "$g" .svg)
+    kind=$(echo "$name" | cut -d. -f2)
+    sock=$(echo "$name" | cut -d. -f3)
+    set -- draw "$kind"
+    [ -n "$sock" ] && set -- "$@" --sock "$(echo "$sock" | tr '+' ':')"
+    "$bin" "$@" -o "$g" transcripts/lab-sockets.txt || status=1
+    echo "regen: $g"
+done
 exit $status

@@ -14,6 +14,9 @@ typedef int cmd_fn(int argc, char **argv);
 cmd_fn cmd_read;      /* cmd_read.c: tcplab read [tcpdump flags] FILE */
 cmd_fn cmd_replay;    /* cmd_replay.c: tcplab replay TRANSCRIPT... */
 cmd_fn cmd_grade;     /* cmd_grade.c: tcplab grade [--json] LAB TRANSCRIPT... */
+cmd_fn cmd_drawing;   /* cmd_draw.c: tcplab draw KIND [--sock NAME] -o FILE INPUT */
+cmd_fn cmd_report;    /* cmd_report.c: tcplab report TRANSCRIPT -o FILE.html */
+cmd_fn cmd_packetdrill;   /* cmd_packetdrill.c: tcplab packetdrill [OPTIONS] SCRIPT... */
 
 /* cmd_shell.c: `tcplab [options] [SCRIPT]`, the shell itself (no
  * subcommand).  `usage` prints the whole of `tcplab --help` (main.c's,

@@ -6,11 +6,13 @@
  * grading ran, not how the transcripts scored. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cmd.h"
 #include "lab/guide.h"
 #include "lab/match.h"
 #include "shell/transcript.h"
+#include "util/progress.h"
 
 struct grader {
     const struct lab *lab;
@@ -206,7 +208,7 @@ static void grade_one(const struct lab *lab, const char *path, struct grader *g,
         transcript_free(&t);
         return;
     }
-    struct transcript_hook hook = {on_command, on_output, on_end, g};
+    struct transcript_hook hook = {on_command, on_output, on_end, g, NULL};
     int rc = transcript_verify(path, &t, report, &hook, o->summary, sizeof o->summary);
     fclose(report);
     if (rc == 0)
@@ -266,15 +268,20 @@ int cmd_grade(int argc, char **argv)
                lab->nchecks);
     }
     struct grader g = {.lab = lab};
+    struct progress pr;                /* at a terminal: files graded so far */
+    progress_begin(&pr, stderr, STDOUT_FILENO);
     for (int i = 1; i < npos; i++) {
         struct outcome o;
+        progress_update(&pr, "grade", (uint64_t)(i - 1), (uint64_t)(npos - 1), "files", NULL);
         grade_one(lab, pos[i], &g, &o);
+        progress_clear(&pr);           /* the result line goes where it was */
         if (json)
             print_json(stdout, lab, &o, &g.m, i == 1);
         else
             print_text(stdout, lab, &o, &g.m);
         lab_matcher_free(&g.m);
     }
+    progress_end(&pr);
     free(pos);
     if (json)
         printf("\n]}\n");

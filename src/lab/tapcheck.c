@@ -16,8 +16,10 @@
  *
  * Frames the transcript does not show break the arithmetic honestly: a
  * bulk transfer's "... N more frames ..." summary starts each connection
- * afresh, and while `filter`, `show decode off` or a decode without -S is
- * in force the sequence checks pause. */
+ * afresh (and since the first segment seen after it may be a
+ * retransmission, an ACK beyond it then says what the hidden frames sent),
+ * and while `filter`, `show decode off` or a decode without -S is in force
+ * the sequence checks pause. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -35,6 +37,7 @@
 
 struct dir_state {
     bool known;
+    bool gap;                   /* learned again after frames the transcript left out */
     uint32_t isn, max;          /* first SYN's number; highest sequence used + 1 */
 };
 
@@ -186,6 +189,7 @@ static int check_seg(struct checker *c, const char *text)
             if (!(s.flags & LAB_TH_ACK))
                 peer->known = false;
             me->known = true;
+            me->gap = false;
             me->isn = s.seq;
             me->max = s.seq + used;
         } else if (!me->known) {
@@ -199,6 +203,8 @@ static int check_seg(struct checker *c, const char *text)
             me->max = s.seq + used;
         }
     }
+    if ((s.flags & LAB_TH_ACK) && s.has_ack && peer->known && peer->gap && seq_lt(peer->max, s.ack))
+        peer->max = s.ack;                     /* sent in a frame the summary hid */
     if ((s.flags & LAB_TH_ACK) && s.has_ack && peer->known && seq_lt(peer->max, s.ack))
         return fail(c, "%s acknowledges %u, but %s has sent only up to %u", s.src, s.ack,
                     s.dst, peer->max);
@@ -361,7 +367,10 @@ size_t tap_check(char *const *lines, size_t n, size_t first, struct tap_check_st
             fline = i;
         } else if (strstr(s, " more frames ...")) {
             for (size_t k = 0; k < c->nconns; k++)
-                c->conns[k].d[0].known = c->conns[k].d[1].known = false;
+                for (int d = 0; d < 2; d++) {
+                    c->conns[k].d[d].known = false;
+                    c->conns[k].d[d].gap = true;
+                }
         } else if (check_transition(c, s) < 0) {
             bad = i + 1;
         }

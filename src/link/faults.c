@@ -132,6 +132,12 @@ static bool bottleneck(struct faults *f, int dir, size_t len, tl_time now, tl_ti
     return true;
 }
 
+static void fate(struct faults *f, const struct fault_frame *fr, enum fault_fate what, tl_time at)
+{
+    if (f->on_fate)
+        f->on_fate(f->fate_ctx, fr->dir, fr->data, fr->len, what, fr->duplicate, at);
+}
+
 /* Everything after `hold`, for one frame. */
 static void process(struct faults *f, struct fault_frame *fr, tl_time now)
 {
@@ -144,11 +150,13 @@ static void process(struct faults *f, struct fault_frame *fr, tl_time now)
     if (s->drop_next) {
         s->drop_next--;
         f->st.dropped++;
+        fate(f, fr, FAULT_DROPPED, now);
         faults_recycle(f, fr);
         return;
     }
     if (chance(f, s->loss)) {
         f->st.lost++;
+        fate(f, fr, FAULT_LOST, now);
         faults_recycle(f, fr);
         return;
     }
@@ -163,6 +171,7 @@ static void process(struct faults *f, struct fault_frame *fr, tl_time now)
     tl_time depart = now;
     if (s->rate && !bottleneck(f, fr->dir, fr->len, now, &depart)) {
         f->st.queue_drops++;
+        fate(f, fr, FAULT_QUEUE, now);
         faults_recycle(f, fr);
         return;
     }
@@ -194,11 +203,15 @@ void faults_push(struct faults *f, int dir, const uint8_t *frame, size_t len, tl
         len = ETH_FRAME_MAX;
     if (f->set.hold && f->nheld >= FAULTS_HELD_MAX) {
         f->st.held_drops++;
+        if (f->on_fate)
+            f->on_fate(f->fate_ctx, dir ? 1 : 0, frame, len, FAULT_DROPPED, false, now);
         return;
     }
     struct fault_frame *fr = frame_get(f);
     if (!fr) {
         f->st.lost++;
+        if (f->on_fate)
+            f->on_fate(f->fate_ctx, dir ? 1 : 0, frame, len, FAULT_LOST, false, now);
         return;
     }
     fr->dir = dir ? 1 : 0;
@@ -233,6 +246,7 @@ struct fault_frame *faults_pop(struct faults *f, tl_time now)
     f->nq--;
     fr->next = NULL;
     f->st.delivered++;
+    fate(f, fr, fr->corrupted ? FAULT_CORRUPTED : FAULT_DELIVERED, fr->at);
     return fr;
 }
 
@@ -254,6 +268,8 @@ size_t faults_pass(struct faults *f, int dir, const uint8_t *frame, size_t len, 
     if (faults_clean(f) && !f->q && f->base_delay == 0) {
         f->st.in++;
         f->st.delivered++;
+        if (f->on_fate)
+            f->on_fate(f->fate_ctx, dir ? 1 : 0, frame, len, FAULT_DELIVERED, false, now);
         deliver(ctx, dir, frame, len, now);
         return 1;
     }

@@ -71,6 +71,11 @@ struct fault_queue {
     tl_time free_at;           /* when the bottleneck is next idle */
 };
 
+/* What became of a frame, for whoever draws the session (src/draw/slog.h). */
+enum fault_fate { FAULT_DELIVERED, FAULT_LOST, FAULT_DROPPED, FAULT_QUEUE, FAULT_CORRUPTED };
+typedef void (*faults_fate_fn)(void *ctx, int dir, const uint8_t *frame, size_t len,
+                               enum fault_fate fate, bool dup, tl_time at);
+
 struct faults {
     struct fault_settings set;
     struct fault_stats st;
@@ -84,6 +89,8 @@ struct faults {
     struct fault_frame *spare;          /* recycled frames */
     size_t nspare;
     uint64_t order;
+    faults_fate_fn on_fate;             /* NULL: nobody asks */
+    void *fate_ctx;
 };
 
 struct faults *faults_new(uint64_t seed, tl_time base_delay);

@@ -475,6 +475,11 @@ static int k_setsockopt(void *ctx, int vfd, enum sockopt opt, int value)
         break;
     case SOCKOPT_RTO_MIN:
         return -ENOPROTOOPT;       /* Linux sets it per route (ip route ... rto_min) */
+    case SOCKOPT_CONGESTION: {
+        const char *name = tcp_cc_name((enum tcp_cc)value);
+        rc = setsockopt(s->fd, IPPROTO_TCP, TCP_CONGESTION, name, (socklen_t)strlen(name));
+        break;
+    }
     default:
         return -ENOPROTOOPT;
     }

@@ -306,6 +306,11 @@ int sh_session_replay(struct shell *sh)
     return attach(sh, true) ? 0 : -1;
 }
 
+bool sh_replaying(const struct shell *sh)
+{
+    return sh->session && sh->session->replaying;
+}
+
 int sh_session_begin(struct shell *sh, const char *record, const char *lab)
 {
     FILE *f = NULL;

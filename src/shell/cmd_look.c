@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shell/commands.h"
+#include "util/progress.h"
 #include "wire/ipv4.h"
 
 /* route, drops and ping are tcplab's stack's own. */
@@ -260,7 +262,23 @@ int cmd_sleep(struct shell *sh, int host, struct sh_cmdline *cl)
         sh_usage_error(sh, sh_cmd_find("sleep"), "sleep: '%s' is not a duration", cl->argv[1].s);
         return -1;
     }
-    world_sleep(sh->w, d);
+    if (!sh->w->realtime || !sh->interactive || d < 2 * TL_SEC) {
+        world_sleep(sh->w, d);
+        return 0;
+    }
+    /* A long sleep in real time: a progress line while it lasts, in
+     * steps short enough to keep it current (and Ctrl-C prompt). */
+    struct progress pr;
+    progress_begin(&pr, stdout, STDIN_FILENO);
+    tl_time end = sh_now(sh) + d;
+    while (sh_now(sh) < end && !world_interrupt) {
+        tl_time step = end - sh_now(sh) < 100 * TL_MS ? end - sh_now(sh) : 100 * TL_MS;
+        world_sleep(sh->w, step);
+        tl_time left = end - sh_now(sh) > 0 ? end - sh_now(sh) : 0;
+        progress_update(&pr, "sleep", (uint64_t)((d - left) / TL_SEC), (uint64_t)(d / TL_SEC), "s",
+                        NULL);
+    }
+    progress_end(&pr);
     return 0;
 }
 

@@ -376,13 +376,22 @@ int cmd_setsockopt(struct shell *sh, int host, struct sh_cmdline *cl)
         {"nodelay", SOCKOPT_NODELAY, false}, {"tcp_nodelay", SOCKOPT_NODELAY, false},
         {"quickack", SOCKOPT_QUICKACK, false}, {"tcp_quickack", SOCKOPT_QUICKACK, false},
         {"rto_min", SOCKOPT_RTO_MIN, false},
+        {"congestion", SOCKOPT_CONGESTION, false}, {"tcp_congestion", SOCKOPT_CONGESTION, false},
     };
     const struct sh_cmd *c = sh_cmd_find("setsockopt");
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         if (strcmp(cl->argv[2].s, opts[i].name) != 0)
             continue;
         size_t v;
-        if (sh_parse_size(cl->argv[3].s, &v) < 0 || v > 0x7fffffff) {
+        if (opts[i].opt == SOCKOPT_CONGESTION) {
+            int cc = tcp_cc_by_name(cl->argv[3].s);
+            if (cc < 0) {
+                sh_usage_error(sh, c, "setsockopt: no congestion control '%s' (reno or cubic)",
+                               cl->argv[3].s);
+                return -1;
+            }
+            v = (size_t)cc;
+        } else if (sh_parse_size(cl->argv[3].s, &v) < 0 || v > 0x7fffffff) {
             sh_usage_error(sh, c, "setsockopt: '%s' is not a number", cl->argv[3].s);
             return -1;
         }

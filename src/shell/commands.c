@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw/slog.h"
 #include "shell/commands.h"
 #include "stack/lab_hosts.h"
 
@@ -11,7 +12,7 @@ static const char *const w_proto[] = {"tcp", "udp", NULL};
 static const char *const w_how[] = {"rd", "wr", "rdwr", NULL};
 static const char *const w_show[] = {"decode", "state", "tcb", NULL};
 static const char *const w_opt[] = {"reuseaddr", "linger0", "sndbuf", "rcvbuf", "nodelay",
-                                    "quickack", "rto_min", NULL};
+                                    "quickack", "rto_min", "congestion", NULL};
 static const char *const w_decode[] = {"-S", "-v", "-x", "-X", "-e", "-t", "-SnvX", NULL};
 #define HOST_WORD(idx, name, ...) name,
 static const char *const w_hosts[] = {LAB_HOST_LIST(HOST_WORD) NULL};
@@ -24,6 +25,7 @@ static const char *const w_wire[] = {"hold", "release", "step", "drop", "loss", 
                                      "reorder", "delay", "corrupt", "rate", "down", "up",
                                      "reset", NULL};
 static const char *const w_ss[] = {"-i", "-o", NULL};
+static const char *const w_draw[] = {"ladder", "states", "seq", "cwnd", NULL};
 static const char *const w_filter[] = {"off", "tcp", "udp", "arp", "icmp", "port", "host", NULL};
 
 static const struct sh_cmd commands[] = {
@@ -81,11 +83,14 @@ static const struct sh_cmd commands[] = {
      "RFC 9293 ABORT: the connection is reset at once.",
      1, 1, CMD_SOCKCALL | CMD_REPORT, cmd_abort, NULL},
     {"setsockopt", "socket",
-     "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf|nodelay|quickack|rto_min VALUE",
+     "setsockopt SOCK reuseaddr|linger0|sndbuf|rcvbuf|nodelay|quickack|rto_min|congestion VALUE",
      "set a socket option",
      "sndbuf and rcvbuf take sizes (64k).  nodelay 1 turns Nagle's algorithm off\n"
-     "(TCP_NODELAY); quickack 0 turns delayed ACKs on (every data segment is ACKed at\n"
-     "once by default); rto_min sets the lowest retransmission timeout, in ms (200).\n"
+     "(TCP_NODELAY); quickack 1 ACKs every data segment at once (by default ACKs are\n"
+     "delayed as Linux delays them: quick ACKs at the start and after out-of-order\n"
+     "data, then every second segment or 40 ms); rto_min sets the lowest\n"
+     "retransmission timeout, in ms (200); congestion reno|cubic chooses the\n"
+     "congestion control (TCP_CONGESTION; cubic by default, as Linux).\n"
      "Also accepts the Python form sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
      "and sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1).",
      3, 3, 0, cmd_setsockopt, w_opt},
@@ -97,6 +102,17 @@ static const struct sh_cmd commands[] = {
      "The current state and the transitions the socket took are marked.  In tap mode,\n"
      "a kernel socket's are the transitions tcplab observed (TCP_INFO, sock_diag).",
      0, 1, 0, cmd_diagram, NULL},
+    {"draw", "look", "draw ladder|states|seq|cwnd [SOCK...] [--all] [FILE]",
+     "draw a picture of the session",
+     "draw ladder: the ladder diagram of the whole session (frames as tcpdump -S prints\n"
+     "them, socket calls, state changes; bulk transfers folded unless --all).\n"
+     "draw seq [SOCK]: the time-sequence graph of SOCK's connection (default: the one\n"
+     "that carried the most data); draw cwnd [SOCK]: its cwnd, ssthresh, bytes in flight\n"
+     "and peer's window.  draw states [SOCK...]: the RFC 9293 state diagram with each\n"
+     "socket's path numbered, its causes, its current state (default: every socket).\n"
+     "SOCK may be HOST:NAME.  Without FILE the ladder and the states are drawn in the\n"
+     "terminal; with FILE the extension chooses SVG, PNG or PDF.",
+     1, 8, 0, cmd_draw, w_draw},
     {"ss", "look", "ss [-i] [-o]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
      "rto, rtt (SRTT/RTTVAR, ms), mss, cwnd and ssthresh (segments), bytes sent,\n"
@@ -145,6 +161,20 @@ static const struct sh_cmd commands[] = {
      "wire reset: no faults.  wire alone: the settings, the counts, the held frames.\n"
      "The faults draw from the session's seed: a sim-mode session replays exactly.",
      0, 3, 0, cmd_wire, w_wire},
+    /* craft */
+    {"inject", "craft", "inject SOCK|ADDR[:PORT] PACKET",
+     "send one TCP segment written in packetdrill's syntax",
+     "inject SOCK < PACKET: a segment to SOCK from its peer, numbers relative to the\n"
+     "connection as in a packetdrill script (the peer's SYN is 0, ours is 0); a socket\n"
+     "without a peer (listening) gets it from a phantom peer, 10.10.3.3 port 40000.\n"
+     "inject SOCK > PACKET: from SOCK to its peer.  inject ADDR[:PORT] < PACKET: from\n"
+     "the phantom ADDR to this host's PORT (default: its one listening socket).\n"
+     "PACKET: FLAGS START:END(LEN) [ack N] [win N] [urg N] [<OPTIONS>], flags S . F R P\n"
+     "E W U, options mss N, wscale N, sackOK, sack L:R, TS val N ecr N, nop, eol, md5.\n"
+     "The reply shows in the usual report.  Examples: inject conn < R. 1000:1000(0) ack 1\n"
+     "win 0 (a RST in the window, not at RCV.NXT: RFC 5961 challenge ACK); inject sock\n"
+     "< S 0:0(0) win 1000 <mss 1460> (a SYN from a phantom peer).",
+     3, 15, CMD_REPORT, cmd_inject, NULL},
     /* output */
     {"show", "output", "show decode|state|tcb on|off | show decode all",
      "switch a part of the report on or off",
@@ -279,8 +309,11 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         blocked_error(sh, host, before);
         return -1;
     }
-    if (!(c->flags & CMD_REPORT))
-        return c->run(sh, host, cl);
+    if (!(c->flags & CMD_REPORT)) {
+        int rc = c->run(sh, host, cl);
+        sh_slog_sync(sh);
+        return rc;
+    }
     /* The call's own output (its result, or Python's exception) is held
      * back and printed after the frames that produced it. */
     char *held = NULL;
@@ -304,11 +337,17 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         blocked_error(sh, host, before);
         rc = -1;
     } else {
+        tl_time t0 = sh_now(sh);
+        sh_slog_sync(sh);
+        uint64_t n0 = slog_reserve(sh->slog);
         sh->bg = cl->background;
         rc = c->run(sh, host, cl);
         sh->bg = false;
+        if (c->flags & CMD_SOCKCALL)
+            sh_slog_call(sh, host, cl, t0, n0);
         if (!cl->background && !(c->flags & CMD_WAITS))
             sh_advance(sh);
+        sh_slog_sync(sh);
     }
     fclose(mem);
     sh->out = out;
@@ -336,10 +375,10 @@ int cmd_help(struct shell *sh, int host, struct sh_cmdline *cl)
             }
         return 0;
     }
-    static const char *const groups[] = {"socket", "data", "look", "time", "wire", "output",
-                                         "session"};
-    static const char *const titles[] = {"socket calls", "data", "look", "time", "wire",
+    static const char *const groups[] = {"socket", "data", "look", "time", "wire", "craft",
                                          "output", "session"};
+    static const char *const titles[] = {"socket calls", "data", "look", "time", "wire",
+                                         "craft", "output", "session"};
     fprintf(sh->out, "Commands run on the current host (the prompt); HOST: COMMAND runs one on "
                      "another.\nThe lab's Python lines work as typed: "
                      "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n"

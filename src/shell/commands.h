@@ -71,6 +71,10 @@ int cmd_quit(struct shell *, int, struct sh_cmdline *);
 
 /* cmd_wire.c: the link's fault injector */
 int cmd_wire(struct shell *, int, struct sh_cmdline *);
+int cmd_inject(struct shell *, int, struct sh_cmdline *);
+
+/* cmd_draw.c: `draw` */
+int cmd_draw(struct shell *, int, struct sh_cmdline *);
 
 /* cmd_lab.c: handlers */
 int cmd_lab(struct shell *, int, struct sh_cmdline *);

@@ -201,6 +201,8 @@ bool sh_jobs_step(void *ctx)
     bool progress = false;
     for (int i = 0; i < sh->njobs; i++)
         progress |= sh_job_step(sh, sh->jobs[i]);
+    if (sh->progress)
+        sh_show_progress(sh);
     return progress;
 }
 
@@ -293,6 +295,7 @@ static void finish_ok(struct shell *sh, struct pending *p)
 /* Print a completed call's result (after the frames that completed it). */
 static void job_finish(struct shell *sh, struct pending *p)
 {
+    sh_slog_result(sh, p->host, p);
     if (p->bg)
         fprintf(sh->out, "[%d] %s: %s returned:\n", p->id, sh_host_name(sh, p->host), p->line);
     else if (p->started != sh->ncommands)      /* it began in an earlier command */

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "link/faults.h"
+#include "util/progress.h"
 #include "shell/shell.h"
 #include "wire/ipv4.h"
 #include "wire/tcp.h"
@@ -56,6 +59,7 @@ void sh_frame_hook(void *ctx, int from, const uint8_t *frame, size_t len, tl_tim
     struct sh_frame_log *log = &sh->log;
     if (sh->capture)
         pcapw_frame(sh->capture, frame, len, t);
+    sh_slog_frame(sh, from, frame, len, t);
     if (sh->hooks && sh->hooks->frame && sh->hooks->frame(sh, from, frame, len, t))
         return;                        /* not handled by the stack: counted */
     if (sh->filter && !bpf_filter_match(sh->filter, frame, len)) {
@@ -178,6 +182,84 @@ static void describe_sock(struct shell *sh, int host, const struct hv_trans *e, 
     }
 }
 
+/* Event id if it is of this kind and its socket's first such event since
+ * `first`, else NULL: the report gives each socket one line. */
+static const struct trace_ev *first_of_socket(const struct trace *tr, uint64_t first,
+                                              uint64_t id, enum trace_kind kind)
+{
+    const struct trace_ev *e = trace_get(tr, id);
+    if (!e || e->kind != kind)
+        return NULL;
+    for (uint64_t k = first; k < id; k++) {
+        const struct trace_ev *p = trace_get(tr, k);
+        if (p && p->kind == kind && p->sock_id == e->sock_id)
+            return NULL;
+    }
+    return e;
+}
+
+/* The only loss event of a socket from id on, or NULL if there are more. */
+static const struct trace_ev *trace_last_loss(const struct trace *tr, int sock_id, uint64_t id)
+{
+    const struct trace_ev *found = NULL;
+    for (uint64_t k = id; k <= trace_last_id(tr); k++) {
+        const struct trace_ev *p = trace_get(tr, k);
+        if (p && p->kind == TRACE_LOSS && p->sock_id == sock_id) {
+            if (found)
+                return NULL;
+            found = p;
+        }
+    }
+    return found;
+}
+
+/* Losses found while the call ran, one line per socket: the segment and
+ * what found it; with more than one, how many each detector found. */
+static void print_losses(struct shell *sh, int h, const struct trace *tr, uint64_t first)
+{
+    for (uint64_t id = first; id <= trace_last_id(tr); id++) {
+        const struct trace_ev *e = first_of_socket(tr, first, id, TRACE_LOSS);
+        if (!e)
+            continue;
+        uint32_t n[LOSS_BY__COUNT] = {0}, total = 0;
+        const struct trace_ev *one = NULL;
+        for (uint64_t k = id; k <= trace_last_id(tr); k++) {
+            const struct trace_ev *p = trace_get(tr, k);
+            if (!p || p->kind != TRACE_LOSS || p->sock_id != e->sock_id)
+                continue;
+            one = one ? one : p;
+            for (int b = 0; b < LOSS_BY__COUNT; b++)
+                n[b] += p->nlost[b];
+        }
+        for (int b = 0; b < LOSS_BY__COUNT; b++)
+            total += n[b];
+        char who[96];
+        struct hv_trans ref = {.sock_id = e->sock_id};
+        describe_sock(sh, h, &ref, who, sizeof who);
+        fprintf(sh->out, "%s%-6s%s %s: ", host_color(sh, h), sh_host_name(sh, h), off(sh), who);
+        const char *by = loss_by_name((enum loss_by)one->loss_by);
+        bool one_kind = total == n[one->loss_by];
+        bool one_range = one_kind && one->contig && one == trace_last_loss(tr, e->sock_id, id);
+        if (one_range) {
+            fprintf(sh->out, "loss of %u:%u", one->seq, one->end);
+            if (total > 1)
+                fprintf(sh->out, " (%u segments)", total);
+            fprintf(sh->out, " detected by %s", by);
+        } else if (one_kind) {
+            fprintf(sh->out, "%u losses detected by %s, the first %u:%u", total, by, one->seq,
+                    one->end);
+        } else {
+            fprintf(sh->out, "%u losses detected (", total);
+            for (int b = 0, i = 0; b < LOSS_BY__COUNT; b++)
+                if (n[b])
+                    fprintf(sh->out, "%s%u by %s", i++ ? ", " : "", n[b],
+                            loss_by_name((enum loss_by)b));
+            fprintf(sh->out, "), the first %u:%u", one->seq, one->end);
+        }
+        fprintf(sh->out, "\n");
+    }
+}
+
 /* One line per socket, its transitions in order. */
 static void print_transitions(struct shell *sh)
 {
@@ -210,6 +292,8 @@ static void print_transitions(struct shell *sh)
                             tcp_state_name(p.new_state), off(sh), tcp_cause_name(p.cause));
             fprintf(sh->out, "\n");
         }
+        if (sh_host(sh, h))                     /* loss detection: tcplab's stack's */
+            print_losses(sh, h, &sh_host(sh, h)->trace, first);
     }
 }
 
@@ -298,8 +382,11 @@ void sh_report_begin(struct shell *sh)
 {
     sh->ncommands++;
     memset(&sh->log.n, 0, sizeof sh->log - offsetof(struct sh_frame_log, n));
-    for (int h = 0; h < WORLD_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++) {
         sh->trace_mark[h] = sh->hv[h].ops->trans_last(&sh->hv[h]);
+        if (sh_host(sh, h))
+            trace_seal(&sh_host(sh, h)->trace);    /* this call's losses are its own */
+    }
     snapshot(sh);
     if (sh->hooks && sh->hooks->begin)
         sh->hooks->begin(sh);
@@ -401,6 +488,31 @@ static bool set_done(void *ctx)
     return !any_live(w->sh, w->set) || world_interrupt;
 }
 
+/* The progress line of a long send --bytes or recv --all (interactive
+ * only: progress.h): bytes, percent, rate, and in sim the virtual time. */
+void sh_show_progress(struct shell *sh)
+{
+    /* the call with a total first (send --bytes: a percentage), else a
+     * recv --all */
+    const struct pending *p = NULL;
+    for (int i = 0; i < sh->njobs; i++) {
+        const struct pending *q = sh->jobs[i];
+        if (q->completed || (q->kind != PEND_SEND_BYTES && q->kind != PEND_RECV_ALL))
+            continue;
+        if (!p || (q->kind == PEND_SEND_BYTES && p->kind != PEND_SEND_BYTES))
+            p = q;
+    }
+    if (!p)
+        return;
+    char what[64], vt[48] = "";
+    snprintf(what, sizeof what, "%s: %s", sh_host_name(sh, p->host),
+             p->kind == PEND_SEND_BYTES ? "send" : "recv --all");
+    if (!sh->w->realtime)
+        snprintf(vt, sizeof vt, "virtual time %.3f s", (double)sh_now(sh) / TL_SEC);
+    progress_update(sh->progress, what, p->done, p->kind == PEND_SEND_BYTES ? p->want : 0,
+                    "bytes", vt[0] ? vt : NULL);
+}
+
 /* Tap mode: real time, the other side another program; serve the link
  * and let the calls move, while they move. */
 static void wait_tap(struct shell *sh, const struct sh_job_set *set)
@@ -444,10 +556,16 @@ static void wait_sim(struct shell *sh, const struct sh_job_set *set)
 
 bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
 {
+    /* every event of the wait updates it (sh_jobs_step) */
+    struct progress pr, *outer = sh->progress;
+    progress_begin(&pr, sh->interactive ? stdout : NULL, STDIN_FILENO);
+    sh->progress = outer ? outer : &pr;
     if (sh->w->realtime)
         wait_tap(sh, set);
     else
         wait_sim(sh, set);
+    sh->progress = outer;
+    progress_end(&pr);
     /* what is still in flight, as after any call (tap: until the wire
      * stays quiet, a delayed ACK of the kernel's included); not while a
      * call started with & runs: its flow keeps the wire busy, and it moves
@@ -460,6 +578,7 @@ bool sh_wait_jobs(struct shell *sh, const struct sh_job_set *set)
             break;
     return !any_live(sh, set);
 }
+
 
 void sh_advance(struct shell *sh)
 {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw/slog.h"
 #include "shell/commands.h"
 #include "shell/tapmode.h"
 
@@ -41,6 +42,10 @@ struct shell *shell_new(struct world *w, FILE *out, bool color)
     sh->w->on_frame_ctx = sh;
     sh->w->app = sh_jobs_step;           /* the pending calls run at every event */
     sh->w->app_ctx = sh;
+    if (sh_slog_attach(sh) < 0) {
+        shell_free(sh);
+        return NULL;
+    }
     return sh;
 }
 
@@ -55,6 +60,7 @@ void shell_free(struct shell *sh)
     world_free(sh->w);
     decoder_free(sh->dec);
     free(sh->before);
+    slog_free(sh->slog);
     free(sh);
 }
 

@@ -131,6 +131,11 @@ struct shell {
     /* The recording and the guided lab (cmd_lab.c, src/lab); NULL until
      * sh_session_begin() (transcript.h). */
     struct sh_session *session;
+
+    /* The whole session for the pictures (src/draw/slog.h, cmd_draw.c). */
+    struct slog *slog;
+    struct progress *progress;          /* while a wait shows one (report.c) */
+    uint64_t slog_mark[WORLD_HOSTS];    /* last state trace id taken in */
 };
 
 /* shell.c */
@@ -215,6 +220,18 @@ void sh_unfinished_text(const struct shell *sh, const struct pending *p, char *b
  * returns how many. */
 int sh_cancel_pending(struct shell *sh);
 void sh_jobs_free(struct shell *sh);
+
+/* cmd_draw.c: the session log, and `draw` */
+int sh_slog_attach(struct shell *sh);
+/* Take in state changes and TCB changes since the last call. */
+void sh_slog_sync(struct shell *sh);
+void sh_slog_frame(struct shell *sh, int from, const uint8_t *frame, size_t len, tl_time t);
+/* A socket call as it starts (after the command ran: socket() has its fd)
+ * and a waiting call's result. */
+void sh_slog_call(struct shell *sh, int host, const struct sh_cmdline *cl, tl_time t, uint64_t n);
+void sh_slog_result(struct shell *sh, int host, const struct pending *p);
+/* report.c: update the progress line of a long call, if one is shown. */
+void sh_show_progress(struct shell *sh);
 
 /* repl.c */
 int shell_run_interactive(struct shell *sh);

@@ -246,6 +246,8 @@ static int replay_sim(const char *path, const struct transcript *t, FILE *report
     }
 done:
     *ncommands = commands;
+    if (rc == 0 && hook && hook->shell_done)
+        hook->shell_done(hook->ctx, sh);
     sh_session_end(sh);
     shell_free(sh);
     fclose(mem);

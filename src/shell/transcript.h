@@ -36,6 +36,9 @@ struct transcript_hook {
     void (*output)(void *ctx, const char *text, size_t len, size_t line);
     void (*end)(void *ctx);     /* the command's output is complete */
     void *ctx;
+    /* sim: the replayed shell, before it is freed (the pictures draw from
+     * its session log); NULL if not wanted. */
+    void (*shell_done)(void *ctx, struct shell *sh);
 };
 /* Is the transcript genuine?  sim: replayed, byte for byte; tap: its
  * segments and transitions consistent.  Returns 0 if so; else 1, and the
@@ -55,5 +58,14 @@ int sh_session_begin(struct shell *sh, const char *record, const char *lab);
 int sh_session_end(struct shell *sh);
 /* For a replay: `lab` works, `record` writes nothing. */
 int sh_session_replay(struct shell *sh);
+/* Is this shell replaying a transcript?  (`draw FILE` writes nothing then.) */
+bool sh_replaying(const struct shell *sh);
+
+/* session_load.c: the session log of a transcript (replayed; its
+ * commands and output go to `text` if not NULL) or of a pcap file, for
+ * `tcplab draw` and `tcplab report`; NULL after one line on stderr. */
+struct slog;
+struct report_text;
+struct slog *sh_session_load(const char *path, struct report_text *text, struct transcript *tr);
 
 #endif

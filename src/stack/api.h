@@ -22,8 +22,11 @@ enum sockopt {
     SOCKOPT_SNDBUF,      /* SO_SNDBUF, bytes */
     SOCKOPT_RCVBUF,      /* SO_RCVBUF, bytes */
     SOCKOPT_NODELAY,     /* TCP_NODELAY: no Nagle (0/1) */
-    SOCKOPT_QUICKACK,    /* TCP_QUICKACK: 1 ACK every segment at once (default), 0 delayed ACK */
+    SOCKOPT_QUICKACK,    /* TCP_QUICKACK: 1 ACK every segment at once, 0 Linux's delayed ACK (default) */
     SOCKOPT_RTO_MIN,     /* the RTO's lower bound, ms (200; Linux sets it per route) */
+    SOCKOPT_CONGESTION,  /* TCP_CONGESTION: enum tcp_cc (reno, cubic) */
+    SOCKOPT_ERROR,       /* SO_ERROR (get only): the pending error, cleared by reading it */
+    SOCKOPT_STATE,       /* TCP_INFO tcpi_state (get only): Linux's number of the state */
 };
 
 int sock_socket(struct host *h, enum sock_type type);
@@ -46,6 +49,20 @@ int sock_close(struct host *h, int fd, tl_time now);
 int sock_abort(struct host *h, int fd, tl_time now);
 int sock_setsockopt(struct host *h, int fd, enum sockopt opt, int value);
 int sock_getsockopt(struct host *h, int fd, enum sockopt opt, int *value);
+
+/* O_NONBLOCK, set with fcntl(F_SETFL): the API itself never blocks; the
+ * flag tells a caller that builds blocking calls on top (the shell, the
+ * packetdrill runner) to return -EAGAIN / -EINPROGRESS instead. */
+int sock_set_nonblock(struct host *h, int fd, bool on);
+/* 1 if non-blocking, 0 if not, or -EBADF. */
+int sock_get_nonblock(struct host *h, int fd);
+/* Readiness as Linux's tcp_poll() reports it, in <poll.h>'s bits (POLLIN,
+ * POLLOUT, POLLERR, POLLHUP, POLLRDHUP, POLLRDNORM, POLLWRNORM); POLLNVAL
+ * for a descriptor that is not open. */
+int sock_poll(struct host *h, int fd);
+
+/* TCP_INFO's tcpi_state for a state: Linux's numbers (include/net/tcp_states.h). */
+int tcp_state_linux(enum tcp_state st);
 
 /* The socket behind a descriptor, or NULL. */
 struct sock *sock_by_fd(struct host *h, int fd);

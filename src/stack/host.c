@@ -28,7 +28,8 @@ void host_config_default(struct host_config *c, int index, uint64_t seed)
     c->syn_retries = 6;
     c->data_retries = 15;
     c->tcp_wscale = c->tcp_timestamps = c->tcp_sack = true;
-    c->quickack = true;
+    c->quickack = false;
+    c->tcp_cc = TCP_CC_CUBIC;
     c->delack_time = 40 * TL_MS;
     c->syn_queue_max = 256;
     c->syncookies = true;

@@ -40,8 +40,9 @@ struct host_config {
     /* TCP options offered in SYNs, as Linux's sysctls tcp_window_scaling,
      * tcp_timestamps and tcp_sack (all on by default) */
     bool tcp_wscale, tcp_timestamps, tcp_sack;
-    bool quickack;             /* ACK every data segment at once (true); false: delayed ACK */
-    tl_time delack_time;       /* the delayed-ACK timeout (Linux's 40 ms minimum) */
+    bool quickack;             /* ACK every data segment at once; false (default): Linux's delayed ACK */
+    tl_time delack_time;       /* the delayed-ACK timeout's floor (Linux's TCP_ATO_MIN, 40 ms) */
+    uint8_t tcp_cc;            /* congestion control of new sockets (enum tcp_cc): CUBIC, as Linux */
     int syn_queue_max;         /* half-open connections per listener, beyond: SYN cookies */
     bool syncookies;           /* RFC 4987 §3.6; false: drop SYNs beyond syn_queue_max */
     uint32_t ofo_max_segs;     /* out-of-order runs held per connection */

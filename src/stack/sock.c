@@ -283,12 +283,16 @@ long sock_recvfrom(struct host *h, int fd, void *buf, size_t len, uint32_t *addr
         tcp_rcv_consumed(h, s, now);
         return (long)n;
     }
+    /* After the peer's FIN, the end of the stream comes before an error
+     * (Linux's SOCK_DONE: a RST in CLOSE-WAIT leaves EPIPE for write). */
+    if (s->tcb.fin_rcvd)
+        return 0;
     if (s->err) {
         int e = s->err;
         s->err = 0;
         return -e;
     }
-    if (s->tcb.fin_rcvd || s->shut_rd || len == 0)
+    if (s->shut_rd || len == 0)
         return 0;
     switch (s->tcb.state) {
     case TCP_CLOSED:
@@ -451,6 +455,19 @@ int sock_setsockopt(struct host *h, int fd, enum sockopt opt, int value)
             return -EOPNOTSUPP;
         s->tcb.quickack = value != 0;        /* a delayed ACK already due still waits */
         return 0;
+    case SOCKOPT_CONGESTION:
+        if (s->type != SOCKT_TCP)
+            return -EOPNOTSUPP;
+        if (value < 0 || value >= TCP_CC__COUNT)
+            return -ENOENT;                    /* Linux: no such algorithm */
+        if (s->tcb.cc != value) {
+            s->tcb.cc = (uint8_t)value;        /* from the next ACK on, as Linux switches */
+            tcp_cc_reset(&s->tcb);
+        }
+        return 0;
+    case SOCKOPT_ERROR:
+    case SOCKOPT_STATE:
+        return -ENOPROTOOPT;                  /* read only */
     case SOCKOPT_RTO_MIN:
         if (s->type != SOCKT_TCP)
             return -EOPNOTSUPP;
@@ -462,6 +479,24 @@ int sock_setsockopt(struct host *h, int fd, enum sockopt opt, int value)
         return 0;
     }
     return -ENOPROTOOPT;
+}
+
+int tcp_state_linux(enum tcp_state st)
+{
+    switch (st) {
+    case TCP_ESTABLISHED: return 1;
+    case TCP_SYN_SENT: return 2;
+    case TCP_SYN_RECEIVED: return 3;
+    case TCP_FIN_WAIT_1: return 4;
+    case TCP_FIN_WAIT_2: return 5;
+    case TCP_TIME_WAIT: return 6;
+    case TCP_CLOSED: return 7;
+    case TCP_CLOSE_WAIT: return 8;
+    case TCP_LAST_ACK: return 9;
+    case TCP_LISTEN: return 10;
+    case TCP_CLOSING: return 11;
+    default: return 0;
+    }
 }
 
 int sock_getsockopt(struct host *h, int fd, enum sockopt opt, int *value)
@@ -477,6 +512,9 @@ int sock_getsockopt(struct host *h, int fd, enum sockopt opt, int *value)
     case SOCKOPT_NODELAY: *value = s->tcb.nodelay; return 0;
     case SOCKOPT_QUICKACK: *value = s->tcb.quickack; return 0;
     case SOCKOPT_RTO_MIN: *value = (int)(s->tcb.rto_min / TL_MS); return 0;
+    case SOCKOPT_CONGESTION: *value = s->tcb.cc; return 0;
+    case SOCKOPT_ERROR: *value = s->err; s->err = 0; return 0;
+    case SOCKOPT_STATE: *value = tcp_state_linux(s->tcb.state); return 0;
     }
     return -ENOPROTOOPT;
 }

@@ -23,6 +23,8 @@ enum sock_type { SOCKT_TCP = 1, SOCKT_UDP = 2 };
     X(PERSIST,    persist_at, "persist")      /* RFC 9293 §3.8.6.1 */        \
     X(DELACK,     delack_at,  "delayed ACK")  /* RFC 9293 §3.8.6.3 */        \
     X(TIME_WAIT,  tw_at,      "2MSL")         /* RFC 9293 §3.10.7.4 */       \
+    X(RACK,       rack_at,    "RACK reorder") /* RFC 8985 §6.3 */            \
+    X(LOSS_PROBE, tlp_at,     "loss probe")   /* RFC 8985 §7 (PTO) */        \
     X(FIN_WAIT_2, fw2_at,     "FIN-WAIT-2")   /* Linux tcp_fin_timeout */
 
 enum tcp_timer {
@@ -34,7 +36,37 @@ enum tcp_timer {
 
 const char *tcp_timer_name(enum tcp_timer t);
 
-#define TCP_SACK_BLOCKS 16          /* SACKed ranges the sender remembers */
+/* Congestion control algorithms, selectable per socket (TCP_CONGESTION). */
+#define TCP_CC_ALGOS(X)                                                      \
+    X(RENO,  "reno")     /* RFC 5681 with RFC 6582 NewReno */               \
+    X(CUBIC, "cubic")    /* RFC 9438, Linux's default */
+
+enum tcp_cc {
+#define TCP_CC_ENUM(name, text) TCP_CC_##name,
+    TCP_CC_ALGOS(TCP_CC_ENUM)
+#undef TCP_CC_ENUM
+    TCP_CC__COUNT
+};
+
+const char *tcp_cc_name(enum tcp_cc cc);
+/* The algorithm's number for a name ("reno", "cubic"), or -1. */
+int tcp_cc_by_name(const char *name);
+
+/* One sent segment as the retransmission queue keeps it (tcp_rtx.c): its
+ * sequence range (data, and the FIN's octet), when it last went out, and
+ * what loss recovery knows of it. */
+enum {
+    TXS_SACKED = 0x01,        /* the peer holds it (RFC 2018) */
+    TXS_LOST = 0x02,          /* declared lost: to be (re)transmitted */
+    TXS_RETRANS = 0x04,       /* a retransmission of it is in flight */
+    TXS_EVER_RETRANS = 0x08,  /* it was retransmitted at least once */
+};
+
+struct tcp_txseg {
+    uint32_t seq, end;
+    tl_time xmit;
+    uint8_t flags;
+};
 
 /* RFC 9293 §3.3.1, names as in the RFC; our additions below them. */
 struct tcb {
@@ -75,24 +107,66 @@ struct tcb {
     int retries;               /* consecutive timeouts (or unanswered window probes) */
     bool syn_retransmitted;    /* RFC 6298 (5.7), RFC 5681 §3.1 */
     tl_time last_send;         /* when data last went out (RFC 5681 §4.1 restart) */
+    uint32_t snd_sml;          /* end of the last short segment sent (Minshall's Nagle) */
 
-    /* congestion control, RFC 5681, RFC 6582 (NewReno), RFC 6675 (SACK) */
+    /* congestion control, RFC 5681, RFC 6582 (NewReno), RFC 9438 (CUBIC) */
+    uint8_t cc;                /* enum tcp_cc */
     uint32_t cwnd, ssthresh;   /* bytes */
     uint32_t bytes_acked;      /* congestion avoidance counter (RFC 5681 §3.1, eq. 3) */
     int dupacks;
     bool in_recovery;          /* fast recovery */
-    bool rto_recovery;         /* after a timeout: everything unacknowledged is lost */
+    bool rto_recovery;         /* after a timeout: what was unacknowledged is lost */
     uint32_t recover;          /* RFC 6582: SND.NXT when recovery began */
-    uint32_t high_rxt;         /* RFC 6675 HighRxt: retransmitted up to here */
     bool wnd_blocked;          /* the peer's window (or SWS avoidance) holds data back */
     uint8_t persist_shift;     /* persist timer backoff */
-    uint8_t nsacked;           /* SACK scoreboard: ranges above SND.UNA the peer holds */
-    struct { uint32_t left, right; } sacked[TCP_SACK_BLOCKS];
+    struct {                   /* RFC 9438 §4 (sizes in segments, times in microseconds) */
+        double w_max;          /* window before the last reduction */
+        double w_last_max;     /* for fast convergence (§4.7) */
+        double k;              /* seconds to reach w_max again (eq. 2) */
+        double w_est;          /* the Reno-friendly estimate (§4.3) */
+        double cwnd_epoch;
+        tl_time epoch;         /* start of the current avoidance epoch, 0 if none */
+        double acked;          /* segments acknowledged toward the next increase */
+    } cubic;
+
+    /* the scoreboard (counts of the retransmission queue's flags) */
+    uint32_t sacked_out, lost_out, retrans_out;       /* segments */
+    uint32_t sacked_bytes, lost_bytes, retrans_bytes;
+
+    /* RACK-TLP, RFC 8985 */
+    tl_time rack_xmit;         /* RACK.xmit_ts: the most recently sent segment delivered */
+    uint32_t rack_end;         /* RACK.end_seq */
+    tl_time rack_rtt;          /* RACK.rtt */
+    uint32_t rack_fack;        /* RACK.fack: highest end delivered */
+    tl_time reo_wnd;           /* the reordering window last used */
+    uint8_t reo_wnd_mult;      /* RACK.reo_wnd_mult (DSACK-driven) */
+    uint8_t reo_wnd_persist;   /* recoveries left with the larger window */
+    bool reordering_seen;
+    uint32_t reordering;       /* largest reordering seen, in segments (Linux's tp->reordering) */
+    tl_time min_rtt;           /* smallest RTT sample, 0 until one */
+    uint32_t tlp_high_seq;     /* SND.NXT when the probe went, while it is unanswered */
+    bool tlp_out;              /* a loss probe is unanswered */
+    bool tlp_retrans;          /* ... and it was a retransmission */
+    uint32_t tlp_seq, tlp_end; /* ... of this range */
+
+    /* PRR, RFC 6937 */
+    uint32_t prr_delivered, prr_out, recover_fs;
+
+    /* F-RTO (RFC 5682) and undo */
+    bool frto;                 /* a timeout under test: spurious or not */
+    bool frto_new;             /* F-RTO step 2b: new data goes before retransmissions */
+    uint32_t prior_cwnd, prior_ssthresh;
 
     /* receiving */
     bool quickack;             /* ACK every segment at once (no delayed ACK) */
     bool nodelay;              /* TCP_NODELAY: no Nagle */
     uint32_t unacked_rcvd;     /* bytes received since our last ACK (delayed ACK) */
+    uint8_t quick;             /* ACKs still sent at once (Linux's quick-ACK mode) */
+    bool ack_pushed;           /* a short segment awaits its delayed ACK: reading it all sends it */
+    tl_time ato;               /* delayed-ACK timeout, Linux's ato (40 ms up to 200 ms) */
+    tl_time last_rcv;          /* when data last arrived (ato adapts to the gaps) */
+    bool dsack;                /* a duplicate arrived: the next ACK reports it (RFC 2883) */
+    uint32_t dsack_left, dsack_right;
     uint32_t ofo_bytes;        /* out of order, held for reassembly */
     uint32_t ofo_segs;
     tl_time rto_min;           /* lower bound of the RTO for this connection */
@@ -102,6 +176,10 @@ struct tcb {
     uint32_t timeouts;         /* retransmission timer expiries */
     uint32_t fast_retrans;     /* fast retransmits (entries into fast recovery) */
     uint32_t probes;           /* zero-window probes */
+    uint32_t tlp_probes;       /* loss probes sent (RFC 8985 §7) */
+    uint32_t lost_total;       /* segments declared lost */
+    uint32_t dsack_dups;       /* DSACKs received (RFC 2883): spurious retransmissions */
+    uint32_t spurious_rto;     /* timeouts F-RTO found spurious (undone) */
     uint64_t bytes_sent, bytes_retrans, bytes_acked_total, bytes_received;
     uint64_t segs_out, segs_in;
 
@@ -152,6 +230,7 @@ struct sock {
     bool reuseaddr;
     bool linger0;              /* SO_LINGER {1, 0}: close aborts */
     bool shut_rd, shut_wr;
+    bool nonblock;             /* O_NONBLOCK (fcntl): kept for the caller, the API never blocks */
     bool dead;                 /* to be freed by the host's reaper */
     int err;                   /* pending error, as SO_ERROR (positive errno) */
     bool ever_connected;
@@ -160,6 +239,8 @@ struct sock {
     struct bytering sndq;      /* from the first unacknowledged byte: unacknowledged, then unsent */
     struct bytering rcvq;      /* received, not yet read */
     struct tcp_ofo *ofo;       /* received beyond RCV.NXT, in order of sequence */
+    struct tcp_txseg *rtx;     /* retransmission queue: a ring of what is in flight */
+    uint32_t rtx_head, rtx_n, rtx_cap;   /* first, count, size (a power of two) */
     uint32_t ofo_last;         /* sequence number of the newest out-of-order arrival */
 
     /* listening sockets */

@@ -27,6 +27,7 @@ struct sock *sock_alloc(struct host *h, enum sock_type type)
     s->tcb.rto = h->cfg.rto_initial;
     s->tcb.rto_min = h->cfg.rto_min;
     s->tcb.quickack = h->cfg.quickack;
+    s->tcb.cc = h->cfg.tcp_cc;
     s->syn_overflow_at = TL_NEVER;
     bytering_init(&s->sndq, h->cfg.sndbuf);
     bytering_init(&s->rcvq, h->cfg.rcvbuf);
@@ -146,6 +147,7 @@ static void sock_destroy(struct host *h, struct sock *s)
     bytering_free(&s->sndq);
     bytering_free(&s->rcvq);
     tcp_ofo_free(s);
+    tcp_rtx_free(s);
     udp_flush(s);
     free(s);
 }

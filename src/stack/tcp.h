@@ -16,6 +16,8 @@
 #define TCP_DUPTHRESH       3               /* RFC 5681 §3.2, RFC 6675 DupThresh */
 #define TCP_WSCALE_MAX      14              /* RFC 7323 §2.3 */
 #define TCP_TS_LEN          12              /* nop, nop, timestamps: on every segment once agreed */
+#define TCP_MAX_QUICKACKS   16              /* Linux: quick ACKs at a start or after disorder */
+#define TCP_DELACK_MAX      (200 * TL_MS)   /* Linux TCP_DELACK_MAX */
 #define TCP_PAWS_IDLE       (24LL * 24 * 3600 * TL_SEC)   /* RFC 7323 §5.5 */
 
 /* Every transition goes through here: it records old state, new state,
@@ -72,6 +74,8 @@ void tcp_send_segment(struct host *h, struct sock *s, uint32_t seq, uint8_t flag
  * Returns the sequence space it took, 0 if nothing. */
 uint32_t tcp_send_at(struct host *h, struct sock *s, uint32_t seq, uint32_t maxlen, bool retrans,
                      tl_time now);
+/* The first segment neither acknowledged nor SACKed, again (or the SYN). */
+uint32_t tcp_retransmit_head(struct host *h, struct sock *s, tl_time now);
 /* A segment built by the caller, sent from src to dst. */
 void tcp_send_raw(struct host *h, uint32_t src, uint32_t dst, const struct tcp_seg *seg,
                   tl_time now);
@@ -99,7 +103,7 @@ static inline uint32_t tcp_data_end(const struct sock *s)
     return s->tcb.fin_queued ? s->tcb.fin_seq : tcp_data_start(&s->tcb) + (uint32_t)s->sndq.len;
 }
 
-/* Acknowledgements, tcp_ack.c: RFC 6298 RTT, RFC 5681 / 6582 / 6675 */
+/* Acknowledgements, tcp_ack.c: RFC 6298 RTT, loss recovery */
 /* The fifth check's work on an acceptable ACK: RTT, congestion window,
  * loss recovery, the send queue, the send window. */
 void tcp_ack_received(struct host *h, struct sock *s, const struct tcp_seg *g, tl_time now);
@@ -109,13 +113,81 @@ void tcp_update_window(struct tcb *t, const struct tcp_seg *g);
 void tcp_ack_of_syn(struct host *h, struct sock *s, tl_time now);
 /* RFC 6298 (2.2), (2.3): one RTT measurement. */
 void tcp_rtt_sample(struct sock *s, tl_time r);
+/* The retransmission timer expired (RFC 5681 §3.1 eq. 4, RFC 6298 (5.4)-(5.6)):
+ * the loss state, everything not SACKed marked lost. */
+void tcp_on_rto(struct host *h, struct sock *s, tl_time now);
+/* Loss detection marked segments lost outside an ACK (the RACK timer):
+ * fast recovery begins if it has not. flight: RecoverFS, 0 for SND.NXT - SND.UNA. */
+void tcp_loss_found(struct host *h, struct sock *s, uint32_t flight, tl_time now);
+
+/* The retransmission queue, tcp_rtx.c */
+/* What one ACK delivered, for RACK and F-RTO. */
+struct tcp_delivery {
+    uint32_t segs;             /* segments newly acknowledged or SACKed */
+    bool orig;                 /* ... some of them never retransmitted */
+    bool dsack;                /* the ACK carried a DSACK (RFC 2883) */
+    uint32_t dsack_left, dsack_right;
+    uint32_t prior_fack;       /* RACK.fack before this ACK (cumulative ACKs compare with it) */
+};
+struct tcp_txseg *tcp_rtx_at(const struct sock *s, uint32_t i);
+/* New data [seq, end) went out (anything recorded beyond seq is dropped). */
+void tcp_rtx_append(struct sock *s, uint32_t seq, uint32_t end, tl_time now);
+/* [seq, end) went out again. */
+void tcp_rtx_retransmitted(struct sock *s, uint32_t seq, uint32_t end, tl_time now);
+/* SND.UNA moved: drop what it covers. */
+void tcp_rtx_ack(struct sock *s, const struct tcp_seg *g, tl_time now, struct tcp_delivery *d);
+/* Take an ACK's SACK blocks; returns the bytes newly SACKed. */
+uint32_t tcp_rtx_sack(struct sock *s, const struct tcp_seg *g, tl_time now, struct tcp_delivery *d);
+/* Change a record's flags, keeping the TCB's counts. */
+void tcp_rtx_set(struct sock *s, struct tcp_txseg *x, uint8_t flags);
+/* A timeout: everything not SACKed is lost. */
+void tcp_rtx_mark_all_lost(struct host *h, struct sock *s, tl_time now);
+/* An undo: nothing is lost after all. */
+void tcp_rtx_unmark_lost(struct sock *s);
+/* The first segment marked lost and not yet resent, or NULL. */
+const struct tcp_txseg *tcp_rtx_next_lost(const struct sock *s);
+void tcp_rtx_clear(struct sock *s);
+void tcp_rtx_free(struct sock *s);
 /* RFC 6675 SetPipe(): bytes in the network. */
 uint32_t tcp_pipe(const struct tcb *t);
-/* The next lost range to retransmit in recovery; false if none. */
-bool tcp_next_lost(const struct sock *s, uint32_t *seq, uint32_t *len);
-/* The retransmission timer expired (RFC 5681 §3.1 eq. 4, RFC 6298 (5.4)-(5.6)). */
-void tcp_on_rto(struct host *h, struct sock *s, tl_time now);
-uint32_t tcp_sacked_bytes(const struct tcb *t);
+
+/* RACK-TLP, tcp_rack.c (RFC 8985) */
+/* A segment sent at x->xmit was delivered (acknowledged or SACKed). */
+void tcp_rack_advance(struct sock *s, const struct tcp_txseg *x, const struct tcp_seg *g,
+                      uint32_t fack, tl_time now);
+/* Mark what RACK finds lost; returns how many, arms the RACK timer. */
+uint32_t tcp_rack_detect(struct host *h, struct sock *s, tl_time now);
+void tcp_rack_timeout(struct host *h, struct sock *s, tl_time now);
+void tcp_rack_dsack(struct tcb *t);
+void tcp_rack_recovered(struct tcb *t);
+/* After output: arm the probe timeout if a probe may go and it is not
+ * armed (sending new data or an ACK stops it), else stop it. */
+void tcp_tlp_update(struct host *h, struct sock *s, tl_time now);
+void tcp_tlp_timeout(struct host *h, struct sock *s, tl_time now);
+/* What an ACK says of an outstanding probe (RFC 8985 §7.4). */
+void tcp_tlp_ack(struct host *h, struct sock *s, const struct tcp_seg *g,
+                 const struct tcp_delivery *d, tl_time now);
+/* A segment [seq, end) was declared lost by `by`: counted and traced. */
+void tcp_loss_note(struct host *h, struct sock *s, uint32_t seq, uint32_t end, enum loss_by by,
+                   tl_time now);
+
+/* PRR, tcp_prr.c (RFC 6937) */
+void tcp_prr_init(struct tcb *t, uint32_t flight);
+/* An ACK in fast recovery delivered `delivered` bytes: cwnd = pipe + sndcnt. */
+void tcp_prr_ack(struct tcb *t, uint32_t delivered);
+
+/* Congestion control, tcp_cc.c and tcp_cubic.c */
+#define TCP_CUBIC_C    0.4             /* RFC 9438 §5.1 */
+#define TCP_CUBIC_BETA 0.7             /* RFC 9438 §4.6 beta_cubic */
+void tcp_cc_reset(struct tcb *t);
+/* A congestion event: the new ssthresh (CUBIC also sets W_max). */
+uint32_t tcp_cc_ssthresh(struct tcb *t, tl_time now);
+/* New data acknowledged outside recovery: slow start or avoidance. */
+void tcp_cc_ack(struct tcb *t, uint32_t acked, uint32_t prior_flight, tl_time now);
+uint32_t tcp_cubic_ssthresh(struct tcb *t);
+void tcp_cubic_avoid(struct tcb *t, uint32_t acked, tl_time now);
+/* RFC 9438 eq. (1): W_cubic(t), t in seconds from the epoch's start. */
+double tcp_cubic_w(const struct tcb *t, double secs);
 
 /* Reassembly, tcp_ofo.c (RFC 9293 §3.10.7.4 seventh check, RFC 2018) */
 /* Hold [seq, seq+len) (and a FIN after it) for later; -1 if the queue is full. */
@@ -125,8 +197,9 @@ int tcp_ofo_insert(struct host *h, struct sock *s, uint32_t seq, const uint8_t *
  * is now next. */
 bool tcp_ofo_drain(struct sock *s, bool *moved);
 void tcp_ofo_free(struct sock *s);
-/* SACK blocks for an ACK (RFC 2018 §4: the newest first); returns how many. */
-int tcp_ofo_sack_blocks(const struct sock *s, struct tcp_opts *o, int max);
+/* SACK blocks for an ACK (RFC 2018 §4: the newest first), from o->sack[at];
+ * returns how many. */
+int tcp_ofo_sack_blocks(const struct sock *s, struct tcp_opts *o, int max, int at);
 
 /* Timers, tcp_timer.c */
 void tcp_timers_update(struct host *h, struct sock *s, tl_time now);

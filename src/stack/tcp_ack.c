@@ -1,9 +1,11 @@
 /* Acknowledgements in: what an acceptable ACK does to the sender.  Round
  * trip time and the retransmission timeout (RFC 6298, with Karn's rule
- * and RFC 7323 timestamps), the congestion window (RFC 5681 slow start
- * and congestion avoidance), loss recovery (fast retransmit, NewReno
- * fast recovery of RFC 6582 without SACK, the SACK-based recovery of
- * RFC 6675 with it), and the SACK scoreboard (RFC 2018). */
+ * and RFC 7323 timestamps); the scoreboard (tcp_rtx.c); then loss
+ * recovery as Linux runs it: with SACK, losses found by RACK-TLP (RFC
+ * 8985, tcp_rack.c), fast recovery paced by PRR (RFC 6937), a timeout's
+ * recovery that keeps what the peer SACKed and is undone by F-RTO (RFC
+ * 5682) when it was spurious; without SACK, NewReno (RFC 6582).  The
+ * window grows as the socket's congestion control says (tcp_cc.c). */
 #include "stack/stack_int.h"
 #include "stack/tcp.h"
 
@@ -14,6 +16,8 @@ void tcp_rtt_sample(struct sock *s, tl_time r)
     struct tcb *t = &s->tcb;
     if (r < 0)
         r = 0;
+    if (t->min_rtt == 0 || r < t->min_rtt)
+        t->min_rtt = r;                        /* RFC 8985's min_RTT */
     if (t->srtt == 0 && t->rttvar == 0) {      /* (2.2) the first measurement */
         t->srtt = r;
         t->rttvar = r / 2;
@@ -30,198 +34,121 @@ void tcp_rtt_sample(struct sock *s, tl_time r)
         t->rto = TCP_RTO_MAX;
 }
 
-/* ---- SACK scoreboard, RFC 2018 ---------------------------------------- */
+/* ---- entering and leaving recovery ------------------------------------- */
 
-uint32_t tcp_sacked_bytes(const struct tcb *t)
+static void save_undo(struct tcb *t)
 {
-    uint32_t n = 0;
-    for (int i = 0; i < t->nsacked; i++)
-        n += t->sacked[i].right - t->sacked[i].left;
-    return n;
+    t->prior_cwnd = t->cwnd;
+    t->prior_ssthresh = t->ssthresh;
 }
 
-/* Forget what lies below SND.UNA. */
-static void sack_trim(struct tcb *t)
+static void enter_recovery(struct host *h, struct sock *s, uint32_t flight, tl_time now)
 {
-    int k = 0;
-    for (int i = 0; i < t->nsacked; i++) {
-        if (seq_le(t->sacked[i].right, t->snd_una))
-            continue;
-        t->sacked[k] = t->sacked[i];
-        if (seq_lt(t->sacked[k].left, t->snd_una))
-            t->sacked[k].left = t->snd_una;
-        k++;
-    }
-    t->nsacked = (uint8_t)k;
+    struct tcb *t = &s->tcb;
+    save_undo(t);
+    t->ssthresh = tcp_cc_ssthresh(t, now);
+    t->recover = t->snd_nxt;                   /* RFC 6582 / RFC 6675 RecoveryPoint */
+    t->in_recovery = true;
+    t->fast_retrans++;
+    h->tcp.fast_retrans++;
+    tcp_prr_init(t, flight);
 }
 
-struct sack_range {
-    uint32_t left, right, off;
-};
-
-/* Take the blocks of an ACK into the scoreboard; returns the bytes newly
- * SACKed.  Blocks outside (SND.UNA, SND.NXT] are ignored (§3: they can
- * only be stale or forged). */
-static uint32_t sack_update(struct tcb *t, const struct tcp_seg *g)
+void tcp_loss_found(struct host *h, struct sock *s, uint32_t flight, tl_time now)
 {
-    uint32_t before = tcp_sacked_bytes(t);
-    struct sack_range v[TCP_SACK_BLOCKS + TCP_MAX_SACK];
-    int n = 0;
-    for (int i = 0; i < t->nsacked; i++, n++) {
-        v[n].left = t->sacked[i].left;
-        v[n].right = t->sacked[i].right;
-    }
-    for (int i = 0; i < g->opt.nsack; i++) {
-        uint32_t l = g->opt.sack[i].left, r = g->opt.sack[i].right;
-        if (!seq_lt(l, r) || seq_gt(r, t->snd_nxt) || seq_le(r, t->snd_una))
-            continue;
-        if (seq_lt(l, t->snd_una))
-            l = t->snd_una;
-        v[n].left = l;
-        v[n].right = r;
-        n++;
-    }
-    /* Sort by left edge, as offsets from SND.UNA (insertion: n is small). */
-    for (int i = 0; i < n; i++)
-        v[i].off = v[i].left - t->snd_una;
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1].off > v[j].off; j--) {
-            struct sack_range tmp = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = tmp;
-        }
-    int k = 0;
-    for (int i = 0; i < n; i++) {
-        if (k > 0 && seq_le(v[i].left, t->sacked[k - 1].right)) {
-            if (seq_gt(v[i].right, t->sacked[k - 1].right))
-                t->sacked[k - 1].right = v[i].right;
-            continue;
-        }
-        if (k == TCP_SACK_BLOCKS)
-            break;                             /* full: the highest ranges are forgotten */
-        t->sacked[k].left = v[i].left;
-        t->sacked[k].right = v[i].right;
-        k++;
-    }
-    t->nsacked = (uint8_t)k;
-    uint32_t after = tcp_sacked_bytes(t);
-    return after > before ? after - before : 0;
+    struct tcb *t = &s->tcb;
+    if (t->in_recovery || t->rto_recovery)
+        return;
+    enter_recovery(h, s, flight ? flight : t->snd_nxt - t->snd_una, now);
+    tcp_prr_ack(t, 0);
 }
 
-/* ---- loss recovery: which bytes are lost, what is in the network ------- */
-
-/* Bytes of the hole [a, b) (b the left edge of block i, or SND.NXT when
- * i == nsacked) that recovery considers lost: they form a prefix. */
-static uint32_t hole_lost(const struct tcb *t, uint32_t a, uint32_t b, int i)
+void tcp_on_rto(struct host *h, struct sock *s, tl_time now)
 {
-    if (t->rto_recovery) {                     /* RFC 5681 §3.1: all sent before the timeout */
-        if (!seq_lt(a, t->recover))
-            return 0;
-        return seq_lt(b, t->recover) ? b - a : t->recover - a;
+    struct tcb *t = &s->tcb;
+    bool new_recovery = !t->in_recovery && !t->rto_recovery;
+    /* RFC 5681 §3.1: ssthresh from the first timeout of a segment only;
+     * cwnd to the loss window, one segment. */
+    if (t->retries == 0) {
+        if (new_recovery)
+            save_undo(t);
+        t->ssthresh = tcp_cc_ssthresh(t, now);
     }
-    if (!t->in_recovery)
-        return 0;
-    if (a == t->snd_una)                       /* fast retransmit, RFC 6582 partial ACKs */
-        return b - a;
-    /* RFC 6675 IsLost(): DupThresh discontiguous SACKed ranges above, or
-     * more than (DupThresh - 1) * SMSS bytes SACKed above. */
-    int above = t->nsacked - i;
-    uint32_t bytes = 0;
-    for (int k = i; k < t->nsacked; k++)
-        bytes += t->sacked[k].right - t->sacked[k].left;
-    return above >= TCP_DUPTHRESH || bytes > (TCP_DUPTHRESH - 1) * (uint32_t)t->eff_mss ? b - a : 0;
+    t->cwnd = t->eff_mss;
+    t->bytes_acked = 0;
+    t->cubic.epoch = 0;
+    /* RFC 5682 §3: F-RTO tests the timeout (with SACK, Linux's variant),
+     * unless it struck in the middle of a fast recovery. */
+    t->frto = t->sack_ok && (new_recovery || t->retries > 0);
+    t->frto_new = false;
+    t->in_recovery = false;
+    t->rto_recovery = true;
+    t->recover = t->snd_nxt;                   /* RFC 6582 §3.2 step 1 */
+    t->dupacks = 0;
+    t->timeouts++;
+    h->tcp.timeouts++;
+    t->rtt_timing = false;
+    t->tlp_out = false;
+    t->tlp_at = t->rack_at = TL_NEVER;
+    /* Everything not SACKed is lost; what the peer SACKed is not sent
+     * again (Linux's tcp_enter_loss; RFC 2018 §8 lets a sender keep it). */
+    tcp_rtx_mark_all_lost(h, s, now);
 }
 
-/* The holes (unSACKed ranges) of [SND.UNA, SND.NXT), in order; each with
- * the index of the SACKed block just above it. */
-struct hole {
-    uint32_t a, b;
-    int i;
-};
-
-static int holes(const struct tcb *t, struct hole *hs)
+/* F-RTO said the timeout was spurious: back to where it struck. */
+static void undo_rto(struct sock *s)
 {
-    int n = 0;
-    uint32_t a = t->snd_una;
-    for (int i = 0; i <= t->nsacked; i++) {
-        uint32_t b = i < t->nsacked ? t->sacked[i].left : t->snd_nxt;
-        if (seq_lt(a, b))
-            hs[n++] = (struct hole){a, b, i};
-        if (i < t->nsacked)
-            a = t->sacked[i].right;
-    }
-    return n;
+    struct tcb *t = &s->tcb;
+    if (t->prior_cwnd > t->cwnd)
+        t->cwnd = t->prior_cwnd;
+    if (t->prior_ssthresh > t->ssthresh)
+        t->ssthresh = t->prior_ssthresh;
+    tcp_rtx_unmark_lost(s);
+    t->rto_recovery = false;
+    t->frto = t->frto_new = false;
+    t->spurious_rto++;
 }
 
-uint32_t tcp_pipe(const struct tcb *t)
+/* RFC 5682 §3.1 (SACK-enhanced F-RTO, as Linux's tcp_process_loss runs
+ * it) on an ACK after the timeout.  True if the timeout was undone. */
+static bool frto_ack(struct sock *s, const struct tcp_delivery *d, uint32_t acked,
+                     uint32_t newly_sacked, bool dup)
 {
-    if (!t->in_recovery && !t->rto_recovery)
-        return t->snd_nxt - t->snd_una - tcp_sacked_bytes(t);
-    /* RFC 6675 SetPipe(): every unSACKed octet not lost counts once, every
-     * retransmitted one (below HighRxt) once more. */
-    struct hole hs[TCP_SACK_BLOCKS + 1];
-    int n = holes(t, hs);
-    uint32_t pipe = 0;
-    for (int k = 0; k < n; k++) {
-        uint32_t a = hs[k].a, b = hs[k].b;
-        pipe += (b - a) - hole_lost(t, a, b, hs[k].i);
-        if (seq_gt(t->high_rxt, a))
-            pipe += seq_lt(t->high_rxt, b) ? t->high_rxt - a : b - a;
+    struct tcb *t = &s->tcb;
+    /* Step 3b: segments never retransmitted were delivered: not all of
+     * the flight was lost, the timeout was spurious. */
+    if (d->orig) {
+        undo_rto(s);
+        return true;
     }
-    return pipe;
-}
-
-bool tcp_next_lost(const struct sock *s, uint32_t *seq, uint32_t *len)
-{
-    const struct tcb *t = &s->tcb;
-    uint32_t from = seq_gt(t->high_rxt, t->snd_una) ? t->high_rxt : t->snd_una;
-    struct hole hs[TCP_SACK_BLOCKS + 1];
-    int n = holes(t, hs);
-    for (int k = 0; k < n; k++) {
-        uint32_t a = hs[k].a;
-        uint32_t lost_end = a + hole_lost(t, a, hs[k].b, hs[k].i);
-        uint32_t lo = seq_gt(from, a) ? from : a;
-        if (seq_lt(lo, lost_end)) {
-            *seq = lo;
-            *len = lost_end - lo < t->eff_mss ? lost_end - lo : t->eff_mss;
-            return true;
-        }
+    if (seq_gt(t->snd_nxt, t->recover)) {
+        if (newly_sacked || dup)
+            t->frto = false;                   /* step 3a: the loss was real */
+    } else if (acked) {
+        /* Step 2b: the retransmission is acknowledged; send new data
+         * instead of more retransmissions, to see what the next ACK says. */
+        if (seq_lt(t->snd_nxt, tcp_data_end(s)) &&
+            seq_lt(t->snd_nxt, t->snd_una + t->snd_wnd))
+            t->frto_new = true;
+        else
+            t->frto = false;
     }
     return false;
 }
 
-/* ---- congestion control, RFC 5681 / 6582 / 6675 ------------------------ */
+/* ---- NewReno (RFC 6582), without SACK --------------------------------- */
 
-static uint32_t half_flight(const struct tcb *t)
+static void newreno_retransmit_head(struct host *h, struct sock *s, tl_time now)
 {
-    /* RFC 5681 eq. (4): ssthresh = max(FlightSize / 2, 2 * SMSS) */
-    uint32_t flight = t->snd_nxt - t->snd_una;
-    uint32_t two = 2u * t->eff_mss;
-    return flight / 2 > two ? flight / 2 : two;
+    if (s->rtx_n) {
+        struct tcp_txseg *x = tcp_rtx_at(s, 0);
+        tcp_loss_note(h, s, x->seq, x->end, LOSS_BY_DUPACK, now);
+    }
+    tcp_send_at(h, s, s->tcb.snd_una, s->tcb.eff_mss, true, now);
 }
 
-static void enter_recovery(struct host *h, struct sock *s, tl_time now)
-{
-    struct tcb *t = &s->tcb;
-    t->ssthresh = half_flight(t);
-    t->recover = t->snd_nxt;
-    t->in_recovery = true;
-    t->fast_retrans++;
-    h->tcp.fast_retrans++;
-    t->high_rxt = t->snd_una;
-    /* Fast retransmit (RFC 5681 §3.2 step 2): the first unacknowledged
-     * segment, whatever cwnd says. */
-    uint32_t used = tcp_send_at(h, s, t->snd_una, t->eff_mss, true, now);
-    t->high_rxt = t->snd_una + used;
-    if (t->sack_ok)
-        t->cwnd = t->ssthresh;                            /* RFC 6675 §5 (4.2) */
-    else
-        t->cwnd = t->ssthresh + TCP_DUPTHRESH * t->eff_mss; /* RFC 6582 §3.2 step 2 */
-}
-
-/* New data acknowledged, prior_flight the flight before this ACK. */
-static void cc_new_ack(struct host *h, struct sock *s, uint32_t acked, uint32_t prior_flight,
-                       tl_time now)
+static void newreno_new_ack(struct host *h, struct sock *s, uint32_t acked, uint32_t prior_flight,
+                            tl_time now)
 {
     struct tcb *t = &s->tcb;
     if (t->rto_recovery && seq_ge(t->snd_una, t->recover))
@@ -238,79 +165,68 @@ static void cc_new_ack(struct host *h, struct sock *s, uint32_t acked, uint32_t 
         }
         /* Partial acknowledgement (RFC 6582 §3.2 step 5): retransmit the
          * first unacknowledged segment, deflate cwnd by what was acked
-         * and add one segment back.  With SACK the hole now at SND.UNA is
-         * lost and the output retransmits it as cwnd allows. */
-        if (!t->sack_ok) {
-            uint32_t used = tcp_send_at(h, s, t->snd_una, t->eff_mss, true, now);
-            if (seq_gt(t->snd_una + used, t->high_rxt))
-                t->high_rxt = t->snd_una + used;
-            t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
-            if (acked >= t->eff_mss)
-                t->cwnd += t->eff_mss;
-            if (t->cwnd < t->eff_mss)
-                t->cwnd = t->eff_mss;
-        }
-        return;
-    }
-    /* Grow cwnd only while it is what limits the sender (RFC 7661's idea:
-     * an application-limited flow earns no larger window). */
-    bool slow_start = t->cwnd < t->ssthresh;
-    bool limited = slow_start ? 2 * prior_flight >= t->cwnd
-                              : prior_flight + 3u * t->eff_mss >= t->cwnd;
-    if (!limited)
-        return;
-    if (slow_start) {
-        t->cwnd += acked < t->eff_mss ? acked : t->eff_mss;   /* RFC 5681 eq. (2) */
-    } else {
-        t->bytes_acked += acked;                  /* RFC 5681 §3.1, byte counting */
-        if (t->bytes_acked >= t->cwnd) {
-            t->bytes_acked -= t->cwnd;
+         * and add one segment back. */
+        newreno_retransmit_head(h, s, now);
+        t->cwnd = t->cwnd > acked ? t->cwnd - acked : 0;
+        if (acked >= t->eff_mss)
             t->cwnd += t->eff_mss;
-        }
+        if (t->cwnd < t->eff_mss)
+            t->cwnd = t->eff_mss;
+        return;
     }
+    tcp_cc_ack(t, acked, prior_flight, now);
 }
 
-static void cc_dupack(struct host *h, struct sock *s, tl_time now)
+static void newreno_dupack(struct host *h, struct sock *s, tl_time now)
 {
     struct tcb *t = &s->tcb;
     if (t->rto_recovery)
         return;                                   /* RFC 6582 §3.2 step 1: not above recover */
     t->dupacks++;
     if (t->in_recovery) {
-        if (!t->sack_ok)
-            t->cwnd += t->eff_mss;                /* RFC 6582 §3.2 step 4: inflate */
+        t->cwnd += t->eff_mss;                    /* RFC 6582 §3.2 step 4: inflate */
         return;
     }
-    /* Fast retransmit: DupThresh duplicates, or (RFC 6675 §5) SND.UNA's
-     * segment lost by the SACK rule; never twice for one window
-     * (RFC 6582: the ACK must cover `recover`). */
-    bool lost = t->dupacks >= TCP_DUPTHRESH;
-    if (!lost && t->sack_ok && t->nsacked) {
-        uint32_t bytes = tcp_sacked_bytes(t);
-        lost = t->nsacked >= TCP_DUPTHRESH || bytes > (TCP_DUPTHRESH - 1) * (uint32_t)t->eff_mss;
-    }
-    if (lost && seq_ge(t->snd_una, t->recover))
-        enter_recovery(h, s, now);
+    /* Fast retransmit (RFC 5681 §3.2): DupThresh duplicates, never twice
+     * for one window (RFC 6582: the ACK must cover `recover`). */
+    if (t->dupacks < TCP_DUPTHRESH || !seq_ge(t->snd_una, t->recover))
+        return;
+    enter_recovery(h, s, t->snd_nxt - t->snd_una, now);
+    newreno_retransmit_head(h, s, now);
+    t->cwnd = t->ssthresh + TCP_DUPTHRESH * t->eff_mss;   /* RFC 6582 §3.2 step 2 */
 }
 
-void tcp_on_rto(struct host *h, struct sock *s, tl_time now)
+/* ---- with SACK: RACK-TLP, PRR, F-RTO ----------------------------------- */
+
+static void sack_recovery(struct host *h, struct sock *s, const struct tcp_seg *g,
+                          const struct tcp_delivery *d, uint32_t acked, uint32_t newly_sacked,
+                          uint32_t prior_flight, bool dup, tl_time now)
 {
     struct tcb *t = &s->tcb;
-    /* RFC 5681 §3.1: ssthresh from the first timeout of a segment only;
-     * cwnd to the loss window, one segment. */
-    if (t->retries == 0)
-        t->ssthresh = half_flight(t);
-    t->cwnd = t->eff_mss;
-    t->bytes_acked = 0;
-    t->in_recovery = false;
-    t->rto_recovery = true;
-    t->recover = t->snd_nxt;                   /* RFC 6582 §3.2 step 1 */
-    t->high_rxt = t->snd_una;
-    t->nsacked = 0;                            /* RFC 2018 §8: the receiver may have reneged */
-    t->dupacks = 0;
-    t->timeouts++;
-    h->tcp.timeouts++;
-    t->rtt_timing = false;
+    tcp_tlp_ack(h, s, g, d, now);
+    if (t->rto_recovery && t->frto && frto_ack(s, d, acked, newly_sacked, dup))
+        return;
+    /* RFC 8985 §6.2: every delivery moves RACK on; look for losses. */
+    if (d->segs)
+        tcp_rack_detect(h, s, now);
+    if (t->in_recovery && seq_ge(t->snd_una, t->recover)) {
+        t->in_recovery = false;                /* RFC 6937: recovery ends at ssthresh */
+        t->cwnd = t->ssthresh;
+        tcp_rack_recovered(t);
+    }
+    if (t->rto_recovery && seq_ge(t->snd_una, t->recover)) {
+        t->rto_recovery = false;
+        t->frto = t->frto_new = false;
+        tcp_rack_recovered(t);
+    }
+    /* Segments marked lost (now, or sent during the last recovery and
+     * found lost before it ended): a new recovery episode. */
+    if (!t->in_recovery && !t->rto_recovery && t->lost_out)
+        enter_recovery(h, s, prior_flight, now);
+    if (t->in_recovery)
+        tcp_prr_ack(t, acked + newly_sacked);
+    else if (acked)
+        tcp_cc_ack(t, acked, prior_flight, now);
 }
 
 /* ---- the ACK ------------------------------------------------------------ */
@@ -344,7 +260,7 @@ void tcp_ack_of_syn(struct host *h, struct sock *s, tl_time now)
     t->ssthresh = 0x7fffffff;
     t->in_recovery = t->rto_recovery = false;
     t->recover = t->iss + 1;
-    t->high_rxt = t->iss + 1;
+    t->rack_fack = t->iss + 1;
     t->dupacks = 0;
 }
 
@@ -352,15 +268,25 @@ void tcp_ack_received(struct host *h, struct sock *s, const struct tcp_seg *g, t
 {
     struct tcb *t = &s->tcb;
     uint32_t prior_una = t->snd_una, prior_flight = t->snd_nxt - t->snd_una;
-    uint32_t newly_sacked = t->sack_ok && g->opt.nsack ? sack_update(t, g) : 0;
+    struct tcp_delivery d = {.prior_fack = t->rack_fack};
+    uint32_t newly_sacked = 0;
+    if (t->sack_ok && g->opt.nsack) {
+        newly_sacked = tcp_rtx_sack(s, g, now, &d);
+        if (d.dsack) {
+            t->dsack_dups++;                   /* RFC 2883: a retransmission was not needed */
+            tcp_rack_dsack(t);
+        }
+    }
     uint32_t wnd = g->wnd;
     if (t->wscale_ok)
         wnd <<= t->snd_wscale;
 
+    uint32_t acked = 0;
+    bool dup = false;
     if (seq_gt(g->ack, t->snd_una)) {
         if (prior_una == t->iss)
             tcp_ack_of_syn(h, s, now);         /* e.g. FIN-WAIT-1 entered from SYN-RECEIVED */
-        uint32_t acked = g->ack - t->snd_una;
+        acked = g->ack - t->snd_una;
         uint32_t old_start = tcp_data_start(t);
         bool backed_off = t->retries > 0 || t->rto_recovery;
         t->snd_una = g->ack;
@@ -369,7 +295,7 @@ void tcp_ack_received(struct host *h, struct sock *s, const struct tcp_seg *g, t
             data_acked = (uint32_t)s->sndq.len;
         bytering_drop(&s->sndq, data_acked);
         t->bytes_acked_total += data_acked;
-        sack_trim(t);
+        tcp_rtx_ack(s, g, now, &d);
         /* RFC 6298 §3 with Karn's rule: a sample from the timed segment,
          * never from a retransmitted one.  After a retransmission the
          * echoed timestamp (RFC 7323 §4) is unambiguous and ends the
@@ -384,7 +310,9 @@ void tcp_ack_received(struct host *h, struct sock *s, const struct tcp_seg *g, t
         }
         t->retries = 0;
         t->rto_at = TL_NEVER;                  /* RFC 6298 (5.2) / (5.3): re-armed after output */
-        cc_new_ack(h, s, acked, prior_flight, now);
+        t->tlp_at = TL_NEVER;                  /* RFC 8985 §7.2: re-armed after output */
+        if (!t->sack_ok)
+            newreno_new_ack(h, s, acked, prior_flight, now);
         if (!t->in_recovery)
             t->dupacks = 0;
     } else if (g->ack == t->snd_una && prior_flight > 0 && wnd != 0 &&
@@ -392,8 +320,14 @@ void tcp_ack_received(struct host *h, struct sock *s, const struct tcp_seg *g, t
                 newly_sacked > 0)) {
         /* A duplicate ACK (RFC 5681 §2), or one that SACKs new data (RFC 6675
          * §2).  Not with a zero window: those answer our window probes. */
-        cc_dupack(h, s, now);
+        dup = true;
+        if (!t->sack_ok)
+            newreno_dupack(h, s, now);
+        else
+            t->dupacks++;
     }
+    if (t->sack_ok && tcp_state_synchronized(t->state))
+        sack_recovery(h, s, g, &d, acked, newly_sacked, prior_flight, dup, now);
     /* Window update (§3.10.7.4): only from a newer segment. */
     if (seq_le(t->snd_una, g->ack) &&
         (seq_lt(t->snd_wl1, g->seq) || (t->snd_wl1 == g->seq && seq_le(t->snd_wl2, g->ack))))

@@ -68,6 +68,7 @@ static struct sock *embryo_new(struct seg_ctx *c, struct sock *l, uint32_t iss)
     t->passive = true;
     t->nodelay = l->tcb.nodelay;
     t->quickack = l->tcb.quickack;
+    t->cc = l->tcb.cc;
     t->rto_min = l->tcb.rto_min;
     t->iss = iss;
     t->snd_una = t->snd_nxt = t->snd_up = iss;
@@ -232,6 +233,20 @@ static bool seq_acceptable(const struct tcb *t, uint32_t wnd, const struct tcp_s
            seq_in(g->seq + len - 1, t->rcv_nxt, t->rcv_nxt + wnd);
 }
 
+/* RFC 2883 §4: data that arrived twice is reported in the first SACK
+ * block of the next ACK (a DSACK), so that the sender learns its
+ * retransmission was spurious; and the ACK goes at once (Linux's
+ * quick-ACK mode). */
+static void note_dsack(struct tcb *t, uint32_t left, uint32_t right)
+{
+    if (!t->sack_ok)
+        return;
+    t->dsack = true;
+    t->dsack_left = left;
+    t->dsack_right = right;
+    t->quick = TCP_MAX_QUICKACKS;
+}
+
 /* Cut what lies before RCV.NXT or beyond the window (§3.10.7.4, "trim").
  * Done just before the text: the RST and SYN checks look at the segment's
  * own SEG.SEQ (RFC 5961 §3.2, §4.2), so no SYN is left to trim here. */
@@ -241,6 +256,8 @@ static void trim_to_window(struct tcb *t, uint32_t wnd, struct tcp_seg *g)
         uint32_t cut = t->rcv_nxt - g->seq;
         if (cut > g->len)
             cut = (uint32_t)g->len;
+        if (cut)
+            note_dsack(t, g->seq, g->seq + cut);
         g->data += cut;
         g->len -= cut;
         g->seq += cut;
@@ -332,21 +349,54 @@ static bool ack_input(struct seg_ctx *c, struct sock *s)
     return true;
 }
 
-/* How an in-order arrival is acknowledged: at once (the default, and
- * always for a FIN or a filled gap), or delayed (RFC 9293 §3.8.6.3, RFC
- * 5681 §4.2: at least every second full-sized segment, within delack_time). */
+/* How an in-order arrival is acknowledged, as Linux does it (RFC 9293
+ * §3.8.6.3, RFC 5681 §4.2, RFC 1122 4.2.3.2): at once in quick-ACK mode
+ * (the first segments of a connection, after out-of-order data or a long
+ * silence), for a FIN or a filled gap, or with TCP_QUICKACK set; else
+ * once more than a full segment is unacknowledged, or when the delayed-ACK
+ * timer (ato: 40 ms, adapting to the gaps between arrivals) runs out. */
 static void ack_policy(struct host *h, struct sock *s, uint32_t n, bool now_please, tl_time now)
 {
     struct tcb *t = &s->tcb;
-    if (t->quickack || now_please) {
+    tl_time floor = h->cfg.delack_time;
+    /* Linux's tcp_event_data_recv(): ato follows the arrival gaps. */
+    if (!t->last_rcv) {
+        t->quick = TCP_MAX_QUICKACKS;
+        t->ato = floor;
+    } else {
+        tl_time m = now - t->last_rcv;
+        if (m <= floor / 2) {
+            t->ato = t->ato / 2 + floor / 2;
+        } else if (m < t->ato) {
+            t->ato = t->ato / 2 + m;
+            if (t->ato > t->rto)
+                t->ato = t->rto;
+        } else if (m > t->rto) {
+            t->quick = TCP_MAX_QUICKACKS;        /* idle: start again quickly */
+        }
+    }
+    t->last_rcv = now ? now : 1;
+    t->unacked_rcvd += n;
+    if (n && n < t->eff_mss)
+        t->ack_pushed = true;                  /* Linux's ICSK_ACK_PUSHED */
+    if (t->quickack || now_please || t->quick || t->unacked_rcvd > t->eff_mss) {
         t->ack_now = true;
         return;
     }
-    t->unacked_rcvd += n;
-    if (t->unacked_rcvd >= 2u * t->rcv_mss)
-        t->ack_now = true;
-    else if (t->delack_at == TL_NEVER)
-        t->delack_at = now + h->cfg.delack_time;
+    if (t->delack_at == TL_NEVER) {
+        /* Linux's __tcp_send_delayed_ack(): above the floor, at most
+         * 200 ms and at most the RTT. */
+        tl_time d = t->ato;
+        if (d > floor) {
+            tl_time max = TCP_DELACK_MAX;
+            tl_time rtt = t->srtt > floor ? t->srtt : floor;
+            if (t->srtt && rtt < max)
+                max = rtt;
+            if (d > max)
+                d = max;
+        }
+        t->delack_at = now + d;
+    }
 }
 
 /* Seventh check: segment text.  In order, it goes to the receive queue,
@@ -373,6 +423,7 @@ static bool text_input(struct seg_ctx *c, struct sock *s)
     }
     if (g->seq != t->rcv_nxt) {
         t->ack_now = true;
+        t->quick = TCP_MAX_QUICKACKS;          /* out of order: quick ACKs for a while */
         if (tcp_ofo_insert(c->h, s, g->seq, g->data, (uint32_t)g->len, fin) < 0)
             drop(c, DROP_TCP_OUT_OF_ORDER);
         else
@@ -480,6 +531,10 @@ static void sync_input(struct seg_ctx *c, struct sock *s)
     if (!seq_acceptable(t, wnd, g)) {
         bool zero_window_data = wnd == 0 && g->len > 0 && g->seq == t->rcv_nxt;
         if (!zero_window_data) {
+            if (g->len && seq_lt(g->seq, t->rcv_nxt) && !(g->flags & TH_RST)) {
+                uint32_t end = g->seq + (uint32_t)g->len;
+                note_dsack(t, g->seq, seq_lt(end, t->rcv_nxt) ? end : t->rcv_nxt);
+            }
             if (!(g->flags & TH_RST))
                 tcp_send_ack(h, s, c->now);    /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
             /* TIME-WAIT (fifth check): "the only thing that can arrive in

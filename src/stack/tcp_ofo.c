@@ -141,7 +141,7 @@ void tcp_ofo_free(struct sock *s)
     s->tcb.ofo_segs = 0;
 }
 
-int tcp_ofo_sack_blocks(const struct sock *s, struct tcp_opts *o, int max)
+int tcp_ofo_sack_blocks(const struct sock *s, struct tcp_opts *o, int max, int at)
 {
     /* Contiguous ranges of what is held. */
     struct range { uint32_t l, r; } rng[TCP_MAX_SACK * 8];
@@ -162,15 +162,15 @@ int tcp_ofo_sack_blocks(const struct sock *s, struct tcp_opts *o, int max)
             first = i;
     int k = 0;
     if (first >= 0 && k < max) {
-        o->sack[k].left = rng[first].l;
-        o->sack[k].right = rng[first].r;
+        o->sack[at + k].left = rng[first].l;
+        o->sack[at + k].right = rng[first].r;
         k++;
     }
     for (int i = n - 1; i >= 0 && k < max; i--) {
         if (i == first)
             continue;
-        o->sack[k].left = rng[i].l;
-        o->sack[k].right = rng[i].r;
+        o->sack[at + k].left = rng[i].l;
+        o->sack[at + k].right = rng[i].r;
         k++;
     }
     return k;

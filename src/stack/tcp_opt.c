@@ -50,8 +50,12 @@ void tcp_tcb_init(struct host *h, struct sock *s)
     t->ssthresh = 0x7fffffff;                  /* RFC 5681 §3.1: arbitrarily high */
     t->cwnd = tcp_initial_window(t);
     t->recover = t->iss;
-    t->nsacked = 0;
     t->in_recovery = t->rto_recovery = false;
+    tcp_cc_reset(t);
+    t->reordering = TCP_DUPTHRESH;             /* Linux's initial tp->reordering */
+    t->reo_wnd_mult = 1;
+    t->ato = h->cfg.delack_time;
+    t->quick = 0;
     t->dupacks = 0;
     t->fin_queued = t->fin_sent = t->fin_rcvd = false;
 }
@@ -107,6 +111,10 @@ void tcp_syn_options_take(struct host *h, struct sock *s, const struct tcp_seg *
         t->ts_recent_age = 0;
     }
     t->sack_ok = t->sack_ok && g->opt.sack_perm;   /* RFC 2018 §2 */
+    /* The window our SYN offered starts at the peer's first octet, now
+     * that we know where that is (Linux: rcv_wup = rcv_nxt). */
+    if (synack)
+        t->rcv_adv = t->rcv_nxt + t->rcv_wnd;
     /* RFC 6691: the MSS counts data only; our options come out of it. */
     t->eff_mss = (uint16_t)(t->snd_mss - (t->ts_ok ? TCP_TS_LEN : 0));
     t->cwnd = tcp_initial_window(t);
@@ -139,7 +147,7 @@ void tcp_options_for(const struct sock *s, uint8_t flags, size_t datalen, struct
     }
     /* RFC 2018 §4: SACK blocks in ACKs while data is held out of order,
      * as many as the header has room for. */
-    if (!syn && (flags & TH_ACK) && t->sack_ok && s->ofo) {
+    if (!syn && (flags & TH_ACK) && t->sack_ok && (s->ofo || t->dsack)) {
         size_t used = tcp_options_len(o), total = used + datalen;
         size_t room = total >= ETH_MTU - 40 ? 0 : ETH_MTU - 40 - total;
         if (room > TCP_OPT_MAX - used)
@@ -147,8 +155,15 @@ void tcp_options_for(const struct sock *s, uint8_t flags, size_t datalen, struct
         int max = room >= 4 + 8 ? (int)((room - 4) / 8) : 0;
         if (max > TCP_MAX_SACK)
             max = TCP_MAX_SACK;
-        if (max > 0)
-            o->nsack = (uint8_t)tcp_ofo_sack_blocks(s, o, max);
+        int k = 0;
+        if (max > 0 && t->dsack) {             /* RFC 2883 §4: the DSACK first */
+            o->sack[0].left = t->dsack_left;
+            o->sack[0].right = t->dsack_right;
+            k = 1;
+        }
+        if (max > k && s->ofo)
+            k += tcp_ofo_sack_blocks(s, o, max - k, k);
+        o->nsack = (uint8_t)k;
     }
 }
 

@@ -1,6 +1,7 @@
 /* TCP output: segments built from the TCB and handed to IPv4.  Decides
  * what may be sent now: retransmissions of what loss recovery declared
- * lost (RFC 6675, RFC 5681), then new data within the peer's window and
+ * lost (the retransmission queue's marks, within cwnd: RFC 6675's
+ * NextSeg() rule 1, paced by PRR), then new data within the peer's window and
  * the congestion window, held back by Nagle (RFC 9293 §3.7.4) and the
  * sender's silly-window avoidance (§3.8.6.2.1), our FIN once the data is
  * out, an ACK when one is owed.  The windows we announce follow the
@@ -70,8 +71,15 @@ void tcp_send_segment(struct host *h, struct sock *s, uint32_t seq, uint8_t flag
     if (flags & TH_RST) {
         seg.wnd = 0;
     } else if (flags & TH_SYN) {
-        /* RFC 7323 §2.2: the window of a SYN is never scaled. */
+        /* RFC 7323 §2.2: the window of a SYN is never scaled.  As Linux
+         * (tcp_select_initial_window), the buffer is offered in whole
+         * segments: the MSS we announce, less the timestamps a SYN,ACK
+         * has agreed on (64240 in a SYN, 65160 in a SYN,ACK with
+         * timestamps, for an MSS of 1460 and a 64 KiB buffer). */
         size_t space = bytering_space(&s->rcvq);
+        uint32_t mss = t->rcv_mss - ((flags & TH_ACK) && t->ts_ok ? TCP_TS_LEN : 0);
+        if (mss && space > mss)
+            space -= space % mss;
         t->rcv_wnd = space > 0xffff ? 0xffff : (uint32_t)space;
         t->rcv_adv = t->rcv_nxt + t->rcv_wnd;
         seg.wnd = (uint16_t)t->rcv_wnd;
@@ -81,6 +89,10 @@ void tcp_send_segment(struct host *h, struct sock *s, uint32_t seq, uint8_t flag
         seg.wnd = (uint16_t)(t->rcv_wnd >> t->rcv_wscale);
     }
     if (flags & TH_ACK) {
+        if (t->quick && !(flags & TH_SYN))
+            t->quick--;                        /* Linux's tcp_dec_quickack_mode() */
+        t->dsack = false;
+        t->ack_pushed = false;
         t->ack_now = false;
         t->delack_at = TL_NEVER;
         t->unacked_rcvd = 0;
@@ -187,6 +199,16 @@ uint32_t tcp_send_at(struct host *h, struct sock *s, uint32_t seq, uint32_t maxl
     tcp_send_segment(h, s, seq, flags, buf, n, now);
     uint32_t used = n + (fin ? 1 : 0);
     if (retrans) {
+        tcp_rtx_retransmitted(s, seq, seq + used, now);
+    } else {
+        tcp_rtx_append(s, seq, seq + used, now);
+        if (n < t->eff_mss)
+            t->snd_sml = seq + used;
+        t->tlp_at = TL_NEVER;                  /* RFC 8985 §7.2: the PTO restarts */
+    }
+    if (t->in_recovery)
+        t->prr_out += used;                    /* RFC 6937 prr_out */
+    if (retrans) {
         t->retrans_segs++;
         h->tcp.retrans_segs++;
         t->bytes_retrans += n;
@@ -221,23 +243,33 @@ static bool sending_state(enum tcp_state st)
     }
 }
 
-/* Retransmissions loss recovery asks for, while cwnd allows (RFC 6675
- * §5 step (C), and the go-back-N of RFC 5681 §3.1 after a timeout).
- * False if cwnd is used up. */
+/* Retransmissions of what loss recovery marked lost, in order of
+ * sequence, while cwnd allows (RFC 6675 §5 step (C), NextSeg() rule 1;
+ * after a timeout, everything not SACKed).  False if cwnd is used up. */
 static bool send_lost(struct host *h, struct sock *s, tl_time now)
 {
     struct tcb *t = &s->tcb;
-    uint32_t seq, len;
-    while (tcp_next_lost(s, &seq, &len)) {
-        uint32_t pipe = tcp_pipe(t);
+    const struct tcp_txseg *x;
+    while ((x = tcp_rtx_next_lost(s))) {
+        uint32_t len = x->end - x->seq, pipe = tcp_pipe(t);
         if (pipe >= t->cwnd || t->cwnd - pipe < len)
             return false;
-        uint32_t used = tcp_send_at(h, s, seq, len, true, now);
-        if (!used)
+        if (!tcp_send_at(h, s, x->seq, len, true, now))
             break;
-        t->high_rxt = seq + used;
     }
     return true;
+}
+
+uint32_t tcp_retransmit_head(struct host *h, struct sock *s, tl_time now)
+{
+    struct tcb *t = &s->tcb;
+    /* RFC 6298 (5.4): the earliest segment not acknowledged (nor SACKed). */
+    for (uint32_t i = 0; i < s->rtx_n && seq_gt(t->snd_una, t->iss); i++) {
+        const struct tcp_txseg *x = tcp_rtx_at(s, i);
+        if (!(x->flags & TXS_SACKED))
+            return tcp_send_at(h, s, x->seq, x->end - x->seq, true, now);
+    }
+    return tcp_send_at(h, s, t->snd_una, t->eff_mss, true, now);
 }
 
 /* New data (and the FIN) in order, as windows, Nagle and SWS allow. */
@@ -255,8 +287,7 @@ static void send_new(struct host *h, struct sock *s, tl_time now)
         uint32_t need = len ? len : 1;
         /* Congestion window (RFC 5681 §3.1), with limited transmit on the
          * first two duplicate ACKs (RFC 3042). */
-        uint32_t pipe = (t->in_recovery && t->sack_ok) || t->rto_recovery
-                      ? tcp_pipe(t) : t->snd_nxt - t->snd_una;
+        uint32_t pipe = t->sack_ok || t->rto_recovery ? tcp_pipe(t) : t->snd_nxt - t->snd_una;
         uint32_t cwnd = t->cwnd;
         if (!t->in_recovery && !t->rto_recovery && t->dupacks > 0 && t->dupacks < TCP_DUPTHRESH)
             cwnd += (uint32_t)t->dupacks * t->eff_mss;
@@ -273,10 +304,12 @@ static void send_new(struct host *h, struct sock *s, tl_time now)
             }
             len = (uint32_t)room;
         }
-        /* Nagle (RFC 896, RFC 9293 §3.7.4): with data unacknowledged, a
-         * short segment waits, unless it ends the stream or TCP_NODELAY. */
+        /* Nagle (RFC 896, RFC 9293 §3.7.4) with Minshall's change, as Linux:
+         * a short segment waits while an earlier short one is unacknowledged,
+         * unless it ends the stream or TCP_NODELAY. */
         bool ends_stream = t->fin_queued && len == unsent;
-        if (len > 0 && len < t->eff_mss && !t->nodelay && !ends_stream && t->snd_nxt != t->snd_una)
+        bool short_out = seq_gt(t->snd_sml, t->snd_una) && seq_le(t->snd_sml, t->snd_nxt);
+        if (len > 0 && len < t->eff_mss && !t->nodelay && !ends_stream && short_out)
             return;
         if (!tcp_send_at(h, s, t->snd_nxt, len, false, now))
             return;
@@ -307,7 +340,9 @@ void tcp_output(struct host *h, struct sock *s, tl_time now)
         t->rtt_timing = false;
     }
     bool room = true;
-    if (t->rto_recovery || (t->in_recovery && t->sack_ok))
+    if (t->frto_new)
+        t->frto_new = false;                   /* RFC 5682 step 2b: new data first */
+    else if (t->rto_recovery || (t->in_recovery && t->sack_ok))
         room = send_lost(h, s, now);
     if (room)
         send_new(h, s, now);

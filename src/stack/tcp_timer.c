@@ -42,9 +42,12 @@ void tcp_timers_update(struct host *h, struct sock *s, tl_time now)
     }
     if (!idle) {
         tcp_arm_rto(h, s, now);
+        tcp_tlp_update(h, s, now);
         return;
     }
     t->rto_at = TL_NEVER;
+    t->rack_at = TL_NEVER;
+    t->tlp_at = TL_NEVER;
     if (t->wnd_blocked) {
         /* Nothing in flight, data held back by the window: the persist
          * timer, first after one RTO (SHLD-29). */
@@ -75,8 +78,7 @@ static void retransmit_timeout(struct host *h, struct sock *s, tl_time now)
     tcp_on_rto(h, s, now);
     t->retries++;
     /* (5.4) the earliest unacknowledged segment, (5.5) back off, (5.6) restart. */
-    uint32_t used = tcp_send_at(h, s, t->snd_una, t->eff_mss, true, now);
-    t->high_rxt = t->snd_una + used;
+    tcp_retransmit_head(h, s, now);
     t->rto = t->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : t->rto * 2;
     t->rto_at = now + t->rto;
 }
@@ -123,6 +125,16 @@ void tcp_timers(struct host *h, struct sock *s, tl_time now)
     if (t->persist_at <= now) {
         persist_timeout(h, s, now);
         return;
+    }
+    if (t->rack_at <= now) {
+        t->rack_at = TL_NEVER;
+        tcp_rack_timeout(h, s, now);
+        if (t->state == TCP_CLOSED)
+            return;
+    }
+    if (t->tlp_at <= now) {
+        t->tlp_at = TL_NEVER;
+        tcp_tlp_timeout(h, s, now);
     }
     if (t->rto_at <= now) {
         t->rto_at = TL_NEVER;

@@ -175,6 +175,8 @@ void tcp_rcv_consumed(struct host *h, struct sock *s, tl_time now)
     uint32_t step = t->rcv_mss < s->rcvq.limit / 2 ? t->rcv_mss : (uint32_t)s->rcvq.limit / 2;
     if (new_wnd > open_now && new_wnd >= 2 * open_now && new_wnd - open_now >= step)
         tcp_send_ack(h, s, now);
+    else if (t->delack_at != TL_NEVER && t->ack_pushed && s->rcvq.len == 0)
+        tcp_send_ack(h, s, now);               /* Linux's tcp_cleanup_rbuf(): a short segment read */
 }
 
 void tcp_host_unreachable(struct host *h, uint32_t ip, tl_time now)

@@ -66,6 +66,40 @@ struct trace_ev *trace_add_frame(struct trace *t, enum trace_kind kind, const ui
     return e;
 }
 
+static const char *const loss_names[] = {
+#define LOSS_BY_NAME(name, text) text,
+    LOSS_DETECTORS(LOSS_BY_NAME)
+#undef LOSS_BY_NAME
+};
+
+const char *loss_by_name(enum loss_by b)
+{
+    return (unsigned)b < LOSS_BY__COUNT ? loss_names[b] : "?";
+}
+
+void trace_add_loss(struct trace *t, int sock_id, int fd, uint32_t seq, uint32_t end,
+                    enum loss_by by, tl_time now)
+{
+    struct trace_ev *e = t->next_id - 1 > t->sealed ? &t->ring[(t->next_id - 1) % t->cap] : NULL;
+    if (e && e->kind == TRACE_LOSS && e->sock_id == sock_id) {
+        e->nlost[by]++;
+        if (e->contig && by == e->loss_by && e->end == seq)
+            e->end = end;                      /* the range goes on */
+        else
+            e->contig = false;
+        return;
+    }
+    e = trace_add(t, TRACE_LOSS, now);
+    e->sock_id = sock_id;
+    e->fd = fd;
+    e->seq = seq;
+    e->end = end;
+    e->loss_by = (uint8_t)by;
+    e->contig = true;
+    memset(e->nlost, 0, sizeof e->nlost);
+    e->nlost[by] = 1;
+}
+
 uint64_t trace_first_id(const struct trace *t)
 {
     return t->next_id > t->cap ? t->next_id - t->cap : 1;

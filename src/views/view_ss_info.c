@@ -1,8 +1,9 @@
 /* `ss -i`: the ss listing with each TCP connection's internals under its
  * row, in the words of Linux's `ss -t -i -o` (iproute2 misc/ss.c,
- * tcp_show_info): the options agreed, rto, rtt (SRTT/RTTVAR in ms), mss,
- * cwnd and ssthresh in segments, byte and segment counts, what is in
- * flight, retransmissions, and the running timer. */
+ * tcp_show_info): the options agreed, the congestion control, rto, rtt
+ * (SRTT/RTTVAR in ms), ato, mss, cwnd and ssthresh in segments, byte and
+ * segment counts, what is in flight, retransmissions, the scoreboard
+ * (lost, sacked, dsack_dups, reordering), minrtt, and the running timer. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,7 @@ static void print_info(FILE *out, const struct sock *s, tl_time now)
         fputs(" ts", out);
     if (t->sack_ok)
         fputs(" sack", out);
-    fputs(" newreno", out);
+    fprintf(out, " %s", tcp_cc_name((enum tcp_cc)t->cc));
     if (t->wscale_ok)
         fprintf(out, " wscale:%u,%u", t->snd_wscale, t->rcv_wscale);
     fputs(" rto:", out);
@@ -46,6 +47,10 @@ static void print_info(FILE *out, const struct sock *s, tl_time now)
         print_ms(out, t->srtt);
         fputc('/', out);
         print_ms(out, t->rttvar);
+    }
+    if (t->last_rcv && !t->quickack) {
+        fputs(" ato:", out);
+        print_ms(out, t->ato);
     }
     fprintf(out, " mss:%u rcvmss:%u cwnd:%u", mss, t->rcv_mss, (t->cwnd + mss - 1) / mss);
     if (t->ssthresh < 0x7fffffff)
@@ -67,12 +72,16 @@ static void print_info(FILE *out, const struct sock *s, tl_time now)
         fprintf(out, " fast_retrans:%u", t->fast_retrans);
     if (t->in_recovery || t->rto_recovery)
         fprintf(out, " recovery:%s", t->rto_recovery ? "timeout" : "fast");
-    if (t->nsacked) {
-        uint32_t sacked = 0;
-        for (int i = 0; i < t->nsacked; i++)
-            sacked += t->sacked[i].right - t->sacked[i].left;
-        fprintf(out, " sacked:%u", sacked);
-    }
+    if (t->lost_out)
+        fprintf(out, " lost:%u", t->lost_out);
+    if (t->sacked_out)
+        fprintf(out, " sacked:%u", t->sacked_out);
+    if (t->dsack_dups)
+        fprintf(out, " dsack_dups:%u", t->dsack_dups);
+    if (t->reordering != 3 && t->reordering)
+        fprintf(out, " reordering:%u", t->reordering);
+    if (t->reordering_seen)
+        fputs(" reord_seen", out);
     if (t->ofo_segs)
         fprintf(out, " ofo:%u", t->ofo_bytes);
     size_t unsent = s->sndq.len - (flight < s->sndq.len ? flight : s->sndq.len);
@@ -80,7 +89,12 @@ static void print_info(FILE *out, const struct sock *s, tl_time now)
         fprintf(out, " notsent:%zu", unsent);
     if (t->snd_wnd == 0)
         fputs(" zero_window", out);
-    fprintf(out, " rcv_space:%u snd_wnd:%u", t->rcv_wnd, t->snd_wnd);
+    fprintf(out, " rcv_space:%u", t->rcv_wnd);
+    if (t->min_rtt) {
+        fputs(" minrtt:", out);
+        print_ms(out, t->min_rtt);
+    }
+    fprintf(out, " snd_wnd:%u", t->snd_wnd);
     if (!t->nodelay)
         fputs(" nagle", out);
     if (!t->quickack)

@@ -175,9 +175,37 @@ static void print_congestion(FILE *out, const struct view_style *st, const struc
     const char *phase = t->rto_recovery ? "loss recovery (timeout)"
                       : t->in_recovery ? "fast recovery"
                       : t->cwnd < t->ssthresh ? "slow start" : "congestion avoidance";
-    fprintf(out, "  %s", phase);
+    fprintf(out, "  %s, %s", tcp_cc_name((enum tcp_cc)t->cc), phase);
+    if (t->cc == TCP_CC_CUBIC && t->cubic.w_max > 0) {
+        /* RFC 9438: the window before the last reduction, and the epoch. */
+        fprintf(out, ", W_max %.1f", t->cubic.w_max);
+        if (t->cubic.epoch)
+            fprintf(out, ", epoch from %s, K %.3fs", vu_secs(v, t->cubic.epoch), t->cubic.k);
+    }
     if (t->snd_wnd == 0 && t->snd_nxt == t->snd_una + (t->persist_at != TL_NEVER))
         fputs(", zero window", out);
+    fputc('\n', out);
+}
+
+/* Loss recovery's state, once there is any: the scoreboard (lost, SACKed,
+ * retransmitted and in flight, in segments), RACK (RFC 8985: its RTT and
+ * reordering window), loss probes sent, DSACKs (RFC 2883) and timeouts
+ * F-RTO undid (RFC 5682). */
+static void print_loss(FILE *out, const struct tcb *t)
+{
+    if (!t->lost_total && !t->tlp_probes && !t->sacked_out && !t->dsack_dups &&
+        !t->retrans_out && t->rack_at == TL_NEVER)
+        return;
+    char a[32], b[32];
+    fprintf(out, "  lost %u (%u in all)  SACKed %u  retransmitted in flight %u", t->lost_out,
+            t->lost_total, t->sacked_out, t->retrans_out);
+    fprintf(out, "  RACK rtt %s reo_wnd %s%s", vu_secs(a, t->rack_rtt), vu_secs(b, t->reo_wnd),
+            t->reordering_seen ? " (reordering seen)" : "");
+    fprintf(out, "  TLP probes %u", t->tlp_probes);
+    if (t->dsack_dups)
+        fprintf(out, "  DSACKs %u", t->dsack_dups);
+    if (t->spurious_rto)
+        fprintf(out, "  spurious timeouts undone %u", t->spurious_rto);
     fputc('\n', out);
 }
 
@@ -203,6 +231,12 @@ static void print_timers(FILE *out, const struct tcb *t, tl_time now)
             break;
         case TCPT_PERSIST:
             fprintf(out, "persist in %s (window probe %u)", a, t->probes + 1);
+            break;
+        case TCPT_RACK:
+            fprintf(out, "RACK reorder in %s (reo_wnd %s)", a, vu_secs(b, t->reo_wnd));
+            break;
+        case TCPT_LOSS_PROBE:
+            fprintf(out, "loss probe in %s (probe %u)", a, t->tlp_probes + 1);
             break;
         case TCPT_TIME_WAIT:
             fprintf(out, "2MSL ends in %s", a);
@@ -264,5 +298,6 @@ void view_tcb(FILE *out, const struct view_style *st, const struct host *h,
     print_queues(out, st, s, prev);
     if (tcp_state_synchronized(s->tcb.state) && s->tcb.state != TCP_TIME_WAIT)
         print_congestion(out, st, &s->tcb, prev);
+    print_loss(out, &s->tcb);
     print_timers(out, &s->tcb, now);
 }

@@ -112,7 +112,8 @@ size_t tcp_options_len(const struct tcp_opts *o)
 }
 
 /* Options in the order and layout Linux sends them: mss, sackOK, TS, nop,
- * wscale (mss, nop, nop, sackOK, nop, wscale without timestamps). */
+ * wscale (mss, nop, nop, sackOK, nop, wscale without timestamps; mss, nop,
+ * nop, TS, nop, wscale without SACK). */
 static size_t put_options(uint8_t *p, const struct tcp_opts *o)
 {
     size_t i = 0;
@@ -127,7 +128,7 @@ static size_t put_options(uint8_t *p, const struct tcp_opts *o)
         p[i] = TCPOPT_SACK_PERM; p[i + 1] = 2; i += 2;
     }
     if (o->has_ts) {
-        if (!o->has_mss && !o->sack_perm) {
+        if (!o->sack_perm) {            /* mss,nop,nop,TS: Linux without SACK */
             p[i++] = TCPOPT_NOP;
             p[i++] = TCPOPT_NOP;
         }

@@ -14,6 +14,10 @@
 #   5. scale            bench: simultaneous connections between the sim hosts
 #   6. loss recovery    bench: virtual time to deliver 2 MiB under 1%, 5% and
 #                       10% loss, median and worst over 100 seeds (5 quick)
+#   7. loss vs Linux    loss.sh: 2 MiB with 1, 5, 10 % random loss both ways,
+#                       tcplab's sim (lossbench) against Linux over a veth
+#                       between two namespaces with nftables dropping, RUNS
+#                       runs each: medians and their ratio
 #
 # Everything that puts traffic on a TAP or veth runs in a network namespace
 # made for it (unshare -n; the veth's far end in a second one), which goes
@@ -23,7 +27,8 @@
 # Environment: TCPLAB (./tcplab), BENCH_BIN (build/bench: bench, sink,
 # tappump), BENCH_JSON (build/bench.json), BENCH_QUICK=1 (tiny sizes, for
 # tests/steps/bench_smoke.sh), BENCH_SIM_BYTES, BENCH_TAP_BYTES,
-# BENCH_VETH_BYTES, BENCH_CONNS, BENCH_GRADE_COPIES (per lab).
+# BENCH_VETH_BYTES, BENCH_CONNS, BENCH_GRADE_COPIES (per lab), BENCH_LOSS_RUNS,
+# BENCH_LOSS_BYTES, BENCH_LOSS_RATES.
 # Exit 1 if a measurement failed (a program error, a digest mismatch);
 # a missed target is a figure, not a failure.
 set -u
@@ -34,9 +39,14 @@ BIN=${BENCH_BIN:-build/bench}
 JSON=${BENCH_JSON:-build/bench.json}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
     q=1; SIM=4194304; TAP=1048576; VETH=4194304; CONNS=200; COPIES=5; PUMP=0.2
+    LRUNS=2; LBYTES=262144; LRATES="1 10"
 else
     q=0; SIM=1073741824; TAP=134217728; VETH=1073741824; CONNS=10000; COPIES=100; PUMP=2
+    LRUNS=20; LBYTES=2097152; LRATES="1 5 10"
 fi
+LRUNS=${BENCH_LOSS_RUNS:-$LRUNS}
+LBYTES=${BENCH_LOSS_BYTES:-$LBYTES}
+LRATES=${BENCH_LOSS_RATES:-$LRATES}
 SIM=${BENCH_SIM_BYTES:-$SIM}
 TAP=${BENCH_TAP_BYTES:-$TAP}
 VETH=${BENCH_VETH_BYTES:-$VETH}
@@ -147,7 +157,7 @@ esac
 
 # ---- the run ------------------------------------------------------------------
 
-for p in "$TCPLAB" "$BIN/bench" "$BIN/sink" "$BIN/tappump"; do
+for p in "$TCPLAB" "$BIN/bench" "$BIN/sink" "$BIN/tappump" "$BIN/lossbench"; do
     [ -x "$p" ] || { echo "bench: $p is missing (make bench builds it)" >&2; exit 1; }
 done
 tmp=$(mktemp -d) || exit 1
@@ -213,6 +223,15 @@ else
     say "2: tap, kernel -> tcplab, $TAP bytes"
     unshare -n sh "$self" _tap_in "$TAP" >>"$kv" || failure "tap transfer kernel -> tcplab failed"
 fi
+
+say "7: loss recovery against Linux, $LBYTES bytes at $LRATES % loss, $LRUNS runs each"
+echo "loss_rates $LRATES" >>"$kv"
+echo "loss_bytes $LBYTES" >>"$kv"
+sh "$(dirname "$self")/loss.sh" "$BIN/lossbench" "$LRUNS" "$LBYTES" $LRATES >>"$kv" 2>"$tmp/loss.log" ||
+    failure "loss table: $(tail -n 1 "$tmp/loss.log")"
+for p in $LRATES; do
+    grep -q "^loss_${p}_tcplab_median [0-9]" "$kv" || failure "loss $p %: no tcplab figure"
+done
 
 # ---- the table and the JSON ---------------------------------------------------------
 
@@ -298,11 +317,29 @@ END {
             sprintf("%.3f / %.3f s", n("loss" p "_median_seconds"), n("loss" p "_worst_seconds")),
             "", n("loss" p "_failed") ? n("loss" p "_failed") " FAILED" : "")
     }
+    nr = split(v["loss_rates"], lr, " ")
+    for (i = 1; i <= nr; i++) {
+        p = lr[i]; t = n("loss_" p "_tcplab_median")
+        pre = i == 1 ? "7. " : "   "
+        row(pre "loss " p " %, " size(n("loss_bytes")) ": tcplab median", sprintf("%.4f s", t), "", "")
+        judged("loss_" p "_stalls", "   tcplab runs that stalled", n("loss_" p "_tcplab_stalls"), "0",
+               n("loss_" p "_tcplab_stalls"), n("loss_" p "_tcplab_stalls") == 0)
+        judged("loss_" p "_max", "   tcplab longest run (virtual time)", sprintf("%.3f s", n("loss_" p "_tcplab_max")),
+               "<= 3 s", v["loss_" p "_tcplab_max"], n("loss_" p "_tcplab_max") <= 3)
+        if (has("loss_linux_skipped"))
+            row("   Linux over a veth", "skipped: " v["loss_linux_skipped"], "", "")
+        else {
+            l = n("loss_" p "_linux_median")
+            row("   Linux median (veth, nftables)", sprintf("%.4f s", l), "", "")
+            judged("loss_" p "_ratio", "   tcplab / Linux", l > 0 ? sprintf("%.2fx", t / l) : "none",
+                   "<= 2x", l > 0 ? sprintf("%.3f", t / l) : "null", l > 0 && t / l <= 2)
+        }
+    }
     printf "%d of %d targets met; %s CPUs, load average %s at the start, commit %s\n", nt - missed, nt,
         v["machine_cpus"], v["machine_load_average"], v["machine_commit"]
 
     # JSON: one object per prefix (sim, tap_out, pump_write, lat_program ...), then the verdicts
-    ng = split("machine sim tap_out tap_in pump_write pump_read veth tap grade lat_program lat scale loss1 loss5 loss10", g, " ")
+    ng = split("machine sim tap_out tap_in pump_write pump_read veth tap grade lat_program lat scale loss1 loss5 loss10 loss", g, " ")
     printf "{\n" >json
     for (i = 1; i <= ng; i++) {
         body = ""

@@ -8,7 +8,7 @@
 # benchmark).  Run from the repository root by tests/run.sh.
 set -u
 bin=build/san/tcplab
-for p in $bin build/san/bench/bench build/san/bench/sink build/san/bench/tappump; do
+for p in $bin build/san/bench/bench build/san/bench/sink build/san/bench/tappump build/san/bench/lossbench; do
     [ -x "$p" ] || { echo "bench_smoke: $p is missing (run make tests)" >&2; exit 1; }
 done
 tmp=$(mktemp -d) || exit 1
@@ -24,7 +24,8 @@ if [ "$st" -eq 0 ]; then pass "run.sh (quick) exit 0"; else
     fail "run.sh (quick) exit $st:"
     sed 's/^/  /' "$tmp/log" "$tmp/table"
 fi
-grep -q '^1\. sim throughput' "$tmp/table" && grep -q 'targets met' "$tmp/table" &&
+grep -q '^1\. sim throughput' "$tmp/table" && grep -q '^7\. loss' "$tmp/table" &&
+    grep -q 'targets met' "$tmp/table" &&
     pass "the table: $(grep 'targets met' "$tmp/table")" || fail "no table"
 
 tap=yes

@@ -54,4 +54,56 @@ wait_for 'usage: listen SOCK' || fail "help CMD"
 keys 'quit()' Enter
 wait_for 'EXITED 0' || fail "quit"
 grep -q 'listen s' "$dir/.tcplab_history" || fail "history not saved"
+
+# The terminal ladder (draw ladder) at 80 columns: Unicode box drawing in a
+# UTF-8 locale, ASCII in the C locale; every row within the width, the
+# lifelines at columns 3 and 78.
+ladder() {      # NAME LOCALE
+    tmux -L "$sock" kill-session -t t 2>/dev/null
+    tmux -L "$sock" -u new-session -d -s t -x 80 -y 60 \
+        "env HOME=$dir TERM=xterm LC_ALL=$2 LANG=$2 ASAN_OPTIONS=detect_leaks=0 $T --no-color; echo EXITED \$?; sleep 30"
+    wait_for '^romeo>' || fail "$1: no prompt"
+    keys 'juliet: l = socket' Enter 'juliet: bind l * 4000' Enter 'juliet: listen l' Enter
+    keys 's = socket' Enter 'connect s juliet 4000' Enter
+    wait_for 'ESTABLISHED' || fail "$1: no connection"
+    keys C-l
+    sleep 0.3
+    tmux -L "$sock" clear-history -t t
+    keys 'draw ladder' Enter
+    wait_for 'SYN_SENT' || fail "$1: no ladder"
+    wait_for '^romeo> *$' || fail "$1: no prompt after the ladder"
+    screen >"$dir/$1.txt"
+    keys C-l 'draw states s' Enter
+    wait_for 'SYN_SENT .* ESTABLISHED (rcv SYN,ACK)' || fail "$1: no state path"
+    screen >"$dir/$1-states.txt"
+}
+ladder utf8 C.UTF-8
+grep -q '├.*Flags \[S\].*▶│' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN arrow"
+grep -q '│◀.*Flags \[S\.\].*┤' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN,ACK arrow"
+grep 'Flags' "$dir/utf8.txt" | grep -qv '[│┤]$' && fail "utf8: a row does not end on juliet's lifeline (wrapped?)"
+grep -q '║ ESTABLISHED  ║' "$dir/utf8-states.txt" || fail "utf8: current state not framed"
+ladder ascii C
+grep -q '# ESTABLISHED  #' "$dir/ascii-states.txt" || fail "ascii: current state not framed"
+grep -q '|   SYN_SENT   |' "$dir/ascii-states.txt" || fail "ascii: visited state not boxed"
+grep -q '^  +.*Flags \[S\].*>|$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN arrow"
+grep -q '^  |<.*Flags \[S\.\].*+$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN,ACK arrow"
+LC_ALL=C grep -q '[^ -~]' "$dir/ascii.txt" && fail "ascii: bytes beyond ASCII"
+awk '/Flags/ { if (length($0) != 78) bad = 1 } END { exit bad }' "$dir/ascii.txt" ||
+    fail "ascii: arrows do not end at column 78"
+
+# The progress line of a long send: shown in place while it runs (bytes,
+# percent, rate, virtual time), gone when it is done.
+keys C-l 'juliet: c = accept l' Enter 'juliet: recv c --all' Enter
+wait_for 'recv --all reads until' || fail "progress: recv --all did not wait"
+keys 'send s --bytes 96M' Enter
+wait_for 'romeo: send: .*(.*%), .*/s, virtual time' || fail "progress: no progress line"
+i=0
+until screen | grep -q 'bytes sent, sha256'; do
+    i=$((i + 1))
+    [ $i -lt 1200 ] || fail "progress: the send did not finish in 120 s"
+    sleep 0.1
+done
+sleep 0.3
+screen | grep -q 'romeo: send: .*%' && fail "progress: the line was not erased"
+keys 'quit' Enter
 echo "interactive: all passed"

@@ -8,7 +8,9 @@
 #   stack   the hosts, sans-IO
 #   link    the worlds: simulated wire, TAP, the kernel as a host
 #   views   read-only renderers of what the hosts hold
+#   draw    the pictures: session log, SVG, PNG/PDF, the HTML notebook
 #   lab     lab files, the checkpoint matcher, the tap-transcript checker
+#   pdrill  packetdrill scripts: parser, runner, packets (inject uses them)
 #   shell   the command table, the loop, transcripts
 #   cmd     the programs: one file per subcommand of tcplab
 #   main.c  dispatches to cmd (anything may be included from there)
@@ -17,7 +19,7 @@
 # higher layer or of a folder that is not in the list (a new folder is
 # placed in the list below).  Run from the repository root by tests/run.sh.
 set -u
-layers="util wire decode stack link views lab shell cmd"
+layers="util wire decode stack link views draw lab pdrill shell cmd"
 [ -d src ] || { echo "layers: run from the repository root" >&2; exit 1; }
 
 rank() {    # rank NAME: the position of a layer in $layers, or nothing

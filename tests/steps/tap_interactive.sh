@@ -52,6 +52,18 @@ wait_for 'romeo > juliet  IP 10.10.1.100.4000 > 10.10.2.100.[0-9]*: Flags \[R.\]
 screen | tail -n +2 | grep -v '^\$' | tail -n 1 | grep -q '^romeo> sock = sock\$' || fail "the typed line was not kept below the frames"
 keys 'et' Enter
 wait_for 'sock = TCP socket, fd 3' || fail "the kept line did not run as typed"
+# a long sleep in real time shows its progress line, erased at the end;
+# the ladder has the kernel host's states as well as the stack's
+keys 'juliet: l = socket' Enter 'juliet: bind l 10.10.2.100 4000' Enter 'juliet: listen l' Enter
+keys 'connect sock 10.10.2.100 4000' Enter
+wait_for 'SYN_SENT (connect) -> ESTABLISHED' || fail "connect to the kernel"
+keys C-l 'sleep 3s' Enter
+wait_for '^sleep: [0-9] s ([ 0-9]*%)' || fail "no progress line during sleep 3s"
+sleep 3
+screen | grep -q '^sleep: ' && fail "the progress line was not erased"
+keys C-l 'draw ladder' Enter
+wait_for 'sock: ESTABLISHED' || fail "draw ladder: no stack state"
+wait_for 'l: LISTEN' || fail "draw ladder: no kernel state"
 keys 'quit' Enter
 wait_for 'EXITED 0' || fail "quit"
 tmux -L "\$sock" kill-server

@@ -1,0 +1,212 @@
+/* The session log (slog.h): what the shell saw, kept for the pictures.
+ * Fed by the shell's frame hook, the fault injector's fate hook, the trace
+ * rings and the socket calls; read by src/draw's pictures. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw/slog.h"
+
+const char *slog_fate_name(enum slog_fate f)
+{
+    static const char *const names[] = {
+#define SLOG_FATE_NAME(name, text) text,
+        SLOG_FATES(SLOG_FATE_NAME)
+#undef SLOG_FATE_NAME
+    };
+    return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "?";
+}
+
+struct slog *slog_new(void)
+{
+    struct slog *l = calloc(1, sizeof *l);
+    if (l)
+        l->delay = 100;
+    return l;
+}
+
+void slog_free(struct slog *l)
+{
+    if (!l)
+        return;
+    free(l->frames.v);
+    free(l->states.v);
+    free(l->calls.v);
+    free(l->tcbs.v);
+    free(l->socks.v);
+    free(l);
+}
+
+/* Room for one more element of `size` bytes, or NULL (counted as lost). */
+static void *vec_push(struct slog_vec *v, size_t size)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 64;
+        if (cap > SLOG_MAX_EVENTS)
+            cap = SLOG_MAX_EVENTS;
+        void *nv = v->n < SLOG_MAX_EVENTS ? realloc(v->v, cap * size) : NULL;
+        if (!nv) {
+            v->lost++;
+            return NULL;
+        }
+        v->v = nv;
+        v->cap = cap;
+    }
+    void *e = (char *)v->v + v->n++ * size;
+    memset(e, 0, size);
+    return e;
+}
+
+int slog_add_frame(struct slog *l, int from, const uint8_t *frame, size_t len, tl_time t)
+{
+    struct slog_frame *f = vec_push(&l->frames, sizeof *f);
+    if (!f)
+        return -1;
+    f->n = l->next_n++;
+    f->from = from ? 1 : 0;
+    f->t = t;
+    f->arrive = TL_NEVER;
+    f->fate = SLOG_UNKNOWN;
+    f->len = (uint16_t)(len > 0xffff ? 0xffff : len);
+    f->caplen = (uint16_t)(len < SLOG_SNAP ? len : SLOG_SNAP);
+    memcpy(f->data, frame, f->caplen);
+    return 0;
+}
+
+/* Equal, or (corrupted) equal but for one byte. */
+static bool same_frame(const struct slog_frame *f, const uint8_t *p, size_t len, bool corrupted)
+{
+    if (len != f->len)
+        return false;
+    size_t diff = 0;
+    for (size_t i = 0; i < f->caplen; i++)
+        if (f->data[i] != p[i] && ++diff > (corrupted ? 1u : 0u))
+            return false;
+    return true;
+}
+
+void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum slog_fate fate,
+               bool dup, tl_time at)
+{
+    from = from ? 1 : 0;
+    struct slog_frame *fr = l->frames.v;
+    if (dup) {
+        /* the second copy of a frame already delivered: the newest such */
+        for (size_t i = l->frames.n, k = 0; i-- > 0 && k < 4096; k++)
+            if (fr[i].from == from && !fr[i].dup && fr[i].fate != SLOG_UNKNOWN &&
+                same_frame(&fr[i], frame, len, fate == SLOG_CORRUPTED)) {
+                fr[i].dup = true;
+                return;
+            }
+        return;
+    }
+    size_t i = l->unmatched[from];
+    while (i < l->frames.n && (fr[i].from != from || fr[i].fate != SLOG_UNKNOWN))
+        i++;
+    l->unmatched[from] = i;
+    /* The oldest frames in flight come first; a reordered frame is found
+     * a little further on. */
+    for (size_t k = 0; i < l->frames.n && k < 4096; i++, k++) {
+        struct slog_frame *f = &fr[i];
+        if (f->from != from || f->fate != SLOG_UNKNOWN ||
+            !same_frame(f, frame, len, fate == SLOG_CORRUPTED))
+            continue;
+        f->fate = (uint8_t)fate;
+        f->arrive = fate == SLOG_DELIVERED || fate == SLOG_CORRUPTED ? at : TL_NEVER;
+        return;
+    }
+}
+
+int slog_add_state(struct slog *l, int host, int sock, tl_time t, int old_state, int new_state,
+                   int cause)
+{
+    struct slog_state *s = vec_push(&l->states, sizeof *s);
+    if (!s)
+        return -1;
+    *s = (struct slog_state){l->next_n++, host, sock, t, (uint8_t)old_state, (uint8_t)new_state,
+                             (uint8_t)cause};
+    return 0;
+}
+
+int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, const char *text)
+{
+    struct slog_call *c = vec_push(&l->calls, sizeof *c);
+    if (!c)
+        return -1;
+    c->n = n;
+    c->host = host;
+    c->sock = sock;
+    c->t = t;
+    snprintf(c->text, sizeof c->text, "%s", text);
+    return 0;
+}
+
+int slog_add_tcb(struct slog *l, const struct slog_tcb *s)
+{
+    struct slog_sock *k = slog_sock(l, s->host, s->sock);
+    if (!k)
+        return -1;
+    if (k->last_tcb) {
+        const struct slog_tcb *v = SLOG_AT(l->tcbs, const struct slog_tcb, k->last_tcb - 1);
+        if (v->cwnd == s->cwnd && v->ssthresh == s->ssthresh && v->flight == s->flight &&
+            v->snd_wnd == s->snd_wnd && v->retrans == s->retrans &&
+            v->timeouts == s->timeouts && v->fast_retrans == s->fast_retrans)
+            return 0;
+    }
+    struct slog_tcb *e = vec_push(&l->tcbs, sizeof *e);
+    if (!e)
+        return -1;
+    *e = *s;
+    e->n = l->next_n++;
+    k->last_tcb = l->tcbs.n;
+    return 0;
+}
+
+struct slog_sock *slog_sock(struct slog *l, int host, int id)
+{
+    struct slog_sock *v = l->socks.v;
+    for (size_t i = 0; i < l->socks.n; i++)
+        if (v[i].host == host && v[i].id == id)
+            return &v[i];
+    struct slog_sock *s = vec_push(&l->socks, sizeof *s);
+    if (s) {
+        s->host = host;
+        s->id = id;
+        s->fd = -1;
+        s->parent = -1;
+    }
+    return s;
+}
+
+const struct slog_sock *slog_sock_find(const struct slog *l, int host, int id)
+{
+    const struct slog_sock *v = l->socks.v;
+    for (size_t i = 0; i < l->socks.n; i++)
+        if (v[i].host == host && v[i].id == id)
+            return &v[i];
+    return NULL;
+}
+
+const struct slog_sock *slog_sock_lookup(const struct slog *l, const char *spec, int prefer)
+{
+    int host = -1;
+    const char *colon = strchr(spec, ':');
+    if (colon) {
+        for (int h = 0; h < SLOG_HOSTS; h++)
+            if (strlen(l->host_name[h]) == (size_t)(colon - spec) &&
+                strncmp(l->host_name[h], spec, (size_t)(colon - spec)) == 0)
+                host = h;
+        if (host < 0)
+            return NULL;
+        spec = colon + 1;
+    }
+    const struct slog_sock *v = l->socks.v, *best = NULL;
+    for (size_t i = 0; i < l->socks.n; i++) {
+        if (strcmp(v[i].name, spec) != 0 || (host >= 0 && v[i].host != host))
+            continue;
+        /* the last of that name; on the preferred host if it has one */
+        if (!best || host >= 0 || v[i].host == prefer || best->host != prefer)
+            best = &v[i];
+    }
+    return best;
+}
