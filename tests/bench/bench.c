@@ -74,12 +74,12 @@ static void sha_after(const char *text, const char *what, char hex[65])
     }
 }
 
-static void sim_throughput(size_t bytes)
+/* A shell of its own (output to *buf) with romeo's c connected to
+ * juliet's s, and juliet reading s to its end (recv s --all). */
+static struct shell *bulk_shell(uint64_t seed, FILE **out, char **buf, size_t *len)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    struct shell *sh = out ? new_shell(out, 1) : NULL;
+    *out = open_memstream(buf, len);
+    struct shell *sh = *out ? new_shell(*out, seed) : NULL;
     if (!sh) {
         fprintf(stderr, "bench: out of memory\n");
         exit(1);
@@ -89,6 +89,15 @@ static void sim_throughput(size_t bytes)
                            "juliet: recv s --all"};
     for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++)
         shell_line(sh, setup[i]);
+    return sh;
+}
+
+static void sim_throughput(size_t bytes)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out;
+    struct shell *sh = bulk_shell(1, &out, &buf, &len);
     char line[64];
     snprintf(line, sizeof line, "send c --bytes %zu", bytes);
     fflush(out);
@@ -415,17 +424,8 @@ static double loss_one(uint64_t seed, int pct, bool *ok)
 {
     char *buf = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&buf, &len);
-    struct shell *sh = out ? new_shell(out, seed) : NULL;
-    if (!sh) {
-        fprintf(stderr, "bench: out of memory\n");
-        exit(1);
-    }
-    const char *setup[] = {"juliet: l = socket", "juliet: bind l * 4000", "juliet: listen l",
-                           "c = socket", "connect c juliet 4000", "juliet: s = accept l",
-                           "juliet: recv s --all"};
-    for (size_t i = 0; i < sizeof setup / sizeof setup[0]; i++)
-        shell_line(sh, setup[i]);
+    FILE *out;
+    struct shell *sh = bulk_shell(seed, &out, &buf, &len);
     char line[64];
     snprintf(line, sizeof line, "wire loss %d", pct);
     shell_line(sh, line);
