@@ -432,11 +432,7 @@ static int timeouts_shown(const char *o)
 START_TEST(test_wire_down_backoff_recovery_and_abort)
 {
     int rc;
-    sht_run("juliet: l = socket", NULL);
-    sht_run("juliet: bind l * 4000", NULL);
-    sht_run("juliet: listen l", NULL);
-    sht_run("c = socket", NULL);
-    sht_run("connect c juliet 4000", NULL);
+    sht_connect_c();
     const char *o = sht_run("wire down", &rc);
     ck_assert_int_eq(rc, 0);
     ck_assert_str_eq(o, "wire: down\n");
@@ -468,11 +464,7 @@ END_TEST
 
 START_TEST(test_ss_i_shows_tcp_internals)
 {
-    sht_run("juliet: l = socket", NULL);
-    sht_run("juliet: bind l * 4000", NULL);
-    sht_run("juliet: listen l", NULL);
-    sht_run("c = socket", NULL);
-    sht_run("connect c juliet 4000", NULL);
+    sht_connect_c();
     sht_run("send c \"hello\"", NULL);
     int rc;
     const char *o = sht_run("ss -i", &rc);
@@ -496,11 +488,7 @@ END_TEST
 
 START_TEST(test_report_names_what_found_each_loss)
 {
-    sht_run("juliet: l = socket", NULL);
-    sht_run("juliet: bind l * 4000", NULL);
-    sht_run("juliet: listen l", NULL);
-    sht_run("c = socket", NULL);
-    sht_run("connect c juliet 4000", NULL);
+    sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
     sht_run("wire drop 1", NULL);
     int rc;

@@ -248,11 +248,7 @@ END_TEST
 
 START_TEST(test_recv_shows_bytes_like_python_and_eof)
 {
-    sht_run("juliet: l = socket", NULL);
-    sht_run("juliet: bind l * 4000", NULL);
-    sht_run("juliet: listen l", NULL);
-    sht_run("c = socket", NULL);
-    sht_run("connect c juliet 4000", NULL);
+    sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
     sht_run("send c \"it's \\x01\\n\"", NULL);
     const char *o = sht_run("juliet: data = s.recv(1024)", NULL);
@@ -264,11 +260,7 @@ END_TEST
 
 START_TEST(test_bulk_send_is_summarised_and_digests_match)
 {
-    sht_run("juliet: l = socket", NULL);
-    sht_run("juliet: bind l * 4000", NULL);
-    sht_run("juliet: listen l", NULL);
-    sht_run("c = socket", NULL);
-    sht_run("connect c juliet 4000", NULL);
+    sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
     sht_run("juliet: recv s --all", NULL);
     const char *o = sht_run("send c --bytes 1M", NULL);
@@ -312,11 +304,7 @@ END_TEST
 
 START_TEST(test_sleep_2msl_ends_time_wait)
 {
-    sht_run("juliet: l = socket", NULL);
-    sht_run("juliet: bind l * 4000", NULL);
-    sht_run("juliet: listen l", NULL);
-    sht_run("c = socket", NULL);
-    sht_run("connect c juliet 4000", NULL);
+    sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
     sht_run("close c", NULL);
     const char *o = sht_run("juliet: close s", NULL);

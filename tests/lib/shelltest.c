@@ -49,3 +49,11 @@ const char *sht_expect(const char *line, const char *want)
     ck_assert_msg(strstr(o, want) != NULL, "'%s' printed no '%s':\n%s", line, want, o);
     return o;
 }
+
+void sht_connect_c(void)
+{
+    const char *lines[] = {"juliet: l = socket", "juliet: bind l * 4000", "juliet: listen l",
+                           "c = socket", "connect c juliet 4000"};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        sht_run(lines[i], NULL);
+}

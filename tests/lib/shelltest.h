@@ -25,4 +25,8 @@ const char *sht_run(const char *line, int *rc);
  * the output as sht_run does. */
 const char *sht_expect(const char *line, const char *want);
 
+/* juliet's l listening on port 4000 and romeo's c connected to it, not
+ * yet accepted (the tests say "juliet: s = accept l" when they want it). */
+void sht_connect_c(void);
+
 #endif
