@@ -35,7 +35,10 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 LIB_SRC  := $(sort $(filter-out src/cmd/%,$(wildcard src/*/*.c)))
 MAIN_SRC := src/main.c $(sort $(wildcard src/cmd/*.c))
 TEST_SRC := $(sort $(wildcard tests/check_*.c))
-TLIB_SRC := $(sort $(wildcard tests/lib/*.c))
+# the one main of the suites written with CK_TEST, linked from an archive
+# (a suite with a main of its own keeps it)
+TLIB_MAIN := tests/lib/ckmain_main.c
+TLIB_SRC := $(sort $(filter-out $(TLIB_MAIN),$(wildcard tests/lib/*.c)))
 
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -88,10 +91,13 @@ build/san/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
 
-build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB)
+build/san/libckmain.a: $(TLIB_MAIN:%.c=build/san/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB) build/san/libckmain.a
 	$(CC) $(SAN) -g -o $@ $^ $(CHECK_LIBS) $(APP_LIBS) -lm
 
-build/tsan/tests/check_util: tests/check_util.c tests/lib/ckmain.c $(UTIL_SRC)
+build/tsan/tests/check_util: tests/check_util.c tests/lib/ckmain.c $(TLIB_MAIN) $(UTIL_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -Itests/lib -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
 
