@@ -59,7 +59,9 @@ static int udp_socket(struct host *h, uint16_t port)
 
 /* ---- ARP ---- */
 
-START_TEST(test_arp_request_for_us_answered_and_sender_learned)
+CK_CASE("ARP", NULL, NULL);
+
+CK_TEST(test_arp_request_for_us_answered_and_sender_learned)
 {
     sg_init_bare(&T, 1);
     inject_arp(ARP_OP_REQUEST, SG_PEER_IP, SG_HOST_IP, eth_broadcast);
@@ -82,7 +84,7 @@ START_TEST(test_arp_request_for_us_answered_and_sender_learned)
 }
 END_TEST
 
-START_TEST(test_arp_for_another_address_neither_answered_nor_learned)
+CK_TEST(test_arp_for_another_address_neither_answered_nor_learned)
 {
     sg_init_bare(&T, 1);
     inject_arp(ARP_OP_REQUEST, SG_PEER_IP, 0x0a0a0909u, eth_broadcast);
@@ -93,7 +95,7 @@ START_TEST(test_arp_for_another_address_neither_answered_nor_learned)
 }
 END_TEST
 
-START_TEST(test_arp_frames_wait_for_the_reply_then_leave_in_order)
+CK_TEST(test_arp_frames_wait_for_the_reply_then_leave_in_order)
 {
     sg_init_bare(&T, 1);
     int fd = udp_socket(T.h, 5000);
@@ -113,7 +115,7 @@ START_TEST(test_arp_frames_wait_for_the_reply_then_leave_in_order)
 }
 END_TEST
 
-START_TEST(test_arp_queue_holds_sixteen_frames_and_drops_the_rest)
+CK_TEST(test_arp_queue_holds_sixteen_frames_and_drops_the_rest)
 {
     sg_init_bare(&T, 1);
     int fd = udp_socket(T.h, 5000);
@@ -132,7 +134,7 @@ START_TEST(test_arp_queue_holds_sixteen_frames_and_drops_the_rest)
 }
 END_TEST
 
-START_TEST(test_arp_three_requests_then_unresolved_and_connect_fails_ehostunreach)
+CK_TEST(test_arp_three_requests_then_unresolved_and_connect_fails_ehostunreach)
 {
     sg_init_bare(&T, 1);
     tl_time t0 = T.now;
@@ -159,7 +161,7 @@ START_TEST(test_arp_three_requests_then_unresolved_and_connect_fails_ehostunreac
 }
 END_TEST
 
-START_TEST(test_arp_entry_expires_after_arp_ttl)
+CK_TEST(test_arp_entry_expires_after_arp_ttl)
 {
     sg_init(&T, 1);                  /* peer learned at T.now */
     tl_time learned = T.now;
@@ -179,7 +181,9 @@ END_TEST
 
 /* ---- ICMP ---- */
 
-START_TEST(test_icmp_echo_request_answered_with_same_id_seq_and_data)
+CK_CASE("IPv4 and ICMP", NULL, NULL);
+
+CK_TEST(test_icmp_echo_request_answered_with_same_id_seq_and_data)
 {
     sg_init(&T, 1);
     static const uint8_t data[] = "abcdefghijklmnopqrstuvwxyz0123456789!";
@@ -204,7 +208,7 @@ START_TEST(test_icmp_echo_request_answered_with_same_id_seq_and_data)
 }
 END_TEST
 
-START_TEST(test_udp_to_closed_port_gets_port_unreachable_quoting_it)
+CK_TEST(test_udp_to_closed_port_gets_port_unreachable_quoting_it)
 {
     sg_init(&T, 1);
     uint8_t f[ETH_FRAME_MAX];
@@ -227,7 +231,7 @@ START_TEST(test_udp_to_closed_port_gets_port_unreachable_quoting_it)
 }
 END_TEST
 
-START_TEST(test_port_unreachable_quotes_at_most_576_bytes_in_all)
+CK_TEST(test_port_unreachable_quotes_at_most_576_bytes_in_all)
 {
     sg_init(&T, 1);
     uint8_t f[ETH_FRAME_MAX];
@@ -240,7 +244,7 @@ START_TEST(test_port_unreachable_quotes_at_most_576_bytes_in_all)
 }
 END_TEST
 
-START_TEST(test_packets_to_our_own_address_loop_back)
+CK_TEST(test_packets_to_our_own_address_loop_back)
 {
     /* ip_output() loops them back; RFC 1122 §3.2.1.3's "bad source" is our
      * address coming from another station, not from ourselves. */
@@ -363,7 +367,8 @@ static void fix_checksums(uint8_t *f, bool ip, bool l4)
     put_be16(f + L4 + at, csum_finish(csum_add(sum, f + L4, len)));
 }
 
-START_TEST(test_every_frame_level_drop_counted_under_its_reason)
+CK_LOOP_TEST(test_every_frame_level_drop_counted_under_its_reason, 0,
+             (int)(sizeof drop_cases / sizeof *drop_cases))
 {
     const struct drop_case *d = &drop_cases[_i];
     sg_init(&T, 1);
@@ -420,7 +425,7 @@ START_TEST(test_every_frame_level_drop_counted_under_its_reason)
 }
 END_TEST
 
-START_TEST(test_every_prefix_of_a_frame_dropped_with_its_reason)
+CK_TEST(test_every_prefix_of_a_frame_dropped_with_its_reason)
 {
     sg_init(&T, 1);
     uint8_t f[ETH_FRAME_MAX];
@@ -447,7 +452,7 @@ START_TEST(test_every_prefix_of_a_frame_dropped_with_its_reason)
 }
 END_TEST
 
-START_TEST(test_ethernet_padding_not_taken_as_udp_data)
+CK_TEST(test_ethernet_padding_not_taken_as_udp_data)
 {
     sg_init(&T, 1);
     int fd = udp_socket(T.h, 7);
@@ -464,7 +469,9 @@ END_TEST
 
 /* ---- UDP sockets ---- */
 
-START_TEST(test_udp_bind_conflicts_as_linux)
+CK_CASE("UDP sockets", NULL, NULL);
+
+CK_TEST(test_udp_bind_conflicts_as_linux)
 {
     sg_init(&T, 1);
     int a = udp_socket(T.h, 5000);
@@ -491,7 +498,7 @@ START_TEST(test_udp_bind_conflicts_as_linux)
 }
 END_TEST
 
-START_TEST(test_udp_sendto_recvfrom_both_ways_keeps_datagrams_apart)
+CK_TEST(test_udp_sendto_recvfrom_both_ways_keeps_datagrams_apart)
 {
     struct simtest S;
     st_init(&S, 3);
@@ -521,7 +528,7 @@ START_TEST(test_udp_sendto_recvfrom_both_ways_keeps_datagrams_apart)
 }
 END_TEST
 
-START_TEST(test_connected_udp_socket_refused_after_port_unreachable)
+CK_TEST(test_connected_udp_socket_refused_after_port_unreachable)
 {
     struct simtest S;
     st_init(&S, 3);
@@ -545,7 +552,9 @@ START_TEST(test_connected_udp_socket_refused_after_port_unreachable)
 }
 END_TEST
 
-START_TEST(test_ping_reply_recorded)
+CK_CASE("IPv4 and ICMP", NULL, NULL);
+
+CK_TEST(test_ping_reply_recorded)
 {
     struct simtest S;
     st_init(&S, 3);
@@ -562,35 +571,3 @@ START_TEST(test_ping_reply_recorded)
     st_free(&S);
 }
 END_TEST
-
-static Suite *host_suite(void)
-{
-    Suite *s = suite_create("host");
-    ck_case(s, "ARP", NULL, NULL,
-            test_arp_request_for_us_answered_and_sender_learned,
-            test_arp_for_another_address_neither_answered_nor_learned,
-            test_arp_frames_wait_for_the_reply_then_leave_in_order,
-            test_arp_queue_holds_sixteen_frames_and_drops_the_rest,
-            test_arp_three_requests_then_unresolved_and_connect_fails_ehostunreach,
-            test_arp_entry_expires_after_arp_ttl, NULL);
-    TCase *c = ck_case(s, "IPv4 and ICMP", NULL, NULL,
-                       test_icmp_echo_request_answered_with_same_id_seq_and_data,
-                       test_udp_to_closed_port_gets_port_unreachable_quoting_it,
-                       test_port_unreachable_quotes_at_most_576_bytes_in_all,
-                       test_packets_to_our_own_address_loop_back,
-                       test_every_prefix_of_a_frame_dropped_with_its_reason,
-                       test_ethernet_padding_not_taken_as_udp_data, test_ping_reply_recorded,
-                       NULL);
-    tcase_add_loop_test(c, test_every_frame_level_drop_counted_under_its_reason, 0,
-                        (int)(sizeof drop_cases / sizeof *drop_cases));
-    ck_case(s, "UDP sockets", NULL, NULL,
-            test_udp_bind_conflicts_as_linux,
-            test_udp_sendto_recvfrom_both_ways_keeps_datagrams_apart,
-            test_connected_udp_socket_refused_after_port_unreachable, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(host_suite());
-}

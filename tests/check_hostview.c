@@ -74,7 +74,9 @@ static char *render(void (*fn)(FILE *, const struct hostview *), const struct ho
 
 /* ---- sockets ------------------------------------------------------------ */
 
-START_TEST(test_hostview_socks_say_what_the_sockets_say)
+CK_CASE("stack", setup, teardown);
+
+CK_TEST(test_hostview_socks_say_what_the_sockets_say)
 {
     int cfd = connect_unaccepted();
     const struct sock *c = sock_by_fd(T.romeo, cfd);
@@ -94,7 +96,7 @@ START_TEST(test_hostview_socks_say_what_the_sockets_say)
 }
 END_TEST
 
-START_TEST(test_hostview_unaccepted_connection_names_its_listener)
+CK_TEST(test_hostview_unaccepted_connection_names_its_listener)
 {
     connect_unaccepted();
     struct list l = listing(&J, HV_SS);
@@ -111,7 +113,7 @@ START_TEST(test_hostview_unaccepted_connection_names_its_listener)
 }
 END_TEST
 
-START_TEST(test_hostview_lists_filter_as_the_views_need)
+CK_TEST(test_hostview_lists_filter_as_the_views_need)
 {
     int u = sock_socket(T.romeo, SOCKT_UDP);
     int t = sock_socket(T.romeo, SOCKT_TCP);       /* CLOSED, with a descriptor */
@@ -130,7 +132,7 @@ START_TEST(test_hostview_lists_filter_as_the_views_need)
 END_TEST
 
 /* ss -o: each TCP row carries the timer the TCB gives at the view's time. */
-START_TEST(test_hostview_socks_carry_their_timers_at_the_views_time)
+CK_TEST(test_hostview_socks_carry_their_timers_at_the_views_time)
 {
     int cfd = connect_unaccepted();
     faults_hold(T.net->wire, true, T.net->now);    /* nothing gets through */
@@ -157,7 +159,7 @@ END_TEST
 
 /* ---- transitions -------------------------------------------------------- */
 
-START_TEST(test_hostview_transitions_are_the_trace_with_causes)
+CK_TEST(test_hostview_transitions_are_the_trace_with_causes)
 {
     int cfd = connect_unaccepted();
     int id = sock_by_fd(T.romeo, cfd)->id;
@@ -185,7 +187,7 @@ END_TEST
 
 /* ---- the TCB ------------------------------------------------------------ */
 
-START_TEST(test_hostview_tcb_snapshot_differs_after_a_send)
+CK_TEST(test_hostview_tcb_snapshot_differs_after_a_send)
 {
     int cfd = connect_unaccepted();
     int id = sock_by_fd(T.romeo, cfd)->id;
@@ -211,7 +213,7 @@ END_TEST
 
 /* ---- neighbours and the interface --------------------------------------- */
 
-START_TEST(test_hostview_neighbours_are_the_arp_cache)
+CK_TEST(test_hostview_neighbours_are_the_arp_cache)
 {
     connect_unaccepted();
     struct hv_neigh e[4];
@@ -232,7 +234,7 @@ START_TEST(test_hostview_neighbours_are_the_arp_cache)
 }
 END_TEST
 
-START_TEST(test_hostview_interface_counts_the_hosts_frames)
+CK_TEST(test_hostview_interface_counts_the_hosts_frames)
 {
     connect_unaccepted();
     struct hv_iface f;
@@ -259,7 +261,7 @@ static void diagram_of_listener(FILE *f, const struct hostview *v)
     view_hv_diagram(f, &NAMED, v, &s);
 }
 
-START_TEST(test_view_hv_diagram_names_the_socket_by_host_index)
+CK_TEST(test_view_hv_diagram_names_the_socket_by_host_index)
 {
     connect_unaccepted();
     char *out = render(diagram_of_listener, &J);
@@ -307,7 +309,9 @@ static void ifconfig_of(FILE *f, const struct hostview *v)
     ck_assert_int_eq(view_hv_ifconfig(f, NULL, v), 0);
 }
 
-START_TEST(test_view_hv_arp_prints_ip_neigh_lines_without_timers)
+CK_CASE("other hosts", NULL, NULL);
+
+CK_TEST(test_view_hv_arp_prints_ip_neigh_lines_without_timers)
 {
     struct hostview v = {.ops = &fake_ops, .index = 1, .name = "juliet", .ifname = "tcplab0"};
     char *out = render(arp_of, &v);
@@ -317,7 +321,7 @@ START_TEST(test_view_hv_arp_prints_ip_neigh_lines_without_timers)
 }
 END_TEST
 
-START_TEST(test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel)
+CK_TEST(test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel)
 {
     struct hostview v = {.ops = &fake_ops, .index = 1, .name = "juliet", .ifname = "tcplab0"};
     char *out = render(ifconfig_of, &v);
@@ -359,7 +363,7 @@ static void fake_socks(const struct hostview *v, enum hv_list which, hv_sock_fn 
 
 static const struct hostview_ops socks_ops = {.each_sock = fake_socks};
 
-START_TEST(test_view_hv_ss_timers_prints_the_rows_timers)
+CK_TEST(test_view_hv_ss_timers_prints_the_rows_timers)
 {
     struct hostview v = {.ops = &socks_ops, .index = 0, .name = "romeo"};
     const struct hostview *vs[1] = {&v};
@@ -379,23 +383,3 @@ START_TEST(test_view_hv_ss_timers_prints_the_rows_timers)
     free(out);
 }
 END_TEST
-
-int main(void)
-{
-    Suite *s = suite_create("hostview");
-    ck_case(s, "stack", setup, teardown,
-            test_hostview_socks_say_what_the_sockets_say,
-            test_hostview_unaccepted_connection_names_its_listener,
-            test_hostview_lists_filter_as_the_views_need,
-            test_hostview_socks_carry_their_timers_at_the_views_time,
-            test_hostview_transitions_are_the_trace_with_causes,
-            test_hostview_tcb_snapshot_differs_after_a_send,
-            test_hostview_neighbours_are_the_arp_cache,
-            test_hostview_interface_counts_the_hosts_frames,
-            test_view_hv_diagram_names_the_socket_by_host_index, NULL);
-    ck_case(s, "other hosts", NULL, NULL,
-            test_view_hv_arp_prints_ip_neigh_lines_without_timers,
-            test_view_hv_ifconfig_prints_bytes_and_flags_of_the_kernel,
-            test_view_hv_ss_timers_prints_the_rows_timers, NULL);
-    return ck_run(s);
-}

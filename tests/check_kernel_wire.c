@@ -132,7 +132,9 @@ static size_t recv_all(struct host *h, int fd)
     return r > 0 ? (size_t)r : 0;
 }
 
-START_TEST(test_kernel_server_handshake_iss_irs_and_windows)
+CK_CASE("sequence variables, the kernel as the server", setup_server, teardown);
+
+CK_TEST(test_kernel_server_handshake_iss_irs_and_windows)
 {
     expect_tcb(ID);
     const struct kwire_conn *k = inferred(ID);
@@ -145,7 +147,7 @@ START_TEST(test_kernel_server_handshake_iss_irs_and_windows)
 }
 END_TEST
 
-START_TEST(test_data_both_ways_moves_snd_and_rcv_as_the_tcb)
+CK_TEST(test_data_both_ways_moves_snd_and_rcv_as_the_tcb)
 {
     send_all(T.romeo, C, 20000);                    /* to the kernel */
     expect_tcb(ID);
@@ -162,7 +164,7 @@ START_TEST(test_data_both_ways_moves_snd_and_rcv_as_the_tcb)
 }
 END_TEST
 
-START_TEST(test_unacknowledged_data_held_on_the_wire_shows_in_flight)
+CK_TEST(test_unacknowledged_data_held_on_the_wire_shows_in_flight)
 {
     feed();
     ck_assert_int_eq(sock_send(T.juliet, S, "abcdefgh", 8, T.net->now), 8);
@@ -179,7 +181,7 @@ START_TEST(test_unacknowledged_data_held_on_the_wire_shows_in_flight)
 }
 END_TEST
 
-START_TEST(test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt)
+CK_TEST(test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt)
 {
     ck_assert_int_eq(sock_setsockopt(T.juliet, S, SOCKOPT_QUICKACK, 0), 0);   /* ACKs wait 40 ms */
     sock_by_fd(T.juliet, S)->tcb.quick = 0;         /* past Linux's quick ACKs of the start */
@@ -196,7 +198,9 @@ START_TEST(test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt)
 }
 END_TEST
 
-START_TEST(test_kernel_client_closes_first_fin_counted_in_snd_nxt)
+CK_CASE("the kernel as the client", setup, teardown);
+
+CK_TEST(test_kernel_client_closes_first_fin_counted_in_snd_nxt)
 {
     int lfd = st_listener(&T, T.romeo, 5000, 8);
     int c = sock_socket(T.juliet, SOCKT_TCP);
@@ -224,7 +228,9 @@ START_TEST(test_kernel_client_closes_first_fin_counted_in_snd_nxt)
 }
 END_TEST
 
-START_TEST(test_abort_is_seen_as_rst)
+CK_CASE("resets, strays, and connections seen halfway", setup_server, teardown);
+
+CK_TEST(test_abort_is_seen_as_rst)
 {
     feed();
     ck_assert_int_eq(sock_abort(T.romeo, C, T.net->now), 0);
@@ -235,7 +241,7 @@ START_TEST(test_abort_is_seen_as_rst)
 }
 END_TEST
 
-START_TEST(test_other_frames_and_broken_frames_change_nothing)
+CK_TEST(test_other_frames_and_broken_frames_change_nothing)
 {
     feed();
     struct kwire before = KW;
@@ -256,7 +262,7 @@ START_TEST(test_other_frames_and_broken_frames_change_nothing)
 }
 END_TEST
 
-START_TEST(test_picked_up_mid_connection_knows_only_what_it_saw)
+CK_TEST(test_picked_up_mid_connection_knows_only_what_it_saw)
 {
     fed = T.nframes;                                /* the handshake went unseen */
     send_all(T.juliet, S, 100);
@@ -270,24 +276,3 @@ START_TEST(test_picked_up_mid_connection_knows_only_what_it_saw)
     ck_assert_uint_eq(k->rcv_nxt, b->rcv_nxt);
 }
 END_TEST
-
-static Suite *kernel_wire_suite(void)
-{
-    Suite *s = suite_create("kernel_wire");
-    ck_case(s, "sequence variables, the kernel as the server", setup_server, teardown,
-            test_kernel_server_handshake_iss_irs_and_windows,
-            test_data_both_ways_moves_snd_and_rcv_as_the_tcb,
-            test_unacknowledged_data_held_on_the_wire_shows_in_flight,
-            test_data_taken_in_before_the_delayed_ack_advances_rcv_nxt, NULL);
-    ck_case(s, "resets, strays, and connections seen halfway", setup_server, teardown,
-            test_abort_is_seen_as_rst, test_other_frames_and_broken_frames_change_nothing,
-            test_picked_up_mid_connection_knows_only_what_it_saw, NULL);
-    ck_case(s, "the kernel as the client", setup, teardown,
-            test_kernel_client_closes_first_fin_counted_in_snd_nxt, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(kernel_wire_suite());
-}

@@ -48,7 +48,9 @@ static const struct {
 };
 #define NFIG (sizeof figure5 / sizeof *figure5)
 
-START_TEST(test_every_edge_of_figure_5_is_in_the_table_as_drawn)
+CK_CASE("table", NULL, NULL);
+
+CK_TEST(test_every_edge_of_figure_5_is_in_the_table_as_drawn)
 {
     for (size_t i = 0; i < NFIG; i++) {
         for (int passive = 0; passive < 2; passive++) {
@@ -64,7 +66,7 @@ START_TEST(test_every_edge_of_figure_5_is_in_the_table_as_drawn)
 }
 END_TEST
 
-START_TEST(test_the_table_draws_nothing_beyond_figure_5)
+CK_TEST(test_the_table_draws_nothing_beyond_figure_5)
 {
     size_t n, drawn = 0;
     const struct tcp_fsm_edge *t = tcp_fsm_edges(&n);
@@ -85,7 +87,7 @@ END_TEST
 
 /* Each (from, to, cause, opening) on one edge at most, so a transition has
  * one edge; every edge joins two states, has causes, a reference, a label. */
-START_TEST(test_edges_are_well_formed_and_unambiguous)
+CK_TEST(test_edges_are_well_formed_and_unambiguous)
 {
     size_t n;
     const struct tcp_fsm_edge *t = tcp_fsm_edges(&n);
@@ -112,7 +114,7 @@ END_TEST
 
 /* The edges the stack takes beyond the figure, each with where it is
  * specified (the reference `diagram` prints as "not drawn: ..."). */
-START_TEST(test_undrawn_edges_name_their_reference)
+CK_TEST(test_undrawn_edges_name_their_reference)
 {
     static const struct {
         enum tcp_state from, to;
@@ -154,7 +156,7 @@ START_TEST(test_undrawn_edges_name_their_reference)
 }
 END_TEST
 
-START_TEST(test_lookups_refuse_what_is_no_edge)
+CK_TEST(test_lookups_refuse_what_is_no_edge)
 {
     /* no such edge at all */
     ck_assert_ptr_null(tcp_fsm_find(TCP_ESTABLISHED, TCP_LISTEN, TCP_CAUSE_RCV_RST, false));
@@ -175,7 +177,7 @@ START_TEST(test_lookups_refuse_what_is_no_edge)
 }
 END_TEST
 
-START_TEST(test_names_of_states_and_causes)
+CK_TEST(test_names_of_states_and_causes)
 {
     ck_assert_str_eq(tcp_state_name(TCP_SYN_SENT), "SYN_SENT");
     ck_assert_str_eq(tcp_state_name(TCP_TIME_WAIT), "TIME_WAIT");
@@ -196,7 +198,7 @@ START_TEST(test_names_of_states_and_causes)
 }
 END_TEST
 
-START_TEST(test_timer_edges)
+CK_TEST(test_timer_edges)
 {
     ck_assert_int_eq(tcp_fsm_timer_cause(TCP_TIME_WAIT, TCP_CLOSED), TCP_CAUSE_TIMEOUT_2MSL);
     ck_assert_int_eq(tcp_fsm_timer_cause(TCP_FIN_WAIT_2, TCP_CLOSED), TCP_CAUSE_TIMEOUT_FIN_WAIT_2);
@@ -242,7 +244,9 @@ static void bad_check(void)
     tcp_fsm_check(TCP_SYN_RECEIVED, TCP_CLOSED, TCP_CAUSE_RCV_SYN, false);
 }
 
-START_TEST(test_check_passes_edges_and_aborts_on_others)
+CK_CASE("debug check", NULL, NULL);
+
+CK_TEST(test_check_passes_edges_and_aborts_on_others)
 {
     char err[512];
     int st = in_child(good_transitions, err, sizeof err);
@@ -267,7 +271,7 @@ static void bad_set_state(void)
     sg_free(&t);
 }
 
-START_TEST(test_set_state_aborts_on_a_transition_that_is_no_edge)
+CK_TEST(test_set_state_aborts_on_a_transition_that_is_no_edge)
 {
     char err[512];
     int st = in_child(bad_set_state, err, sizeof err);
@@ -277,23 +281,3 @@ START_TEST(test_set_state_aborts_on_a_transition_that_is_no_edge)
                   err);
 }
 END_TEST
-
-static Suite *fsm_suite(void)
-{
-    Suite *s = suite_create("tcp_fsm");
-    ck_case(s, "table", NULL, NULL,
-            test_every_edge_of_figure_5_is_in_the_table_as_drawn,
-            test_the_table_draws_nothing_beyond_figure_5,
-            test_edges_are_well_formed_and_unambiguous, test_undrawn_edges_name_their_reference,
-            test_lookups_refuse_what_is_no_edge, test_names_of_states_and_causes, test_timer_edges,
-            NULL);
-    ck_case(s, "debug check", NULL, NULL,
-            test_check_passes_edges_and_aborts_on_others,
-            test_set_state_aborts_on_a_transition_that_is_no_edge, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(fsm_suite());
-}

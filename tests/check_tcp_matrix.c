@@ -461,22 +461,49 @@ static void run_row(const struct row *r, const struct numbers *n)
 /* Row i of a table of n rows: the first n runs in mid-space, the next n near 2^32. */
 #define RUN_TABLE(tab) run_row(&(tab)[_i % NROWS(tab)], _i < NROWS(tab) ? &plain : &wrap)
 
-START_TEST(test_closed_port_answers_rst_per_3_10_7_1) { RUN_TABLE(rows_closed); }
+CK_CASE("segment arrival, state by state", NULL, NULL);
+
+CK_LOOP_TEST(test_closed_port_answers_rst_per_3_10_7_1, 0, 2 * NROWS(rows_closed))
+{
+    RUN_TABLE(rows_closed);
+}
 END_TEST
-START_TEST(test_listen_segment_arrival_per_3_10_7_2) { RUN_TABLE(rows_listen); }
+
+CK_LOOP_TEST(test_listen_segment_arrival_per_3_10_7_2, 0, 2 * NROWS(rows_listen))
+{
+    RUN_TABLE(rows_listen);
+}
 END_TEST
-START_TEST(test_syn_sent_segment_arrival_per_3_10_7_3) { RUN_TABLE(rows_syn_sent); }
+
+CK_LOOP_TEST(test_syn_sent_segment_arrival_per_3_10_7_3, 0, 2 * NROWS(rows_syn_sent))
+{
+    RUN_TABLE(rows_syn_sent);
+}
 END_TEST
-START_TEST(test_syn_received_segment_arrival_per_3_10_7_4) { RUN_TABLE(rows_syn_received); }
+
+CK_LOOP_TEST(test_syn_received_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_syn_received))
+{
+    RUN_TABLE(rows_syn_received);
+}
 END_TEST
-START_TEST(test_established_segment_arrival_per_3_10_7_4) { RUN_TABLE(rows_established); }
+
+CK_LOOP_TEST(test_established_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_established))
+{
+    RUN_TABLE(rows_established);
+}
 END_TEST
-START_TEST(test_closing_states_segment_arrival_per_3_10_7_4) { RUN_TABLE(rows_closing); }
+
+CK_LOOP_TEST(test_closing_states_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_closing))
+{
+    RUN_TABLE(rows_closing);
+}
 END_TEST
 
 /* ---- details the table cannot express ---- */
 
-START_TEST(test_time_wait_retransmitted_fin_restarts_2msl)
+CK_CASE("details", NULL, NULL);
+
+CK_TEST(test_time_wait_retransmitted_fin_restarts_2msl)
 {
     /* §3.10.7.4 fifth check, TIME-WAIT: acknowledge the retransmitted FIN
      * and restart the 2 MSL timeout. */
@@ -497,7 +524,7 @@ START_TEST(test_time_wait_retransmitted_fin_restarts_2msl)
 }
 END_TEST
 
-START_TEST(test_time_wait_orphan_reopened_by_higher_syn)
+CK_TEST(test_time_wait_orphan_reopened_by_higher_syn)
 {
     /* RFC 9293 §3.10.7.4 note (RFC 6191): a SYN above RCV.NXT may reuse the
      * pair of a TIME-WAIT connection; the listener answers it. */
@@ -526,7 +553,7 @@ START_TEST(test_time_wait_orphan_reopened_by_higher_syn)
 }
 END_TEST
 
-START_TEST(test_zero_window_takes_ack_and_rst_but_not_data)
+CK_TEST(test_zero_window_takes_ack_and_rst_but_not_data)
 {
     /* §3.10.7.4: with RCV.WND zero no data is acceptable, but valid ACKs
      * and RSTs are still processed ("special allowance"). */
@@ -552,7 +579,7 @@ START_TEST(test_zero_window_takes_ack_and_rst_but_not_data)
 }
 END_TEST
 
-START_TEST(test_syn_received_rst_frees_embryo_and_listener_goes_on)
+CK_TEST(test_syn_received_rst_frees_embryo_and_listener_goes_on)
 {
     /* §3.10.7.4 second check, SYN-RECEIVED from a passive OPEN: "return
      * this connection to LISTEN state"; the listener takes the next SYN. */
@@ -570,7 +597,7 @@ START_TEST(test_syn_received_rst_frees_embryo_and_listener_goes_on)
 }
 END_TEST
 
-START_TEST(test_unanswered_syn_ack_retransmitted_then_embryo_dropped)
+CK_TEST(test_unanswered_syn_ack_retransmitted_then_embryo_dropped)
 {
     /* Linux's tcp_synack_retries = 5, the timeout doubling from 1 s: the
      * SYN,ACK again at 1, 3, 7, 15 and 31 s, the embryo gone at 63 s. */
@@ -597,28 +624,3 @@ START_TEST(test_unanswered_syn_ack_retransmitted_then_embryo_dropped)
     sg_free(&T);
 }
 END_TEST
-
-static Suite *matrix_suite(void)
-{
-    Suite *s = suite_create("tcp_matrix");
-    TCase *c = tcase_create("segment arrival, state by state");
-    tcase_add_loop_test(c, test_closed_port_answers_rst_per_3_10_7_1, 0, 2 * NROWS(rows_closed));
-    tcase_add_loop_test(c, test_listen_segment_arrival_per_3_10_7_2, 0, 2 * NROWS(rows_listen));
-    tcase_add_loop_test(c, test_syn_sent_segment_arrival_per_3_10_7_3, 0, 2 * NROWS(rows_syn_sent));
-    tcase_add_loop_test(c, test_syn_received_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_syn_received));
-    tcase_add_loop_test(c, test_established_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_established));
-    tcase_add_loop_test(c, test_closing_states_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_closing));
-    suite_add_tcase(s, c);
-    ck_case(s, "details", NULL, NULL,
-            test_time_wait_retransmitted_fin_restarts_2msl,
-            test_time_wait_orphan_reopened_by_higher_syn,
-            test_zero_window_takes_ack_and_rst_but_not_data,
-            test_syn_received_rst_frees_embryo_and_listener_goes_on,
-            test_unanswered_syn_ack_retransmitted_then_embryo_dropped, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(matrix_suite());
-}

@@ -43,7 +43,9 @@ static tl_time entered_at(const struct host *h, int id, enum tcp_state st)
     return -1;
 }
 
-START_TEST(test_simultaneous_open_syn_received_then_established_on_both)
+CK_CASE("opening and closing", setup, teardown);
+
+CK_TEST(test_simultaneous_open_syn_received_then_established_on_both)
 {
     int r = tcp_socket(T.romeo, 5000), j = tcp_socket(T.juliet, 6000);
     size_t m = st_mark(&T);
@@ -83,7 +85,7 @@ START_TEST(test_simultaneous_open_syn_received_then_established_on_both)
 }
 END_TEST
 
-START_TEST(test_simultaneous_close_closing_then_time_wait_on_both)
+CK_TEST(test_simultaneous_close_closing_then_time_wait_on_both)
 {
     int c, s;
     st_establish(&T, &c, &s);
@@ -112,7 +114,7 @@ START_TEST(test_simultaneous_close_closing_then_time_wait_on_both)
 }
 END_TEST
 
-START_TEST(test_half_close_data_still_flows_toward_the_fin_sender)
+CK_TEST(test_half_close_data_still_flows_toward_the_fin_sender)
 {
     int c, s;
     st_establish(&T, &c, &s);
@@ -157,7 +159,7 @@ static void expect_reset_seen(int s)
     ck_assert_int_eq(sock_send(T.juliet, s, "x", 1, now()), -EPIPE);
 }
 
-START_TEST(test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe)
+CK_TEST(test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe)
 {
     int c, s;
     st_establish(&T, &c, &s);
@@ -178,7 +180,7 @@ START_TEST(test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe)
 }
 END_TEST
 
-START_TEST(test_linger_zero_close_sends_rst_instead_of_fin)
+CK_TEST(test_linger_zero_close_sends_rst_instead_of_fin)
 {
     int c, s;
     st_establish(&T, &c, &s);
@@ -191,7 +193,7 @@ START_TEST(test_linger_zero_close_sends_rst_instead_of_fin)
 }
 END_TEST
 
-START_TEST(test_close_with_unread_data_sends_rst_not_fin)
+CK_TEST(test_close_with_unread_data_sends_rst_not_fin)
 {
     int c, s;
     st_establish(&T, &c, &s);
@@ -241,7 +243,9 @@ static void transfer(struct host *a, int fa, struct host *b, int fb, size_t n)
     ck_assert_uint_eq(got, n);
 }
 
-START_TEST(test_iss_just_below_2_32_wraps_and_every_byte_arrives)
+CK_CASE("sequence numbers, timers, determinism", setup, teardown);
+
+CK_TEST(test_iss_just_below_2_32_wraps_and_every_byte_arrives)
 {
     int lfd = st_listener(&T, T.juliet, 4000, 16);
     int c = tcp_socket(T.romeo, 0);
@@ -270,7 +274,9 @@ START_TEST(test_iss_just_below_2_32_wraps_and_every_byte_arrives)
 }
 END_TEST
 
-START_TEST(test_time_wait_lasts_exactly_2msl)
+CK_CASE("opening and closing", setup, teardown);
+
+CK_TEST(test_time_wait_lasts_exactly_2msl)
 {
     T.romeo->cfg.msl = 5 * TL_SEC;
     int c, s;
@@ -288,7 +294,7 @@ START_TEST(test_time_wait_lasts_exactly_2msl)
 }
 END_TEST
 
-START_TEST(test_orphaned_fin_wait_2_closes_after_fin_timeout)
+CK_TEST(test_orphaned_fin_wait_2_closes_after_fin_timeout)
 {
     int c, s;
     st_establish(&T, &c, &s);
@@ -303,7 +309,7 @@ START_TEST(test_orphaned_fin_wait_2_closes_after_fin_timeout)
 }
 END_TEST
 
-START_TEST(test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout)
+CK_TEST(test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout)
 {
     /* Half-closed and held open, FIN_WAIT_2 waits for the peer as long as
      * it likes; once closed it is an orphan with Linux's tcp_fin_timeout. */
@@ -325,7 +331,7 @@ START_TEST(test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout)
 }
 END_TEST
 
-START_TEST(test_refused_connect_can_connect_again)
+CK_TEST(test_refused_connect_can_connect_again)
 {
     int eph = tcp_socket(T.romeo, 0), fixed = tcp_socket(T.romeo, 5000);
     ck_assert_int_eq(st_connect(&T, T.romeo, eph, JULIET_IP, 4000), ECONNREFUSED);
@@ -342,7 +348,7 @@ START_TEST(test_refused_connect_can_connect_again)
 }
 END_TEST
 
-START_TEST(test_full_accept_queue_drops_syns_until_accept)
+CK_TEST(test_full_accept_queue_drops_syns_until_accept)
 {
     /* Linux admits backlog + 1 connections to the accept queue. */
     int lfd = st_listener(&T, T.juliet, 4000, 1);
@@ -366,7 +372,9 @@ START_TEST(test_full_accept_queue_drops_syns_until_accept)
 }
 END_TEST
 
-START_TEST(test_connect_times_out_after_syn_retries)
+CK_CASE("sequence numbers, timers, determinism", setup, teardown);
+
+CK_TEST(test_connect_times_out_after_syn_retries)
 {
     /* The peer is up (it answers ARP) but its TCP never answers: romeo
      * alone, every TCP segment it sends dropped. */
@@ -401,7 +409,7 @@ START_TEST(test_connect_times_out_after_syn_retries)
 }
 END_TEST
 
-START_TEST(test_unacknowledged_data_backs_off_then_etimedout)
+CK_TEST(test_unacknowledged_data_backs_off_then_etimedout)
 {
     /* RFC 6298 (5.5) backoff, capped at Linux's TCP_RTO_MAX of 120 s;
      * after data_retries (Linux tcp_retries2 = 15) the connection is
@@ -470,7 +478,7 @@ static void conversation(struct simtest *t)
     simnet_sleep(t->net, 120 * TL_SEC);
 }
 
-START_TEST(test_same_seed_same_frames_other_seed_other_iss)
+CK_TEST(test_same_seed_same_frames_other_seed_other_iss)
 {
     struct simtest a, b, o;
     st_init(&a, 42);
@@ -498,7 +506,9 @@ START_TEST(test_same_seed_same_frames_other_seed_other_iss)
 }
 END_TEST
 
-START_TEST(test_segment_for_a_forgotten_connection_gets_rst)
+CK_CASE("opening and closing", setup, teardown);
+
+CK_TEST(test_segment_for_a_forgotten_connection_gets_rst)
 {
     /* juliet reboots: its fresh stack answers romeo's next segment with
      * <SEQ=SEG.ACK><CTL=RST> (§3.10.7.1), which romeo takes as exact. */
@@ -524,7 +534,7 @@ START_TEST(test_segment_for_a_forgotten_connection_gets_rst)
 }
 END_TEST
 
-START_TEST(test_connect_to_own_address_over_loopback)
+CK_TEST(test_connect_to_own_address_over_loopback)
 {
     int lfd = st_listener(&T, T.romeo, 4000, 8);
     int c = tcp_socket(T.romeo, 0);
@@ -542,31 +552,3 @@ START_TEST(test_connect_to_own_address_over_loopback)
     ck_assert_uint_eq(sg_drops_total(T.romeo), 0);
 }
 END_TEST
-
-static Suite *scenarios_suite(void)
-{
-    Suite *s = suite_create("tcp_scenarios");
-    ck_case(s, "opening and closing", setup, teardown,
-            test_simultaneous_open_syn_received_then_established_on_both,
-            test_simultaneous_close_closing_then_time_wait_on_both,
-            test_half_close_data_still_flows_toward_the_fin_sender,
-            test_abort_sends_rst_ack_and_peer_sees_econnreset_then_epipe,
-            test_linger_zero_close_sends_rst_instead_of_fin,
-            test_close_with_unread_data_sends_rst_not_fin, test_time_wait_lasts_exactly_2msl,
-            test_orphaned_fin_wait_2_closes_after_fin_timeout,
-            test_close_in_fin_wait_2_after_shutdown_starts_fin_timeout,
-            test_refused_connect_can_connect_again, test_full_accept_queue_drops_syns_until_accept,
-            test_segment_for_a_forgotten_connection_gets_rst,
-            test_connect_to_own_address_over_loopback, NULL);
-    ck_case(s, "sequence numbers, timers, determinism", setup, teardown,
-            test_iss_just_below_2_32_wraps_and_every_byte_arrives,
-            test_connect_times_out_after_syn_retries,
-            test_unacknowledged_data_backs_off_then_etimedout,
-            test_same_seed_same_frames_other_seed_other_iss, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(scenarios_suite());
-}

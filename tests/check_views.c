@@ -126,7 +126,9 @@ static const struct sock *time_wait_orphan(void)
 
 /* ---- ss ---------------------------------------------------------------- */
 
-START_TEST(test_ss_header_has_ss_columns_plus_host_and_process)
+CK_CASE("ss and lsof", setup, teardown);
+
+CK_TEST(test_ss_header_has_ss_columns_plus_host_and_process)
 {
     char *out = render_ss();
     const char *head = strtok(out, "\n");
@@ -144,7 +146,7 @@ START_TEST(test_ss_header_has_ss_columns_plus_host_and_process)
 }
 END_TEST
 
-START_TEST(test_ss_listen_shows_accept_queue_and_backlog)
+CK_TEST(test_ss_listen_shows_accept_queue_and_backlog)
 {
     int lfd = st_listener(&T, T.juliet, 4000, 5);
     int cfd = sock_socket(T.romeo, SOCKT_TCP);
@@ -173,7 +175,7 @@ START_TEST(test_ss_listen_shows_accept_queue_and_backlog)
 }
 END_TEST
 
-START_TEST(test_ss_established_shows_unread_bytes_in_recv_q)
+CK_TEST(test_ss_established_shows_unread_bytes_in_recv_q)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -203,7 +205,7 @@ START_TEST(test_ss_established_shows_unread_bytes_in_recv_q)
 }
 END_TEST
 
-START_TEST(test_ss_send_q_counts_unacknowledged_bytes)
+CK_TEST(test_ss_send_q_counts_unacknowledged_bytes)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -217,7 +219,7 @@ START_TEST(test_ss_send_q_counts_unacknowledged_bytes)
 }
 END_TEST
 
-START_TEST(test_ss_time_wait_row_has_no_fd)
+CK_TEST(test_ss_time_wait_row_has_no_fd)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -237,7 +239,7 @@ START_TEST(test_ss_time_wait_row_has_no_fd)
 }
 END_TEST
 
-START_TEST(test_ss_close_wait_after_peer_closes)
+CK_TEST(test_ss_close_wait_after_peer_closes)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -253,7 +255,7 @@ START_TEST(test_ss_close_wait_after_peer_closes)
 }
 END_TEST
 
-START_TEST(test_ss_fresh_socket_is_unconn_with_fd)
+CK_TEST(test_ss_fresh_socket_is_unconn_with_fd)
 {
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     char *out = render_ss();
@@ -267,7 +269,7 @@ START_TEST(test_ss_fresh_socket_is_unconn_with_fd)
 }
 END_TEST
 
-START_TEST(test_ss_orders_by_host_then_socket)
+CK_TEST(test_ss_orders_by_host_then_socket)
 {
     int a = sock_socket(T.romeo, SOCKT_TCP);
     int b = sock_socket(T.romeo, SOCKT_TCP);
@@ -284,7 +286,7 @@ START_TEST(test_ss_orders_by_host_then_socket)
 }
 END_TEST
 
-START_TEST(test_ss_udp_unconn_and_estab)
+CK_TEST(test_ss_udp_unconn_and_estab)
 {
     int u = sock_socket(T.romeo, SOCKT_UDP);
     ck_assert_int_eq(sock_bind(T.romeo, u, 0, 5000), 0);
@@ -308,7 +310,7 @@ START_TEST(test_ss_udp_unconn_and_estab)
 }
 END_TEST
 
-START_TEST(test_ss_columns_align_and_lines_end_without_blanks)
+CK_TEST(test_ss_columns_align_and_lines_end_without_blanks)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -331,7 +333,7 @@ END_TEST
 
 /* ---- lsof -------------------------------------------------------------- */
 
-START_TEST(test_lsof_lists_descriptors_with_lsof_names)
+CK_TEST(test_lsof_lists_descriptors_with_lsof_names)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -361,7 +363,7 @@ START_TEST(test_lsof_lists_descriptors_with_lsof_names)
 }
 END_TEST
 
-START_TEST(test_lsof_leaves_out_orphans_and_unaccepted)
+CK_TEST(test_lsof_leaves_out_orphans_and_unaccepted)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -406,7 +408,9 @@ static int count_char(const char *s, char c)
     return n;
 }
 
-START_TEST(test_tcb_header_names_host_fd_endpoints_and_state)
+CK_CASE("tcb", setup, teardown);
+
+CK_TEST(test_tcb_header_names_host_fd_endpoints_and_state)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -419,7 +423,7 @@ START_TEST(test_tcb_header_names_host_fd_endpoints_and_state)
 }
 END_TEST
 
-START_TEST(test_tcb_prints_every_rfc_variable_absolute)
+CK_TEST(test_tcb_prints_every_rfc_variable_absolute)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -451,7 +455,7 @@ START_TEST(test_tcb_prints_every_rfc_variable_absolute)
 }
 END_TEST
 
-START_TEST(test_tcb_marks_changed_values_and_only_those)
+CK_TEST(test_tcb_marks_changed_values_and_only_those)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -477,7 +481,7 @@ START_TEST(test_tcb_marks_changed_values_and_only_those)
 }
 END_TEST
 
-START_TEST(test_tcb_state_change_is_marked)
+CK_TEST(test_tcb_state_change_is_marked)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -490,7 +494,7 @@ START_TEST(test_tcb_state_change_is_marked)
 }
 END_TEST
 
-START_TEST(test_tcb_colour_only_when_asked)
+CK_TEST(test_tcb_colour_only_when_asked)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -510,7 +514,7 @@ START_TEST(test_tcb_colour_only_when_asked)
 }
 END_TEST
 
-START_TEST(test_tcb_shows_only_running_timers)
+CK_TEST(test_tcb_shows_only_running_timers)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -550,10 +554,12 @@ START_TEST(test_tcb_shows_only_running_timers)
 }
 END_TEST
 
+CK_CASE("ss and lsof", setup, teardown);
+
 /* ss -o's spelling, iproute2 misc/ss.c print_ms_timer: milliseconds
  * alone below a second, seconds with milliseconds below ten, whole
  * seconds below a minute, minutes with seconds below ten minutes. */
-START_TEST(test_ss_timer_spelling_is_iproute2s)
+CK_TEST(test_ss_timer_spelling_is_iproute2s)
 {
     static const struct { enum vu_timer k; long long ms; unsigned n; const char *want; } c[] = {
         {VU_TIMER_ON, 200, 0, "timer:(on,200ms,0)"},
@@ -585,7 +591,7 @@ static char *render_ss_timers(void)
 /* A segment that goes unanswered: the retransmission timer with its
  * backoff and count; a TIME-WAIT orphan: its time left; an idle
  * connection and a listener: no timer. */
-START_TEST(test_ss_o_shows_retransmission_and_timewait_timers)
+CK_TEST(test_ss_o_shows_retransmission_and_timewait_timers)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -612,7 +618,7 @@ START_TEST(test_ss_o_shows_retransmission_and_timewait_timers)
 }
 END_TEST
 
-START_TEST(test_ss_o_time_wait_orphan_shows_time_left)
+CK_TEST(test_ss_o_time_wait_orphan_shows_time_left)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -632,7 +638,9 @@ START_TEST(test_ss_o_time_wait_orphan_shows_time_left)
 }
 END_TEST
 
-START_TEST(test_tcb_listen_shows_accept_and_syn_queues)
+CK_CASE("tcb", setup, teardown);
+
+CK_TEST(test_tcb_listen_shows_accept_and_syn_queues)
 {
     int lfd = st_listener(&T, T.juliet, 4000, 5);
     int cfd = sock_socket(T.romeo, SOCKT_TCP);
@@ -646,7 +654,7 @@ START_TEST(test_tcb_listen_shows_accept_and_syn_queues)
 }
 END_TEST
 
-START_TEST(test_tcb_closed_socket_has_no_tcb)
+CK_TEST(test_tcb_closed_socket_has_no_tcb)
 {
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     char *out = render_tcb(&PLAIN, T.romeo, fd, NULL);
@@ -657,7 +665,7 @@ START_TEST(test_tcb_closed_socket_has_no_tcb)
 }
 END_TEST
 
-START_TEST(test_tcb_udp_shows_addresses_and_queued_bytes)
+CK_TEST(test_tcb_udp_shows_addresses_and_queued_bytes)
 {
     int u = sock_socket(T.romeo, SOCKT_UDP);
     ck_assert_int_eq(sock_bind(T.romeo, u, 0, 5000), 0);
@@ -678,7 +686,7 @@ START_TEST(test_tcb_udp_shows_addresses_and_queued_bytes)
 }
 END_TEST
 
-START_TEST(test_tcb_lines_fit_80_columns)
+CK_TEST(test_tcb_lines_fit_80_columns)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -706,7 +714,9 @@ static int transition_lines(char *text, char lines[][128], int max)
     return n;
 }
 
-START_TEST(test_diagram_without_socket_draws_figure_unmarked)
+CK_CASE("diagram", setup, teardown);
+
+CK_TEST(test_diagram_without_socket_draws_figure_unmarked)
 {
     char *out = render_diagram(&PLAIN, T.romeo, NULL);
     static const char *const parts[] = {
@@ -727,7 +737,7 @@ START_TEST(test_diagram_without_socket_draws_figure_unmarked)
 }
 END_TEST
 
-START_TEST(test_diagram_marks_current_and_visited_states)
+CK_TEST(test_diagram_marks_current_and_visited_states)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -743,7 +753,7 @@ START_TEST(test_diagram_marks_current_and_visited_states)
 }
 END_TEST
 
-START_TEST(test_diagram_lists_transitions_in_order_with_time_and_cause)
+CK_TEST(test_diagram_lists_transitions_in_order_with_time_and_cause)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -779,7 +789,7 @@ START_TEST(test_diagram_lists_transitions_in_order_with_time_and_cause)
 }
 END_TEST
 
-START_TEST(test_diagram_child_starts_with_listen_to_syn_received)
+CK_TEST(test_diagram_child_starts_with_listen_to_syn_received)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -800,7 +810,7 @@ START_TEST(test_diagram_child_starts_with_listen_to_syn_received)
 }
 END_TEST
 
-START_TEST(test_diagram_undrawn_transition_names_its_note)
+CK_TEST(test_diagram_undrawn_transition_names_its_note)
 {
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4001), ECONNREFUSED);
@@ -817,7 +827,7 @@ END_TEST
 
 /* The trace ring holds frames too: after enough traffic the handshake's
  * transitions are gone, and the view says so rather than "none yet". */
-START_TEST(test_diagram_says_when_transitions_left_the_trace_ring)
+CK_TEST(test_diagram_says_when_transitions_left_the_trace_ring)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -858,7 +868,7 @@ END_TEST
 
 /* Every box of the figure, as the current state: the '#' frame must sit
  * exactly on the RFC's box (the table of boxes matches the drawing). */
-START_TEST(test_diagram_boxes_every_state_in_place)
+CK_TEST(test_diagram_boxes_every_state_in_place)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -896,7 +906,7 @@ START_TEST(test_diagram_boxes_every_state_in_place)
 END_TEST
 
 /* With colour the edges taken light up: their labels, exactly. */
-START_TEST(test_diagram_colour_lights_the_edges_taken)
+CK_TEST(test_diagram_colour_lights_the_edges_taken)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -936,7 +946,9 @@ static char *render_arp(const struct host *h)
     return capture_close(&c);
 }
 
-START_TEST(test_arp_reachable_entry_shows_mac_and_expiry)
+CK_CASE("arp ifconfig route drops", setup, teardown);
+
+CK_TEST(test_arp_reachable_entry_shows_mac_and_expiry)
 {
     char *out = render_arp(T.romeo);
     ck_assert_str_eq(out, "(ARP cache empty)\n");
@@ -956,7 +968,7 @@ START_TEST(test_arp_reachable_entry_shows_mac_and_expiry)
 }
 END_TEST
 
-START_TEST(test_arp_incomplete_entry_shows_queued_frames)
+CK_TEST(test_arp_incomplete_entry_shows_queued_frames)
 {
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(sock_connect(T.romeo, fd, 0x0a0a0303u, 4000, T.net->now), -EINPROGRESS);
@@ -967,7 +979,7 @@ START_TEST(test_arp_incomplete_entry_shows_queued_frames)
 }
 END_TEST
 
-START_TEST(test_ifconfig_shows_address_mac_and_counters)
+CK_TEST(test_ifconfig_shows_address_mac_and_counters)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -984,7 +996,7 @@ START_TEST(test_ifconfig_shows_address_mac_and_counters)
 }
 END_TEST
 
-START_TEST(test_ifconfig_counts_drops)
+CK_TEST(test_ifconfig_counts_drops)
 {
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     ck_assert_int_eq(st_connect(&T, T.romeo, fd, JULIET_IP, 4001), ECONNREFUSED);
@@ -998,7 +1010,7 @@ START_TEST(test_ifconfig_counts_drops)
 }
 END_TEST
 
-START_TEST(test_route_shows_the_connected_network)
+CK_TEST(test_route_shows_the_connected_network)
 {
     char *out = render_net(view_route, T.juliet);
     ck_assert_str_eq(out,
@@ -1009,7 +1021,7 @@ START_TEST(test_route_shows_the_connected_network)
 }
 END_TEST
 
-START_TEST(test_drops_lists_only_nonzero_counters)
+CK_TEST(test_drops_lists_only_nonzero_counters)
 {
     char *out = render_net(view_drops, T.juliet);
     ck_assert_str_eq(out, "juliet: no frames dropped\n");
@@ -1027,50 +1039,3 @@ START_TEST(test_drops_lists_only_nonzero_counters)
     free(out);
 }
 END_TEST
-
-static Suite *views_suite(void)
-{
-    Suite *s = suite_create("views");
-    ck_case(s, "ss and lsof", setup, teardown,
-            test_ss_header_has_ss_columns_plus_host_and_process,
-            test_ss_listen_shows_accept_queue_and_backlog,
-            test_ss_established_shows_unread_bytes_in_recv_q,
-            test_ss_send_q_counts_unacknowledged_bytes, test_ss_time_wait_row_has_no_fd,
-            test_ss_close_wait_after_peer_closes, test_ss_fresh_socket_is_unconn_with_fd,
-            test_ss_orders_by_host_then_socket, test_ss_udp_unconn_and_estab,
-            test_ss_columns_align_and_lines_end_without_blanks,
-            test_lsof_lists_descriptors_with_lsof_names,
-            test_lsof_leaves_out_orphans_and_unaccepted, test_ss_timer_spelling_is_iproute2s,
-            test_ss_o_shows_retransmission_and_timewait_timers,
-            test_ss_o_time_wait_orphan_shows_time_left, NULL);
-
-    ck_case(s, "tcb", setup, teardown,
-            test_tcb_header_names_host_fd_endpoints_and_state,
-            test_tcb_prints_every_rfc_variable_absolute,
-            test_tcb_marks_changed_values_and_only_those, test_tcb_state_change_is_marked,
-            test_tcb_colour_only_when_asked, test_tcb_shows_only_running_timers,
-            test_tcb_listen_shows_accept_and_syn_queues, test_tcb_closed_socket_has_no_tcb,
-            test_tcb_udp_shows_addresses_and_queued_bytes, test_tcb_lines_fit_80_columns, NULL);
-
-    ck_case(s, "diagram", setup, teardown,
-            test_diagram_without_socket_draws_figure_unmarked,
-            test_diagram_marks_current_and_visited_states,
-            test_diagram_lists_transitions_in_order_with_time_and_cause,
-            test_diagram_child_starts_with_listen_to_syn_received,
-            test_diagram_undrawn_transition_names_its_note,
-            test_diagram_says_when_transitions_left_the_trace_ring,
-            test_diagram_boxes_every_state_in_place, test_diagram_colour_lights_the_edges_taken,
-            NULL);
-
-    ck_case(s, "arp ifconfig route drops", setup, teardown,
-            test_arp_reachable_entry_shows_mac_and_expiry,
-            test_arp_incomplete_entry_shows_queued_frames,
-            test_ifconfig_shows_address_mac_and_counters, test_ifconfig_counts_drops,
-            test_route_shows_the_connected_network, test_drops_lists_only_nonzero_counters, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(views_suite());
-}

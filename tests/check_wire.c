@@ -32,7 +32,9 @@ static uint8_t *exact(const uint8_t *p, size_t n)
 
 /* ---- checksum (RFC 1071) ---- */
 
-START_TEST(test_checksum_rfc1071_example_sums_to_ddf2)
+CK_CASE("checksum and sequence numbers", NULL, NULL);
+
+CK_TEST(test_checksum_rfc1071_example_sums_to_ddf2)
 {
     /* RFC 1071 §3: 0001 f203 f4f5 f6f7 sums to ddf2; the checksum is its complement. */
     static const uint8_t d[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
@@ -43,7 +45,7 @@ START_TEST(test_checksum_rfc1071_example_sums_to_ddf2)
 }
 END_TEST
 
-START_TEST(test_checksum_odd_length_pads_last_byte_with_zero)
+CK_TEST(test_checksum_odd_length_pads_last_byte_with_zero)
 {
     static const uint8_t d[] = {0x01, 0x02, 0x03};
     ck_assert_uint_eq(inet_checksum(d, 3), (uint16_t)~0x0402);
@@ -53,7 +55,7 @@ START_TEST(test_checksum_odd_length_pads_last_byte_with_zero)
 }
 END_TEST
 
-START_TEST(test_checksum_folds_carries_of_long_buffers)
+CK_TEST(test_checksum_folds_carries_of_long_buffers)
 {
     uint8_t *b = malloc(65536);
     memset(b, 0xff, 65536);
@@ -65,7 +67,7 @@ START_TEST(test_checksum_folds_carries_of_long_buffers)
 }
 END_TEST
 
-START_TEST(test_checksum_vector_and_scalar_code_agree_with_the_definition)
+CK_TEST(test_checksum_vector_and_scalar_code_agree_with_the_definition)
 {
     /* RFC 1071 by its definition, 16-bit big-endian words one at a time,
      * against the AVX2 and the scalar code, at every alignment and at
@@ -90,7 +92,7 @@ START_TEST(test_checksum_vector_and_scalar_code_agree_with_the_definition)
 }
 END_TEST
 
-START_TEST(test_ipv4_header_checksum_example_b861_and_verifies_to_zero)
+CK_TEST(test_ipv4_header_checksum_example_b861_and_verifies_to_zero)
 {
     uint8_t h[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
                      0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
@@ -100,7 +102,7 @@ START_TEST(test_ipv4_header_checksum_example_b861_and_verifies_to_zero)
 }
 END_TEST
 
-START_TEST(test_pseudo_header_sum_equals_the_twelve_bytes_summed)
+CK_TEST(test_pseudo_header_sum_equals_the_twelve_bytes_summed)
 {
     uint8_t ph[12];
     put_be32(ph, 0xc0a80001);
@@ -113,7 +115,7 @@ START_TEST(test_pseudo_header_sum_equals_the_twelve_bytes_summed)
 }
 END_TEST
 
-START_TEST(test_tcp_and_udp_checksums_cover_the_pseudo_header)
+CK_TEST(test_tcp_and_udp_checksums_cover_the_pseudo_header)
 {
     uint8_t b[64];
     struct tcp_seg s = {.sport = 1, .dport = 2, .seq = 3, .flags = TH_SYN};
@@ -132,7 +134,7 @@ END_TEST
 
 /* ---- sequence arithmetic (RFC 9293 §3.4) ---- */
 
-START_TEST(test_seq_compare_across_the_2_32_wrap)
+CK_TEST(test_seq_compare_across_the_2_32_wrap)
 {
     ck_assert(seq_lt(0xffffffffu, 0));
     ck_assert(seq_gt(0, 0xffffffffu));
@@ -148,7 +150,7 @@ START_TEST(test_seq_compare_across_the_2_32_wrap)
 }
 END_TEST
 
-START_TEST(test_seq_in_window_across_the_wrap)
+CK_TEST(test_seq_in_window_across_the_wrap)
 {
     /* [lo, hi) modulo 2^32 */
     ck_assert(seq_in(0xfffffff0u, 0xfffffff0u, 0x10));
@@ -164,7 +166,9 @@ END_TEST
 
 /* ---- Ethernet and ARP ---- */
 
-START_TEST(test_eth_round_trip_and_every_short_prefix_truncated)
+CK_CASE("link and network headers", NULL, NULL);
+
+CK_TEST(test_eth_round_trip_and_every_short_prefix_truncated)
 {
     struct eth_hdr h = {.dst = {1, 2, 3, 4, 5, 6}, .src = {7, 8, 9, 10, 11, 12}, .type = 0x86dd};
     uint8_t b[ETH_HLEN];
@@ -192,7 +196,7 @@ static size_t sample_arp(uint8_t *b)
     return arp_build(b, &a);
 }
 
-START_TEST(test_arp_round_trip)
+CK_TEST(test_arp_round_trip)
 {
     uint8_t b[ARP_LEN];
     ck_assert_uint_eq(sample_arp(b), ARP_LEN);
@@ -208,7 +212,7 @@ START_TEST(test_arp_round_trip)
 }
 END_TEST
 
-START_TEST(test_arp_every_prefix_truncated_and_foreign_formats_unsupported)
+CK_TEST(test_arp_every_prefix_truncated_and_foreign_formats_unsupported)
 {
     uint8_t b[ARP_LEN];
     sample_arp(b);
@@ -247,7 +251,7 @@ static size_t sample_ipv4_opts(uint8_t *b)
     return 32;
 }
 
-START_TEST(test_ipv4_round_trip_cuts_trailing_padding)
+CK_TEST(test_ipv4_round_trip_cuts_trailing_padding)
 {
     uint8_t b[64];
     memset(b, 0xee, sizeof b);
@@ -279,7 +283,7 @@ START_TEST(test_ipv4_round_trip_cuts_trailing_padding)
 }
 END_TEST
 
-START_TEST(test_ipv4_options_header_parsed_and_every_prefix_named)
+CK_TEST(test_ipv4_options_header_parsed_and_every_prefix_named)
 {
     uint8_t b[32];
     size_t n = sample_ipv4_opts(b);
@@ -299,7 +303,7 @@ START_TEST(test_ipv4_options_header_parsed_and_every_prefix_named)
 }
 END_TEST
 
-START_TEST(test_ipv4_malformed_headers_get_their_reason)
+CK_TEST(test_ipv4_malformed_headers_get_their_reason)
 {
     uint8_t b[32], m[32];
     size_t n = sample_ipv4_opts(b);
@@ -337,7 +341,7 @@ START_TEST(test_ipv4_malformed_headers_get_their_reason)
 }
 END_TEST
 
-START_TEST(test_ipv4_address_text_round_trip_and_rejects)
+CK_TEST(test_ipv4_address_text_round_trip_and_rejects)
 {
     char s[16];
     uint32_t a;
@@ -356,7 +360,7 @@ END_TEST
 
 /* ---- ICMP ---- */
 
-START_TEST(test_icmp_round_trip_and_every_prefix_named)
+CK_TEST(test_icmp_round_trip_and_every_prefix_named)
 {
     static const uint8_t data[] = "0123456789abcdefghij";   /* no zero word at any tail */
     struct icmp_msg m = {.type = ICMP_ECHO_REQUEST, .id = 0x4242, .seq = 7, .data = data, .len = 20};
@@ -385,7 +389,9 @@ END_TEST
 
 /* ---- UDP ---- */
 
-START_TEST(test_udp_round_trip_and_every_prefix_named)
+CK_CASE("transport headers", NULL, NULL);
+
+CK_TEST(test_udp_round_trip_and_every_prefix_named)
 {
     struct udp_dgram d = {.sport = 5353, .dport = 53, .data = (const uint8_t *)"hello", .len = 5};
     uint8_t b[32];
@@ -414,7 +420,7 @@ START_TEST(test_udp_round_trip_and_every_prefix_named)
 }
 END_TEST
 
-START_TEST(test_udp_computed_zero_checksum_is_sent_as_ffff)
+CK_TEST(test_udp_computed_zero_checksum_is_sent_as_ffff)
 {
     uint8_t w[2] = {0, 0}, b[16];
     struct udp_dgram d = {.sport = 1000, .dport = 2000, .data = w, .len = 2};
@@ -430,7 +436,7 @@ END_TEST
 
 /* ---- TCP header ---- */
 
-START_TEST(test_tcp_round_trip_every_field)
+CK_TEST(test_tcp_round_trip_every_field)
 {
     static const uint8_t data[] = "GET / HTTP/1.0\r\n";
     struct tcp_seg s = {.sport = 40000, .dport = 80, .seq = 0xfffffff0u, .ack = 0x01020304,
@@ -460,7 +466,7 @@ START_TEST(test_tcp_round_trip_every_field)
 }
 END_TEST
 
-START_TEST(test_tcp_linux_syn_options_byte_for_byte)
+CK_TEST(test_tcp_linux_syn_options_byte_for_byte)
 {
     struct tcp_seg s = {.sport = 1, .dport = 2, .flags = TH_SYN};
     s.opt = (struct tcp_opts){.has_mss = true, .mss = 1460, .sack_perm = true, .has_ts = true,
@@ -486,7 +492,7 @@ START_TEST(test_tcp_linux_syn_options_byte_for_byte)
 END_TEST
 
 /* Every combination of options tcp_build can write parses back the same. */
-START_TEST(test_tcp_every_option_combination_round_trips)
+CK_TEST(test_tcp_every_option_combination_round_trips)
 {
     for (int mask = 0; mask < 32; mask++) {
         for (int nsack = 0; nsack <= TCP_MAX_SACK; nsack++) {
@@ -550,7 +556,7 @@ static enum drop_reason opts(const uint8_t *bytes, size_t n, struct tcp_opts *o)
     return r;
 }
 
-START_TEST(test_tcp_options_nop_eol_unknown_and_sack_blocks)
+CK_TEST(test_tcp_options_nop_eol_unknown_and_sack_blocks)
 {
     struct tcp_opts o;
     /* NOPs, an unknown kind 30 with 4 bytes, then sackOK, then EOL and garbage. */
@@ -579,7 +585,7 @@ START_TEST(test_tcp_options_nop_eol_unknown_and_sack_blocks)
 }
 END_TEST
 
-START_TEST(test_tcp_options_with_bad_lengths_are_malformed)
+CK_TEST(test_tcp_options_with_bad_lengths_are_malformed)
 {
     struct tcp_opts o;
     static const struct { uint8_t b[8]; size_t n; const char *why; } bad[] = {
@@ -610,7 +616,7 @@ static size_t sample_tcp_opts(uint8_t *b)
     return tcp_build(b, 128, SRC, DST, &s);
 }
 
-START_TEST(test_tcp_every_prefix_named_and_data_offset_checked)
+CK_TEST(test_tcp_every_prefix_named_and_data_offset_checked)
 {
     uint8_t b[128], m[128];
     size_t n = sample_tcp_opts(b);      /* 32-byte header, 7 bytes of data */
@@ -645,7 +651,7 @@ START_TEST(test_tcp_every_prefix_named_and_data_offset_checked)
 }
 END_TEST
 
-START_TEST(test_tcp_flags_print_as_tcpdump)
+CK_TEST(test_tcp_flags_print_as_tcpdump)
 {
     char s[9];
     ck_assert_str_eq(tcp_flags_str(TH_SYN, s), "S");
@@ -656,39 +662,3 @@ START_TEST(test_tcp_flags_print_as_tcpdump)
     ck_assert_str_eq(tcp_flags_str(0xff, s), "FSRP.UEW");
 }
 END_TEST
-
-static Suite *wire_suite(void)
-{
-    Suite *s = suite_create("wire");
-    ck_case(s, "checksum and sequence numbers", NULL, NULL,
-            test_checksum_rfc1071_example_sums_to_ddf2,
-            test_checksum_odd_length_pads_last_byte_with_zero,
-            test_checksum_folds_carries_of_long_buffers,
-            test_checksum_vector_and_scalar_code_agree_with_the_definition,
-            test_ipv4_header_checksum_example_b861_and_verifies_to_zero,
-            test_pseudo_header_sum_equals_the_twelve_bytes_summed,
-            test_tcp_and_udp_checksums_cover_the_pseudo_header,
-            test_seq_compare_across_the_2_32_wrap, test_seq_in_window_across_the_wrap, NULL);
-    ck_case(s, "link and network headers", NULL, NULL,
-            test_eth_round_trip_and_every_short_prefix_truncated, test_arp_round_trip,
-            test_arp_every_prefix_truncated_and_foreign_formats_unsupported,
-            test_ipv4_round_trip_cuts_trailing_padding,
-            test_ipv4_options_header_parsed_and_every_prefix_named,
-            test_ipv4_malformed_headers_get_their_reason,
-            test_ipv4_address_text_round_trip_and_rejects,
-            test_icmp_round_trip_and_every_prefix_named, NULL);
-    ck_case(s, "transport headers", NULL, NULL,
-            test_udp_round_trip_and_every_prefix_named,
-            test_udp_computed_zero_checksum_is_sent_as_ffff, test_tcp_round_trip_every_field,
-            test_tcp_linux_syn_options_byte_for_byte, test_tcp_every_option_combination_round_trips,
-            test_tcp_options_nop_eol_unknown_and_sack_blocks,
-            test_tcp_options_with_bad_lengths_are_malformed,
-            test_tcp_every_prefix_named_and_data_offset_checked, test_tcp_flags_print_as_tcpdump,
-            NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(wire_suite());
-}
