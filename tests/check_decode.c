@@ -231,7 +231,10 @@ static const char *record_start(const char *text, int k, size_t *reclen)
     return start;
 }
 
-START_TEST(test_vector_output_matches_tcpdump)
+CK_CASE("vectors", NULL, NULL);
+CK_TIMEOUT(120);
+
+CK_LOOP_TEST(test_vector_output_matches_tcpdump, 0, ncases)
 {
     const struct vcase *v = &cases[_i];
     size_t wlen;
@@ -279,7 +282,7 @@ START_TEST(test_vector_output_matches_tcpdump)
 END_TEST
 
 /* The vectors are the decoder's main test: without them it fails. */
-START_TEST(test_vectors_folder_present)
+CK_TEST(test_vectors_folder_present)
 {
     ck_assert_msg(nshared > 0, "no vectors (NAME.pcap with NAME.FLAGSET.txt, flagsets.txt) in %s; "
                   "set TCPLAB_VECTORS to the folder", vector_dir);
@@ -344,13 +347,25 @@ static void load_cases(void)
     load_dir(PROJECT_VECTORS);
 }
 
+/* Before the suite is built: the "n" flag set prints UTC wall-clock
+ * times, and the loop over the vectors needs their count. */
+static void decode_init(void)
+{
+    setenv("TZ", "UTC", 1);
+    tzset();
+    load_cases();
+}
+CK_INIT(decode_init);
+
 /* ------------------------------------------------------------------ */
 /* 2. Relative sequence numbers (§8.3)                                  */
 
 #define CLIENT 50000
 #define SERVER 4000
 
-START_TEST(test_rst_ack_first_ack_is_absolute)
+CK_CASE("seq", NULL, NULL);
+
+CK_TEST(test_rst_ack_first_ack_is_absolute)
 {
     struct frame fs[2];
     fs[0] = tcp_frame(&(struct seg){true, CLIENT, 4001, 4164240712u, 0, 0x02, 0, 0, 0});
@@ -362,7 +377,7 @@ START_TEST(test_rst_ack_first_ack_is_absolute)
 }
 END_TEST
 
-START_TEST(test_handshake_third_segment_is_relative)
+CK_TEST(test_handshake_third_segment_is_relative)
 {
     struct frame fs[4];
     fs[0] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1000, 0, 0x02, 0, 0, 0});
@@ -382,7 +397,7 @@ START_TEST(test_handshake_third_segment_is_relative)
 }
 END_TEST
 
-START_TEST(test_synack_resets_conversation_bases)
+CK_TEST(test_synack_resets_conversation_bases)
 {
     struct frame fs[4];
     fs[0] = tcp_frame(&(struct seg){false, SERVER, CLIENT, 5000, 1001, 0x12, 0, 0, 0});
@@ -398,7 +413,7 @@ START_TEST(test_synack_resets_conversation_bases)
 }
 END_TEST
 
-START_TEST(test_segment_without_ack_leaves_table_alone)
+CK_TEST(test_segment_without_ack_leaves_table_alone)
 {
     struct frame fs[3];
     fs[0] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 100, 200, 0x10, 0, 0, 0});
@@ -413,7 +428,7 @@ START_TEST(test_segment_without_ack_leaves_table_alone)
 }
 END_TEST
 
-START_TEST(test_sack_blocks_shift_by_peer_base)
+CK_TEST(test_sack_blocks_shift_by_peer_base)
 {
     static const uint8_t sack[12] = {1, 1, 5, 10, 0, 0, 0x07, 0xe9, 0, 0, 0x07, 0xf3};
     struct frame fs[2];
@@ -434,7 +449,7 @@ START_TEST(test_sack_blocks_shift_by_peer_base)
 }
 END_TEST
 
-START_TEST(test_relative_numbers_wrap_modulo_2_32)
+CK_TEST(test_relative_numbers_wrap_modulo_2_32)
 {
     struct frame fs[2];
     fs[0] = tcp_frame(&(struct seg){false, SERVER, CLIENT, 3000, 4294967291u, 0x12, 0, 0, 0});
@@ -453,7 +468,9 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Flags, options, lengths (§8.2, §8.4)                                */
 
-START_TEST(test_flag_letters_follow_fsrp_dot_uew_order)
+CK_CASE("tcp", NULL, NULL);
+
+CK_TEST(test_flag_letters_follow_fsrp_dot_uew_order)
 {
     char s[9];
     nd_tcp_flags_string(0xff, s);
@@ -474,7 +491,7 @@ START_TEST(test_flag_letters_follow_fsrp_dot_uew_order)
 }
 END_TEST
 
-START_TEST(test_bad_opt_ends_line_without_length)
+CK_TEST(test_bad_opt_ends_line_without_length)
 {
     static const uint8_t after_nop[4] = {1, 2, 8, 2};
     static const uint8_t first[4] = {2, 1, 0, 0};
@@ -491,7 +508,7 @@ START_TEST(test_bad_opt_ends_line_without_length)
 }
 END_TEST
 
-START_TEST(test_option_length_mismatch_prints_len_and_continues)
+CK_TEST(test_option_length_mismatch_prints_len_and_continues)
 {
     static const uint8_t opts[8] = {3, 4, 3, 1, 1, 1, 1, 0};
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 1, 0x10, opts, 8, 0});
@@ -502,7 +519,7 @@ START_TEST(test_option_length_mismatch_prints_len_and_continues)
 }
 END_TEST
 
-START_TEST(test_option_cut_by_capture_prints_trunc_mark)
+CK_TEST(test_option_cut_by_capture_prints_trunc_mark)
 {
     static const uint8_t ts[12] = {1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 6};
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 1, 0x10, ts, 12, 0});
@@ -519,7 +536,7 @@ START_TEST(test_option_cut_by_capture_prints_trunc_mark)
 }
 END_TEST
 
-START_TEST(test_seq_shown_only_for_data_syn_fin_rst)
+CK_TEST(test_seq_shown_only_for_data_syn_fin_rst)
 {
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 7, 9, 0x11, 0, 0, 0});
     char *t = decode_one("-nSt", &f);
@@ -533,7 +550,7 @@ START_TEST(test_seq_shown_only_for_data_syn_fin_rst)
 }
 END_TEST
 
-START_TEST(test_rst_text_escapes_controls_and_high_bytes)
+CK_TEST(test_rst_text_escapes_controls_and_high_bytes)
 {
     struct frame f = tcp_frame(&(struct seg){false, SERVER, CLIENT, 777, 888, 0x14, 0, 0,
                                              "bye\n\x7f\xc1"});
@@ -548,7 +565,9 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Hex dumps (§9)                                                      */
 
-START_TEST(test_hex_dump_x_has_no_padding_and_odd_byte_group)
+CK_CASE("hex", NULL, NULL);
+
+CK_TEST(test_hex_dump_x_has_no_padding_and_odd_byte_group)
 {
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 0, 0x02, 0, 0, "A"});
     char *t = decode_one("-nSt -x", &f);
@@ -558,7 +577,7 @@ START_TEST(test_hex_dump_x_has_no_padding_and_odd_byte_group)
 }
 END_TEST
 
-START_TEST(test_hex_dump_X_pads_hex_to_40_and_dots_space)
+CK_TEST(test_hex_dump_X_pads_hex_to_40_and_dots_space)
 {
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 0, 0x02, 0, 0, "a b"});
     char *t = decode_one("-nSt -X", &f);
@@ -567,7 +586,7 @@ START_TEST(test_hex_dump_X_pads_hex_to_40_and_dots_space)
 }
 END_TEST
 
-START_TEST(test_hex_dump_starts_at_ethernet_after_generic_truncation)
+CK_TEST(test_hex_dump_starts_at_ethernet_after_generic_truncation)
 {
     /* The capture ends right after "mss 1460": the next option's kind byte
      * is missing, a generic truncation (snaplen.nStx). */
@@ -589,7 +608,7 @@ END_TEST
 
 /* A truncated IPv4 header is caught by the IP printer itself: the dump
  * still starts at the IP header. */
-START_TEST(test_hex_dump_starts_at_ip_after_short_ip_header)
+CK_TEST(test_hex_dump_starts_at_ip_after_short_ip_header)
 {
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 0, 0x02, 0, 0, 0});
     struct decode_opts o = flags("-nSt -x");
@@ -625,7 +644,10 @@ static void decode_every_prefix(const struct frame *f, const char *flagwords)
     decoder_free(d);
 }
 
-START_TEST(test_truncation_at_every_length_never_reads_past_caplen)
+CK_CASE("robust", NULL, NULL);
+CK_TIMEOUT(120);
+
+CK_TEST(test_truncation_at_every_length_never_reads_past_caplen)
 {
     static const uint8_t opts[20] = {2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7};
     struct frame fs[4];
@@ -671,7 +693,7 @@ END_TEST
 
 /* Every frame of the project's vectors (IPv6 extension headers, ICMPv6,
  * MPTCP), cut at every length, under the verbose and the dump flags. */
-START_TEST(test_project_vector_frames_cut_anywhere)
+CK_TEST(test_project_vector_frames_cut_anywhere)
 {
     struct dirent **names;
     int n = scandir(PROJECT_VECTORS, &names, NULL, alphasort);
@@ -704,7 +726,7 @@ START_TEST(test_project_vector_frames_cut_anywhere)
 }
 END_TEST
 
-START_TEST(test_random_bytes_never_crash)
+CK_TEST(test_random_bytes_never_crash)
 {
     srand(12345);
     struct decode_opts o = flags("-nvvt -e -X");
@@ -725,7 +747,7 @@ START_TEST(test_random_bytes_never_crash)
 }
 END_TEST
 
-START_TEST(test_ip_length_beyond_frame_reports_missing_bytes)
+CK_TEST(test_ip_length_beyond_frame_reports_missing_bytes)
 {
     struct frame f = tcp_frame(&(struct seg){true, 51024, SERVER, 1, 0, 0x02, 0, 0, 0});
     put16(f.b + 16, 100);
@@ -739,7 +761,9 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* UDP -vv checksum, timestamps, flag parsing                          */
 
-START_TEST(test_udp_checksum_verdict_needs_vv)
+CK_CASE("misc", NULL, NULL);
+
+CK_TEST(test_udp_checksum_verdict_needs_vv)
 {
     struct frame f;
     ipv4(&f, 17, 8 + 4, true);
@@ -762,7 +786,7 @@ START_TEST(test_udp_checksum_verdict_needs_vv)
 }
 END_TEST
 
-START_TEST(test_default_timestamp_is_local_time)
+CK_TEST(test_default_timestamp_is_local_time)
 {
     setenv("TZ", "UTC", 1);
     tzset();
@@ -780,7 +804,7 @@ START_TEST(test_default_timestamp_is_local_time)
 }
 END_TEST
 
-START_TEST(test_parse_flag_accepts_combined_forms)
+CK_TEST(test_parse_flag_accepts_combined_forms)
 {
     struct decode_opts o = flags("-SnvX");
     ck_assert(o.abs_seq);
@@ -795,7 +819,7 @@ START_TEST(test_parse_flag_accepts_combined_forms)
 }
 END_TEST
 
-START_TEST(test_parse_flag_rejects_unknown_letter)
+CK_TEST(test_parse_flag_rejects_unknown_letter)
 {
     struct decode_opts o = {0};
     char err[128];
@@ -805,50 +829,3 @@ START_TEST(test_parse_flag_rejects_unknown_letter)
     ck_assert_int_eq(decode_parse_flag("-", &o, err, sizeof(err)), -1);
 }
 END_TEST
-
-static Suite *decode_suite(void)
-{
-    Suite *s = suite_create("decode");
-    TCase *tc = tcase_create("vectors");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_vectors_folder_present);
-    if (ncases > 0)
-        tcase_add_loop_test(tc, test_vector_output_matches_tcpdump, 0, ncases);
-    suite_add_tcase(s, tc);
-
-    ck_case(s, "seq", NULL, NULL,
-            test_rst_ack_first_ack_is_absolute, test_handshake_third_segment_is_relative,
-            test_synack_resets_conversation_bases, test_segment_without_ack_leaves_table_alone,
-            test_sack_blocks_shift_by_peer_base, test_relative_numbers_wrap_modulo_2_32, NULL);
-
-    ck_case(s, "tcp", NULL, NULL,
-            test_flag_letters_follow_fsrp_dot_uew_order, test_bad_opt_ends_line_without_length,
-            test_option_length_mismatch_prints_len_and_continues,
-            test_option_cut_by_capture_prints_trunc_mark, test_seq_shown_only_for_data_syn_fin_rst,
-            test_rst_text_escapes_controls_and_high_bytes, NULL);
-
-    ck_case(s, "hex", NULL, NULL,
-            test_hex_dump_x_has_no_padding_and_odd_byte_group,
-            test_hex_dump_X_pads_hex_to_40_and_dots_space,
-            test_hex_dump_starts_at_ethernet_after_generic_truncation,
-            test_hex_dump_starts_at_ip_after_short_ip_header, NULL);
-
-    tc = ck_case(s, "robust", NULL, NULL,
-            test_truncation_at_every_length_never_reads_past_caplen, test_random_bytes_never_crash,
-            test_project_vector_frames_cut_anywhere,
-            test_ip_length_beyond_frame_reports_missing_bytes, NULL);
-    tcase_set_timeout(tc, 120);
-
-    ck_case(s, "misc", NULL, NULL,
-            test_udp_checksum_verdict_needs_vv, test_default_timestamp_is_local_time,
-            test_parse_flag_accepts_combined_forms, test_parse_flag_rejects_unknown_letter, NULL);
-    return s;
-}
-
-int main(void)
-{
-    setenv("TZ", "UTC", 1);     /* the "n" flag set prints UTC wall-clock times */
-    tzset();
-    load_cases();
-    return ck_run(decode_suite());
-}

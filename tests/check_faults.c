@@ -57,7 +57,9 @@ static void configure(struct fault_settings s)
     ck_assert_int_eq(faults_configure(F, &s, 0), 0);
 }
 
-START_TEST(test_clean_wire_delivers_in_order_after_the_link_delay)
+CK_CASE("injector", fsetup, fteardown);
+
+CK_TEST(test_clean_wire_delivers_in_order_after_the_link_delay)
 {
     push_n(5, 0, 0);
     ck_assert_int_eq(faults_next(F), 100 * TL_US);
@@ -70,7 +72,7 @@ START_TEST(test_clean_wire_delivers_in_order_after_the_link_delay)
 }
 END_TEST
 
-START_TEST(test_hold_step_release)
+CK_TEST(test_hold_step_release)
 {
     faults_hold(F, true, 0);
     push_n(3, 1, 0);
@@ -89,7 +91,7 @@ START_TEST(test_hold_step_release)
 }
 END_TEST
 
-START_TEST(test_drop_next_n)
+CK_TEST(test_drop_next_n)
 {
     configure((struct fault_settings){.drop_next = 2});
     push_n(5, 0, 0);
@@ -101,7 +103,7 @@ START_TEST(test_drop_next_n)
 }
 END_TEST
 
-START_TEST(test_loss_rate_near_the_setting_and_reproducible)
+CK_TEST(test_loss_rate_near_the_setting_and_reproducible)
 {
     configure((struct fault_settings){.loss = 100000});    /* 10% */
     push_n(10000 % 256, 0, 0);
@@ -122,7 +124,7 @@ START_TEST(test_loss_rate_near_the_setting_and_reproducible)
 }
 END_TEST
 
-START_TEST(test_dup_reorder_corrupt)
+CK_TEST(test_dup_reorder_corrupt)
 {
     configure((struct fault_settings){.dup = FAULTS_PPM});
     push_n(3, 0, 0);
@@ -150,7 +152,7 @@ START_TEST(test_dup_reorder_corrupt)
 }
 END_TEST
 
-START_TEST(test_rate_spaces_frames_and_tail_drops_a_full_queue)
+CK_TEST(test_rate_spaces_frames_and_tail_drops_a_full_queue)
 {
     /* 8 Mbit/s: a 100-byte frame (124 on the wire) takes 124 us */
     configure((struct fault_settings){.rate = 8000000, .queue = 4});
@@ -173,7 +175,7 @@ END_TEST
 
 /* A bfifo-style queue: a byte limit, not a frame count.  100-byte frames
  * into a 450-byte queue: four fit, the rest are tail-dropped. */
-START_TEST(test_rate_queue_in_bytes)
+CK_TEST(test_rate_queue_in_bytes)
 {
     configure((struct fault_settings){.rate = 8000000, .queue_bytes = 450});
     push_n(10, 0, 0);
@@ -194,7 +196,7 @@ END_TEST
 
 /* wire down: every frame lost, both directions, counted apart; frames
  * already in flight still arrive; wire up: frames pass again. */
-START_TEST(test_down_loses_both_directions_until_up)
+CK_TEST(test_down_loses_both_directions_until_up)
 {
     push_n(2, 0, 0);                    /* in flight before the cable is pulled */
     struct fault_settings s = {.down = true};
@@ -217,7 +219,7 @@ START_TEST(test_down_loses_both_directions_until_up)
 }
 END_TEST
 
-START_TEST(test_delay_adds_to_the_link_delay)
+CK_TEST(test_delay_adds_to_the_link_delay)
 {
     configure((struct fault_settings){.delay = 30 * TL_MS});
     push_n(1, 0, 5 * TL_MS);
@@ -225,7 +227,7 @@ START_TEST(test_delay_adds_to_the_link_delay)
 }
 END_TEST
 
-START_TEST(test_reset_releases_and_describe)
+CK_TEST(test_reset_releases_and_describe)
 {
     configure((struct fault_settings){.loss = 50000, .dup = 10000, .delay = 10 * TL_MS,
                                       .rate = 10000000, .queue = 20});
@@ -251,7 +253,7 @@ static void count(void *ctx, int dir, const uint8_t *f, size_t len, tl_time at)
     passed++;
 }
 
-START_TEST(test_pass_is_direct_when_clean)
+CK_TEST(test_pass_is_direct_when_clean)
 {
     struct faults *g = faults_new(1, 0);
     passed = 0;
@@ -286,43 +288,46 @@ static void transfer_through(struct fault_settings f, uint64_t seed)
     simnet_free(n);
 }
 
-START_TEST(test_transfer_through_loss)
+CK_CASE("transfers", NULL, NULL);
+CK_TIMEOUT(120);
+
+CK_LOOP_TEST(test_transfer_through_loss, 0, 3)
 {
     transfer_through((struct fault_settings){.loss = 50000}, (uint64_t)_i + 1);
 }
 END_TEST
 
-START_TEST(test_transfer_through_duplication)
+CK_LOOP_TEST(test_transfer_through_duplication, 0, 3)
 {
     transfer_through((struct fault_settings){.dup = 100000}, (uint64_t)_i + 1);
 }
 END_TEST
 
-START_TEST(test_transfer_through_reordering)
+CK_LOOP_TEST(test_transfer_through_reordering, 0, 3)
 {
     transfer_through((struct fault_settings){.reorder = 100000}, (uint64_t)_i + 1);
 }
 END_TEST
 
-START_TEST(test_transfer_through_corruption)
+CK_LOOP_TEST(test_transfer_through_corruption, 0, 3)
 {
     transfer_through((struct fault_settings){.corrupt = 50000}, (uint64_t)_i + 1);
 }
 END_TEST
 
-START_TEST(test_transfer_through_a_bottleneck)
+CK_LOOP_TEST(test_transfer_through_a_bottleneck, 0, 3)
 {
     transfer_through((struct fault_settings){.rate = 10000000, .queue = 10}, (uint64_t)_i + 1);
 }
 END_TEST
 
-START_TEST(test_transfer_through_long_delay)
+CK_LOOP_TEST(test_transfer_through_long_delay, 0, 2)
 {
     transfer_through((struct fault_settings){.delay = 100 * TL_MS}, (uint64_t)_i + 1);
 }
 END_TEST
 
-START_TEST(test_transfer_through_everything_at_once)
+CK_LOOP_TEST(test_transfer_through_everything_at_once, 0, 5)
 {
     transfer_through((struct fault_settings){.loss = 30000, .dup = 20000, .reorder = 50000,
                                              .corrupt = 20000, .delay = 5 * TL_MS,
@@ -331,7 +336,7 @@ START_TEST(test_transfer_through_everything_at_once)
 }
 END_TEST
 
-START_TEST(test_same_seed_same_faults_same_frames)
+CK_TEST(test_same_seed_same_faults_same_frames)
 {
     tl_time end[2];
     uint64_t in[2], lost[2];
@@ -354,7 +359,9 @@ END_TEST
 
 /* ---- the wire command ---------------------------------------------------- */
 
-START_TEST(test_wire_hold_and_step_through_a_handshake)
+CK_CASE("wire command", sht_setup, sht_teardown);
+
+CK_TEST(test_wire_hold_and_step_through_a_handshake)
 {
     sht_run("juliet: l = socket", NULL);
     sht_run("juliet: bind l * 4000", NULL);
@@ -376,7 +383,7 @@ START_TEST(test_wire_hold_and_step_through_a_handshake)
 }
 END_TEST
 
-START_TEST(test_wire_settings_and_errors)
+CK_TEST(test_wire_settings_and_errors)
 {
     int rc;
     const char *o = sht_run("wire loss 5%", &rc);
@@ -429,7 +436,7 @@ static int timeouts_shown(const char *o)
  * off exponentially (ss -o counts the timeouts), wire up lets the
  * retransmission through; down for good, the connection is aborted after
  * tcp_retries2 (15) timeouts and the next call fails as Python's does. */
-START_TEST(test_wire_down_backoff_recovery_and_abort)
+CK_TEST(test_wire_down_backoff_recovery_and_abort)
 {
     int rc;
     sht_connect_c();
@@ -462,7 +469,7 @@ START_TEST(test_wire_down_backoff_recovery_and_abort)
 }
 END_TEST
 
-START_TEST(test_ss_i_shows_tcp_internals)
+CK_TEST(test_ss_i_shows_tcp_internals)
 {
     sht_connect_c();
     sht_run("send c \"hello\"", NULL);
@@ -486,7 +493,7 @@ START_TEST(test_ss_i_shows_tcp_internals)
 }
 END_TEST
 
-START_TEST(test_report_names_what_found_each_loss)
+CK_TEST(test_report_names_what_found_each_loss)
 {
     sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
@@ -512,36 +519,3 @@ START_TEST(test_report_names_what_found_each_loss)
     ck_assert_ptr_nonnull(strstr(o, "by RACK"));
 }
 END_TEST
-
-static Suite *faults_suite(void)
-{
-    Suite *s = suite_create("faults");
-    ck_case(s, "injector", fsetup, fteardown,
-            test_clean_wire_delivers_in_order_after_the_link_delay, test_hold_step_release,
-            test_drop_next_n, test_loss_rate_near_the_setting_and_reproducible,
-            test_dup_reorder_corrupt, test_rate_spaces_frames_and_tail_drops_a_full_queue,
-            test_delay_adds_to_the_link_delay, test_rate_queue_in_bytes,
-            test_down_loses_both_directions_until_up, test_reset_releases_and_describe,
-            test_pass_is_direct_when_clean, NULL);
-    TCase *c = tcase_create("transfers");
-    tcase_set_timeout(c, 120);
-    tcase_add_loop_test(c, test_transfer_through_loss, 0, 3);
-    tcase_add_loop_test(c, test_transfer_through_duplication, 0, 3);
-    tcase_add_loop_test(c, test_transfer_through_reordering, 0, 3);
-    tcase_add_loop_test(c, test_transfer_through_corruption, 0, 3);
-    tcase_add_loop_test(c, test_transfer_through_a_bottleneck, 0, 3);
-    tcase_add_loop_test(c, test_transfer_through_long_delay, 0, 2);
-    tcase_add_loop_test(c, test_transfer_through_everything_at_once, 0, 5);
-    tcase_add_test(c, test_same_seed_same_faults_same_frames);
-    suite_add_tcase(s, c);
-    ck_case(s, "wire command", sht_setup, sht_teardown,
-            test_wire_hold_and_step_through_a_handshake, test_wire_settings_and_errors,
-            test_ss_i_shows_tcp_internals, test_wire_down_backoff_recovery_and_abort,
-            test_report_names_what_found_each_loss, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(faults_suite());
-}

@@ -79,7 +79,9 @@ static const char *const handshake =
     "  SND.UNA 501  SND.NXT 501  ISS 500\n"
     "  RCV.NXT 101  IRS 100\n";
 
-START_TEST(test_states_and_segments_from_a_handshake)
+CK_CASE("matcher", NULL, teardown);
+
+CK_TEST(test_states_and_segments_from_a_handshake)
 {
     struct lab *lab = lab_of("check a: state romeo SYN_SENT\n"
                              "check b: state juliet conn ESTABLISHED\n"
@@ -138,7 +140,7 @@ static const char *const lossy =
     "   0.001000 juliet > romeo  IP 10.10.2.100.4000 > 10.10.1.100.51037: Flags [.], "
     "ack 1500, win 600, length 0\n";
 
-START_TEST(test_retransmit_dupack_covers_sack)
+CK_TEST(test_retransmit_dupack_covers_sack)
 {
     struct lab *lab = lab_of("check a: segment romeo > juliet retransmit\n"
                              "check b: segment juliet > romeo dupack 1\n"
@@ -172,7 +174,7 @@ START_TEST(test_retransmit_dupack_covers_sack)
 }
 END_TEST
 
-START_TEST(test_results_belong_to_the_host_that_waited)
+CK_TEST(test_results_belong_to_the_host_that_waited)
 {
     struct lab *lab = lab_of("check a: bytes juliet 12\n"
                              "check b: bytes romeo 1\n"
@@ -204,7 +206,7 @@ START_TEST(test_results_belong_to_the_host_that_waited)
 }
 END_TEST
 
-START_TEST(test_recv_all_completed_by_the_other_host)
+CK_TEST(test_recv_all_completed_by_the_other_host)
 {
     struct lab *lab = lab_of("check a: bytes juliet 65536\n"
                              "check b: eof juliet\n"
@@ -223,7 +225,7 @@ START_TEST(test_recv_all_completed_by_the_other_host)
 }
 END_TEST
 
-START_TEST(test_after_orders_checkpoints)
+CK_TEST(test_after_orders_checkpoints)
 {
     struct lab *lab = lab_of("check closed: state romeo CLOSED\n"
                              "check tw: state romeo TIME_WAIT\n"
@@ -245,7 +247,7 @@ START_TEST(test_after_orders_checkpoints)
 }
 END_TEST
 
-START_TEST(test_print_and_lab_lines_are_no_evidence)
+CK_TEST(test_print_and_lab_lines_are_no_evidence)
 {
     struct lab *lab = lab_of("check a: error romeo ECONNREFUSED\n"
                              "check b: output romeo hello\n"
@@ -267,7 +269,7 @@ START_TEST(test_print_and_lab_lines_are_no_evidence)
 }
 END_TEST
 
-START_TEST(test_colour_is_ignored)
+CK_TEST(test_colour_is_ignored)
 {
     struct lab *lab = lab_of("check a: state juliet LISTEN\n"
                              "check b: segment romeo > juliet flags S\n");
@@ -286,7 +288,7 @@ START_TEST(test_colour_is_ignored)
 }
 END_TEST
 
-START_TEST(test_verbose_decode_continuation_lines)
+CK_TEST(test_verbose_decode_continuation_lines)
 {
     struct lab *lab = lab_of("check a: segment romeo > juliet flags S port 4000\n");
     struct lab_matcher m;
@@ -302,7 +304,7 @@ START_TEST(test_verbose_decode_continuation_lines)
 }
 END_TEST
 
-START_TEST(test_guide_marks_what_a_command_met)
+CK_TEST(test_guide_marks_what_a_command_met)
 {
     struct lab *lab = lab_of("check a: state juliet LISTEN\ncheck b: eof juliet\n");
     struct lab_guide *g = lab_guide_new(lab);
@@ -358,7 +360,9 @@ static const char *const conversation =
     RSEG("Flags [.], ack 107, win 1, length 0")
     "romeo  s (fd 3, closed): ESTABLISHED -> FIN_WAIT_1 (close) -> FIN_WAIT_2 (rcv ACK of FIN)\n";
 
-START_TEST(test_tap_consistent_conversation)
+CK_CASE("tap and files", NULL, teardown);
+
+CK_TEST(test_tap_consistent_conversation)
 {
     char why[256] = "";
     ck_assert_msg(tap(conversation, why, sizeof why) == 0, "%s", why);
@@ -378,7 +382,7 @@ static void expect_tap_break(const char *from, const char *to, size_t line, cons
     free(text);
 }
 
-START_TEST(test_tap_inconsistencies_name_the_line)
+CK_TEST(test_tap_inconsistencies_name_the_line)
 {
     expect_tap_break("ack 106, win", "ack 116, win", 8, "acknowledges 116");
     expect_tap_break("seq 101:106, ack 501, win 1, length 5\n   0.000100 juliet",
@@ -395,7 +399,7 @@ START_TEST(test_tap_inconsistencies_name_the_line)
 }
 END_TEST
 
-START_TEST(test_tap_pauses_where_frames_are_hidden)
+CK_TEST(test_tap_pauses_where_frames_are_hidden)
 {
     char why[256] = "";
     const char *text =
@@ -425,7 +429,7 @@ static void expect_load_error(const char *text, const char *what)
     path[0] = '\0';
 }
 
-START_TEST(test_transcript_headers)
+CK_TEST(test_transcript_headers)
 {
     struct transcript t;
     char err[256];
@@ -454,23 +458,3 @@ START_TEST(test_transcript_headers)
     expect_load_error("# tcplab transcript\n# mode: sim\nromeo> ss\n", "no '# seed: N'");
 }
 END_TEST
-
-static Suite *grade_suite(void)
-{
-    Suite *s = suite_create("grade");
-    ck_case(s, "matcher", NULL, teardown,
-            test_states_and_segments_from_a_handshake, test_retransmit_dupack_covers_sack,
-            test_results_belong_to_the_host_that_waited,
-            test_recv_all_completed_by_the_other_host, test_after_orders_checkpoints,
-            test_print_and_lab_lines_are_no_evidence, test_colour_is_ignored,
-            test_verbose_decode_continuation_lines, test_guide_marks_what_a_command_met, NULL);
-    ck_case(s, "tap and files", NULL, teardown,
-            test_tap_consistent_conversation, test_tap_inconsistencies_name_the_line,
-            test_tap_pauses_where_frames_are_hidden, test_transcript_headers, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(grade_suite());
-}

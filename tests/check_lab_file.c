@@ -80,7 +80,9 @@ static const char *const good =
     "check typed: command juliet tcb\n"
     "check sock: state romeo sock SYN-SENT\n";
 
-START_TEST(test_good_lab_parses_into_steps_and_checkpoints)
+CK_CASE("format", NULL, teardown);
+
+CK_TEST(test_good_lab_parses_into_steps_and_checkpoints)
 {
     char err[512];
     struct lab *lab = parse(good, err, sizeof err);
@@ -126,7 +128,7 @@ START_TEST(test_good_lab_parses_into_steps_and_checkpoints)
 }
 END_TEST
 
-START_TEST(test_descriptions_say_what_is_checked)
+CK_TEST(test_descriptions_say_what_is_checked)
 {
     char err[512], d[256];
     struct lab *lab = parse(good, err, sizeof err);
@@ -143,7 +145,7 @@ START_TEST(test_descriptions_say_what_is_checked)
 }
 END_TEST
 
-START_TEST(test_missing_and_empty_files)
+CK_TEST(test_missing_and_empty_files)
 {
     char err[512];
     ck_assert_ptr_null(lab_parse_file("/nonexistent/x.lab", err, sizeof err));
@@ -153,7 +155,7 @@ START_TEST(test_missing_and_empty_files)
 }
 END_TEST
 
-START_TEST(test_errors_name_the_line)
+CK_TEST(test_errors_name_the_line)
 {
     expect_error("title: x\n", 1, "begins with 'lab: NAME'");
     expect_error("lab: a b\n", 1, "not a lab name");
@@ -191,7 +193,7 @@ START_TEST(test_errors_name_the_line)
 }
 END_TEST
 
-START_TEST(test_binary_file_is_refused)
+CK_TEST(test_binary_file_is_refused)
 {
     char err[512];
     write_lab("lab: x\n");
@@ -205,7 +207,7 @@ START_TEST(test_binary_file_is_refused)
 }
 END_TEST
 
-START_TEST(test_indented_keywords_are_text)
+CK_TEST(test_indented_keywords_are_text)
 {
     char err[512];
     struct lab *lab = parse("lab: x\ntitle: t\nstep: s\n  check this: it is text\n", err,
@@ -218,7 +220,7 @@ START_TEST(test_indented_keywords_are_text)
 }
 END_TEST
 
-START_TEST(test_shipped_labs_parse)
+CK_TEST(test_shipped_labs_parse)
 {
     static const char *const names[] = {"sockets", "tcb", "nobody", "closing", "error", "bulk"};
     setenv("TCPLAB_LABS", "labs", 1);
@@ -237,7 +239,7 @@ START_TEST(test_shipped_labs_parse)
 }
 END_TEST
 
-START_TEST(test_sequence_comparison_wraps)
+CK_TEST(test_sequence_comparison_wraps)
 {
     ck_assert(lab_compare(0xfffffff0u, LAB_OP_LT, 0x10u));
     ck_assert(lab_compare(0x10u, LAB_OP_GT, 0xfffffff0u));
@@ -252,19 +254,3 @@ START_TEST(test_sequence_comparison_wraps)
     ck_assert_str_eq(n, "inflight");
 }
 END_TEST
-
-static Suite *lab_file_suite(void)
-{
-    Suite *s = suite_create("lab_file");
-    ck_case(s, "format", NULL, teardown,
-            test_good_lab_parses_into_steps_and_checkpoints, test_descriptions_say_what_is_checked,
-            test_missing_and_empty_files, test_errors_name_the_line, test_binary_file_is_refused,
-            test_indented_keywords_are_text, test_shipped_labs_parse,
-            test_sequence_comparison_wraps, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(lab_file_suite());
-}

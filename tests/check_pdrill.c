@@ -17,7 +17,9 @@ static int parse(struct pd_script *s, const char *text, char *err)
     return pd_parse(s, "t.pkt", text, err, PD_ERR_MAX);
 }
 
-START_TEST(test_parse_events_times_and_kinds)
+CK_CASE("parser", NULL, NULL);
+
+CK_TEST(test_parse_events_times_and_kinds)
 {
     struct pd_script s;
     char err[PD_ERR_MAX];
@@ -69,7 +71,7 @@ START_TEST(test_parse_events_times_and_kinds)
 }
 END_TEST
 
-START_TEST(test_parse_ifdef_and_multiline_call)
+CK_TEST(test_parse_ifdef_and_multiline_call)
 {
     struct pd_script s;
     char err[PD_ERR_MAX];
@@ -95,7 +97,7 @@ START_TEST(test_parse_ifdef_and_multiline_call)
 }
 END_TEST
 
-START_TEST(test_unknown_header_option_is_noted)
+CK_TEST(test_unknown_header_option_is_noted)
 {
     struct pd_script s;
     char err[PD_ERR_MAX];
@@ -143,7 +145,7 @@ static const struct { const char *text, *err; } bad[] = {
     {"0 f(A|\"x\") = 0\n", "t.pkt:1: '|' joins known constants only"},
 };
 
-START_TEST(test_malformed_one_line_error)
+CK_LOOP_TEST(test_malformed_one_line_error, 0, (int)(sizeof bad / sizeof bad[0]))
 {
     struct pd_script s;
     char err[PD_ERR_MAX];
@@ -154,7 +156,7 @@ START_TEST(test_malformed_one_line_error)
 }
 END_TEST
 
-START_TEST(test_packet_print_round_trip)
+CK_TEST(test_packet_print_round_trip)
 {
     static const char *const specs[] = {
         "S. 0:0(0) ack 1 win 65160 <mss 1460,sackOK,TS val 100 ecr 700,nop,wscale 7>",
@@ -179,7 +181,7 @@ START_TEST(test_packet_print_round_trip)
 }
 END_TEST
 
-START_TEST(test_options_encode_decode)
+CK_TEST(test_options_encode_decode)
 {
     struct pd_pkt p;
     char err[PD_ERR_MAX];
@@ -225,7 +227,9 @@ static enum pd_verdict run(const char *text, char **out)
     "+.1 < . 1:1(0) ack 1 win 65535\n"                                           \
     "+0 accept(3, ..., ...) = 4\n"
 
-START_TEST(test_run_verdicts)
+CK_CASE("runner", NULL, NULL);
+
+CK_TEST(test_run_verdicts)
 {
     char *out = NULL;
     ck_assert_int_eq(run(HANDSHAKE "+0 write(4, ..., 5) = 5\n+0 > P. 1:6(5) ack 1\n", &out),
@@ -244,19 +248,3 @@ START_TEST(test_run_verdicts)
     free(out);
 }
 END_TEST
-
-static Suite *suite(void)
-{
-    Suite *s = suite_create("pdrill");
-    TCase *tc = ck_case(s, "parser", NULL, NULL, test_parse_events_times_and_kinds,
-                        test_parse_ifdef_and_multiline_call, test_unknown_header_option_is_noted,
-                        test_packet_print_round_trip, test_options_encode_decode, NULL);
-    tcase_add_loop_test(tc, test_malformed_one_line_error, 0, (int)(sizeof bad / sizeof bad[0]));
-    ck_case(s, "runner", NULL, NULL, test_run_verdicts, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(suite());
-}

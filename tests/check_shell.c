@@ -34,7 +34,9 @@ static const char *words(const char *line)
     return buf;
 }
 
-START_TEST(test_both_spellings_parse_to_the_same_words)
+CK_CASE("parser", sht_setup, sht_teardown);
+
+CK_TEST(test_both_spellings_parse_to_the_same_words)
 {
     static const char *pairs[][2] = {
         {"sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", "sock = socket tcp"},
@@ -63,7 +65,7 @@ START_TEST(test_both_spellings_parse_to_the_same_words)
 }
 END_TEST
 
-START_TEST(test_escapes_and_quotes_become_bytes)
+CK_TEST(test_escapes_and_quotes_become_bytes)
 {
     struct sh_cmdline cl;
     char err[160];
@@ -80,7 +82,7 @@ START_TEST(test_escapes_and_quotes_become_bytes)
 }
 END_TEST
 
-START_TEST(test_host_prefix_comments_and_blank_lines)
+CK_TEST(test_host_prefix_comments_and_blank_lines)
 {
     ck_assert_str_eq(words("juliet: listen sock"), "listen|sock @1");
     ck_assert_str_eq(words("romeo: sock.close()"), "close|sock @0");
@@ -92,7 +94,7 @@ START_TEST(test_host_prefix_comments_and_blank_lines)
 }
 END_TEST
 
-START_TEST(test_parse_errors_are_named)
+CK_TEST(test_parse_errors_are_named)
 {
     ck_assert_str_eq(words("send s \"no end"), "ERR unterminated string");
     ck_assert_str_eq(words("send s \"\\xZZ\""), "ERR bad \\x escape in string");
@@ -107,7 +109,10 @@ START_TEST(test_parse_errors_are_named)
 }
 END_TEST
 
-START_TEST(test_shell_errors_print_one_line_and_count)
+CK_CASE("lines", sht_setup, sht_teardown);
+CK_TIMEOUT(60);
+
+CK_TEST(test_shell_errors_print_one_line_and_count)
 {
     int rc;
     static const char *bad[] = {
@@ -131,7 +136,7 @@ START_TEST(test_shell_errors_print_one_line_and_count)
 }
 END_TEST
 
-START_TEST(test_socket_errors_are_pythons_and_not_shell_errors)
+CK_TEST(test_socket_errors_are_pythons_and_not_shell_errors)
 {
     int rc;
     sht_run("s = socket", NULL);
@@ -148,7 +153,7 @@ START_TEST(test_socket_errors_are_pythons_and_not_shell_errors)
 }
 END_TEST
 
-START_TEST(test_accept_waits_and_completes_when_the_peer_connects)
+CK_TEST(test_accept_waits_and_completes_when_the_peer_connects)
 {
     sht_run("use juliet", NULL);
     sht_run("sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)", NULL);
@@ -189,7 +194,7 @@ static void connect_s_to_l(void)
 
 /* ss's options: -o adds the timers, letters group, a bad one is one
  * line of error and nothing else. */
-START_TEST(test_ss_options)
+CK_TEST(test_ss_options)
 {
     int rc;
     connect_s_to_l();
@@ -212,7 +217,7 @@ START_TEST(test_ss_options)
 END_TEST
 
 /* A bulk send is summarised; show decode all prints every frame. */
-START_TEST(test_show_decode_all_prints_every_frame)
+CK_TEST(test_show_decode_all_prints_every_frame)
 {
     int rc;
     connect_s_to_l();
@@ -246,7 +251,7 @@ START_TEST(test_show_decode_all_prints_every_frame)
 }
 END_TEST
 
-START_TEST(test_recv_shows_bytes_like_python_and_eof)
+CK_TEST(test_recv_shows_bytes_like_python_and_eof)
 {
     sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
@@ -258,7 +263,7 @@ START_TEST(test_recv_shows_bytes_like_python_and_eof)
 }
 END_TEST
 
-START_TEST(test_bulk_send_is_summarised_and_digests_match)
+CK_TEST(test_bulk_send_is_summarised_and_digests_match)
 {
     sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
@@ -283,7 +288,7 @@ START_TEST(test_bulk_send_is_summarised_and_digests_match)
 }
 END_TEST
 
-START_TEST(test_help_lists_every_command_of_the_table)
+CK_TEST(test_help_lists_every_command_of_the_table)
 {
     const char *o = sht_run("help", NULL);
     size_t n;
@@ -302,7 +307,7 @@ START_TEST(test_help_lists_every_command_of_the_table)
 }
 END_TEST
 
-START_TEST(test_sleep_2msl_ends_time_wait)
+CK_TEST(test_sleep_2msl_ends_time_wait)
 {
     sht_connect_c();
     sht_run("juliet: s = accept l", NULL);
@@ -326,7 +331,7 @@ START_TEST(test_sleep_2msl_ends_time_wait)
 }
 END_TEST
 
-START_TEST(test_simultaneous_open_with_the_wire_held)
+CK_TEST(test_simultaneous_open_with_the_wire_held)
 {
     sht_run("ping juliet", NULL);                 /* ARP resolved before the hold */
     sht_run("a = socket", NULL);
@@ -345,22 +350,3 @@ START_TEST(test_simultaneous_open_with_the_wire_held)
     ck_assert_int_eq(sht->errors, 0);
 }
 END_TEST
-
-int main(void)
-{
-    Suite *s = suite_create("shell");
-    ck_case(s, "parser", sht_setup, sht_teardown,
-            test_both_spellings_parse_to_the_same_words, test_escapes_and_quotes_become_bytes,
-            test_host_prefix_comments_and_blank_lines, test_parse_errors_are_named, NULL);
-    TCase *l = ck_case(s, "lines", sht_setup, sht_teardown,
-            test_shell_errors_print_one_line_and_count,
-            test_socket_errors_are_pythons_and_not_shell_errors,
-            test_accept_waits_and_completes_when_the_peer_connects,
-            test_recv_shows_bytes_like_python_and_eof, test_ss_options,
-            test_show_decode_all_prints_every_frame,
-            test_bulk_send_is_summarised_and_digests_match,
-            test_help_lists_every_command_of_the_table, test_sleep_2msl_ends_time_wait,
-            test_simultaneous_open_with_the_wire_held, NULL);
-    tcase_set_timeout(l, 60);
-    return ck_run(s);
-}

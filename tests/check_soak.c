@@ -148,7 +148,10 @@ static const char *soak_one(uint64_t seed, char *why, size_t cap, tl_time *vtime
     return NULL;
 }
 
-START_TEST(test_soak_random_faults_both_streams_whole_and_closed)
+CK_CASE("soak", NULL, NULL);
+CK_TIMEOUT(0);
+
+CK_TEST(test_soak_random_faults_both_streams_whole_and_closed)
 {
     unsigned first = env_num("SOAK_FIRST", 1), seeds = env_num("SOAK_SEEDS", 300);
     unsigned failed = 0;
@@ -374,7 +377,7 @@ static const char *script_one(uint64_t seed, char *why, size_t cap, tl_time *vti
     return fail;
 }
 
-START_TEST(test_soak_scripts_send_shutdown_recv_all_deliver)
+CK_TEST(test_soak_scripts_send_shutdown_recv_all_deliver)
 {
     unsigned first = env_num("SOAK_FIRST", 1), seeds = env_num("SOAK_SCRIPTS", 60);
     unsigned failed = 0;
@@ -396,13 +399,3 @@ START_TEST(test_soak_scripts_send_shutdown_recv_all_deliver)
     ck_assert_uint_eq(failed, 0);
 }
 END_TEST
-
-int main(void)
-{
-    Suite *s = suite_create("soak");
-    TCase *c = ck_case(s, "soak", NULL, NULL,
-                       test_soak_random_faults_both_streams_whole_and_closed,
-                       test_soak_scripts_send_shutdown_recv_all_deliver, NULL);
-    tcase_set_timeout(c, 0);
-    return ck_run(s);
-}
