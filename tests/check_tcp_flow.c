@@ -33,7 +33,9 @@ static int pop_data(struct tcp_seg *out, int max) { return peer_pop_data(&P, out
 
 /* ---- zero window and probes ------------------------------------------- */
 
-START_TEST(test_zero_window_probed_with_backoff_and_never_timed_out_while_answered)
+CK_CASE("windows", setup, teardown);
+
+CK_TEST(test_zero_window_probed_with_backoff_and_never_timed_out_while_answered)
 {
     struct sock *s = plain(10 * TL_MS);
     tl_time rto = s->tcb.rto;
@@ -73,7 +75,7 @@ START_TEST(test_zero_window_probed_with_backoff_and_never_timed_out_while_answer
 }
 END_TEST
 
-START_TEST(test_unanswered_window_probes_time_out)
+CK_TEST(test_unanswered_window_probes_time_out)
 {
     T.h->cfg.data_retries = 3;
     struct sock *s = plain(10 * TL_MS);
@@ -135,13 +137,13 @@ static void stalled_then_read(bool lose_update)
     st_free(&st);
 }
 
-START_TEST(test_window_update_resumes_a_stalled_sender)
+CK_TEST(test_window_update_resumes_a_stalled_sender)
 {
     stalled_then_read(false);
 }
 END_TEST
 
-START_TEST(test_lost_window_update_found_by_a_probe)
+CK_TEST(test_lost_window_update_found_by_a_probe)
 {
     stalled_then_read(true);
 }
@@ -149,7 +151,7 @@ END_TEST
 
 /* ---- silly window syndrome -------------------------------------------- */
 
-START_TEST(test_receiver_announces_no_silly_window)
+CK_TEST(test_receiver_announces_no_silly_window)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_RCVBUF, 16384), 0);
@@ -175,7 +177,7 @@ START_TEST(test_receiver_announces_no_silly_window)
 }
 END_TEST
 
-START_TEST(test_sender_avoids_silly_segments_until_the_override_timeout)
+CK_TEST(test_sender_avoids_silly_segments_until_the_override_timeout)
 {
     struct sock *s = plain(10 * TL_MS);
     queue_bytes(s, 1460);
@@ -193,7 +195,9 @@ END_TEST
 
 /* ---- Nagle, NODELAY, delayed ACK ------------------------------------- */
 
-START_TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged)
+CK_CASE("Nagle and delayed ACK", setup, teardown);
+
+CK_TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged)
 {
     struct sock *s = plain(10 * TL_MS);
     struct tcp_seg d[8];
@@ -208,7 +212,7 @@ START_TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged)
 }
 END_TEST
 
-START_TEST(test_nodelay_sends_small_segments_at_once)
+CK_TEST(test_nodelay_sends_small_segments_at_once)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_NODELAY, 1), 0);
@@ -220,7 +224,7 @@ START_TEST(test_nodelay_sends_small_segments_at_once)
 }
 END_TEST
 
-START_TEST(test_quickack_option_acks_every_data_segment_at_once)
+CK_TEST(test_quickack_option_acks_every_data_segment_at_once)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_QUICKACK, 1), 0);
@@ -233,7 +237,7 @@ START_TEST(test_quickack_option_acks_every_data_segment_at_once)
 }
 END_TEST
 
-START_TEST(test_quick_acks_at_the_start_then_delayed_as_linux)
+CK_TEST(test_quick_acks_at_the_start_then_delayed_as_linux)
 {
     struct sock *s = plain(10 * TL_MS);
     struct tcp_seg g;
@@ -251,7 +255,7 @@ START_TEST(test_quick_acks_at_the_start_then_delayed_as_linux)
 }
 END_TEST
 
-START_TEST(test_delayed_ack_option_every_second_segment_or_timeout)
+CK_TEST(test_delayed_ack_option_every_second_segment_or_timeout)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_QUICKACK, 0), 0);
@@ -277,7 +281,10 @@ END_TEST
 
 /* ---- RFC 5961 §7 ------------------------------------------------------ */
 
-START_TEST(test_challenge_acks_throttled_per_second)
+CK_CASE("attacks and corners", setup, teardown);
+CK_TIMEOUT(120);
+
+CK_TEST(test_challenge_acks_throttled_per_second)
 {
     struct sock *s = plain(10 * TL_MS);
     int limit = T.h->cfg.challenge_ack_limit;
@@ -315,7 +322,7 @@ static size_t arp_waiting(const struct host *h)
     return n;
 }
 
-START_TEST(test_syn_flood_memory_bounded_and_a_genuine_client_connects)
+CK_TEST(test_syn_flood_memory_bounded_and_a_genuine_client_connects)
 {
     struct simtest st;
     st_init(&st, 11);
@@ -385,7 +392,7 @@ START_TEST(test_syn_flood_memory_bounded_and_a_genuine_client_connects)
 }
 END_TEST
 
-START_TEST(test_syn_cookie_connection_keeps_the_options)
+CK_TEST(test_syn_cookie_connection_keeps_the_options)
 {
     struct simtest st;
     st_init(&st, 12);
@@ -419,7 +426,7 @@ START_TEST(test_syn_cookie_connection_keeps_the_options)
 }
 END_TEST
 
-START_TEST(test_forged_cookie_ack_gets_rst)
+CK_TEST(test_forged_cookie_ack_gets_rst)
 {
     T.h->cfg.syn_queue_max = 0;
     int l = sock_socket(T.h, SOCKT_TCP);
@@ -449,7 +456,7 @@ END_TEST
 
 /* ---- corners ---------------------------------------------------------- */
 
-START_TEST(test_close_in_active_syn_received_then_rto_resends_syn_ack_and_fin)
+CK_TEST(test_close_in_active_syn_received_then_rto_resends_syn_ack_and_fin)
 {
     /* Simultaneous open, then close before the peer's ACK: the FIN follows
      * the unacknowledged SYN (§3.10.4); a timeout resends the SYN,ACK
@@ -479,7 +486,7 @@ START_TEST(test_close_in_active_syn_received_then_rto_resends_syn_ack_and_fin)
 }
 END_TEST
 
-START_TEST(test_transitions_stay_in_the_trace_after_a_long_transfer)
+CK_TEST(test_transitions_stay_in_the_trace_after_a_long_transfer)
 {
     struct simtest st;
     st_init(&st, 13);
@@ -496,32 +503,3 @@ START_TEST(test_transitions_stay_in_the_trace_after_a_long_transfer)
     st_free(&st);
 }
 END_TEST
-
-static Suite *flow_suite(void)
-{
-    Suite *s = suite_create("tcp_flow");
-    ck_case(s, "windows", setup, teardown,
-            test_zero_window_probed_with_backoff_and_never_timed_out_while_answered,
-            test_unanswered_window_probes_time_out, test_window_update_resumes_a_stalled_sender,
-            test_lost_window_update_found_by_a_probe, test_receiver_announces_no_silly_window,
-            test_sender_avoids_silly_segments_until_the_override_timeout, NULL);
-    ck_case(s, "Nagle and delayed ACK", setup, teardown,
-            test_nagle_holds_small_segments_while_data_is_unacknowledged,
-            test_nodelay_sends_small_segments_at_once,
-            test_quickack_option_acks_every_data_segment_at_once,
-            test_quick_acks_at_the_start_then_delayed_as_linux,
-            test_delayed_ack_option_every_second_segment_or_timeout, NULL);
-    TCase *c = ck_case(s, "attacks and corners", setup, teardown,
-            test_challenge_acks_throttled_per_second,
-            test_syn_flood_memory_bounded_and_a_genuine_client_connects,
-            test_syn_cookie_connection_keeps_the_options, test_forged_cookie_ack_gets_rst,
-            test_close_in_active_syn_received_then_rto_resends_syn_ack_and_fin,
-            test_transitions_stay_in_the_trace_after_a_long_transfer, NULL);
-    tcase_set_timeout(c, 120);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(flow_suite());
-}

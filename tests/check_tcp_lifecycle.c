@@ -13,7 +13,9 @@ static struct simtest T;
 static void setup(void) { st_init(&T, 1); }
 static void teardown(void) { st_free(&T); }
 
-START_TEST(test_socket_bind_listen_send_nothing)
+CK_CASE("socket lab", setup, teardown);
+
+CK_TEST(test_socket_bind_listen_send_nothing)
 {
     size_t m = st_mark(&T);
     int fd = st_listener(&T, T.juliet, 4000, 128);
@@ -23,7 +25,7 @@ START_TEST(test_socket_bind_listen_send_nothing)
 }
 END_TEST
 
-START_TEST(test_connect_to_closed_port_is_refused_by_rst)
+CK_TEST(test_connect_to_closed_port_is_refused_by_rst)
 {
     int fd = sock_socket(T.romeo, SOCKT_TCP);
     size_t m = st_mark(&T);
@@ -44,7 +46,7 @@ START_TEST(test_connect_to_closed_port_is_refused_by_rst)
 }
 END_TEST
 
-START_TEST(test_handshake_synack_before_accept)
+CK_TEST(test_handshake_synack_before_accept)
 {
     int lfd = st_listener(&T, T.juliet, 4000, 128);
     int fd = sock_socket(T.romeo, SOCKT_TCP);
@@ -76,7 +78,7 @@ START_TEST(test_handshake_synack_before_accept)
 }
 END_TEST
 
-START_TEST(test_data_acked_before_recv_and_waits_in_queue)
+CK_TEST(test_data_acked_before_recv_and_waits_in_queue)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -119,7 +121,7 @@ START_TEST(test_data_acked_before_recv_and_waits_in_queue)
 }
 END_TEST
 
-START_TEST(test_client_closes_first_time_wait_then_closed)
+CK_TEST(test_client_closes_first_time_wait_then_closed)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -147,7 +149,7 @@ START_TEST(test_client_closes_first_time_wait_then_closed)
 }
 END_TEST
 
-START_TEST(test_server_closes_first)
+CK_TEST(test_server_closes_first)
 {
     int cfd, sfd;
     st_establish(&T, &cfd, &sfd);
@@ -160,19 +162,3 @@ START_TEST(test_server_closes_first)
     ck_assert_int_eq(tw, 1);
 }
 END_TEST
-
-Suite *lab_suite(void);
-Suite *lab_suite(void)
-{
-    Suite *s = suite_create("lab");
-    ck_case(s, "socket lab", setup, teardown,
-            test_socket_bind_listen_send_nothing, test_connect_to_closed_port_is_refused_by_rst,
-            test_handshake_synack_before_accept, test_data_acked_before_recv_and_waits_in_queue,
-            test_client_closes_first_time_wait_then_closed, test_server_closes_first, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(lab_suite());
-}

@@ -50,7 +50,9 @@ static int pop_data(struct tcp_seg *out, int max) { return peer_pop_data(&P, out
 
 /* ---- RFC 6298: RTT and RTO ------------------------------------------- */
 
-START_TEST(test_first_rtt_sample_sets_srtt_rttvar_rto_rfc6298_2_2)
+CK_CASE("RFC 6298 retransmission timer", setup, teardown);
+
+CK_TEST(test_first_rtt_sample_sets_srtt_rttvar_rto_rfc6298_2_2)
 {
     struct sock *s = plain(300 * TL_MS);
     /* R = 300 ms: SRTT = R, RTTVAR = R/2, RTO = SRTT + 4 RTTVAR = 900 ms. */
@@ -60,7 +62,7 @@ START_TEST(test_first_rtt_sample_sets_srtt_rttvar_rto_rfc6298_2_2)
 }
 END_TEST
 
-START_TEST(test_next_rtt_sample_smooths_rfc6298_2_3)
+CK_TEST(test_next_rtt_sample_smooths_rfc6298_2_3)
 {
     struct sock *s = plain(300 * TL_MS);
     queue_bytes(s, 100);
@@ -75,7 +77,7 @@ START_TEST(test_next_rtt_sample_smooths_rfc6298_2_3)
 }
 END_TEST
 
-START_TEST(test_rto_floor_200ms_by_default_and_settable)
+CK_TEST(test_rto_floor_200ms_by_default_and_settable)
 {
     struct sock *s = plain(1 * TL_MS);
     ck_assert_int_eq(s->tcb.rto, 200 * TL_MS);                /* Linux's TCP_RTO_MIN */
@@ -93,7 +95,7 @@ START_TEST(test_rto_floor_200ms_by_default_and_settable)
 }
 END_TEST
 
-START_TEST(test_timer_restarts_on_new_ack_stops_when_all_acked_rfc6298_5)
+CK_TEST(test_timer_restarts_on_new_ack_stops_when_all_acked_rfc6298_5)
 {
     struct sock *s = plain(10 * TL_MS);
     queue_bytes(s, 3 * 1460);                    /* three segments (MSS 1460) */
@@ -109,7 +111,7 @@ START_TEST(test_timer_restarts_on_new_ack_stops_when_all_acked_rfc6298_5)
 }
 END_TEST
 
-START_TEST(test_karn_no_sample_from_a_retransmission_backoff_kept)
+CK_TEST(test_karn_no_sample_from_a_retransmission_backoff_kept)
 {
     struct sock *s = plain(10 * TL_MS);
     tl_time rto = s->tcb.rto;
@@ -135,7 +137,7 @@ START_TEST(test_karn_no_sample_from_a_retransmission_backoff_kept)
 }
 END_TEST
 
-START_TEST(test_backoff_doubles_then_etimedout_after_retry_limit)
+CK_TEST(test_backoff_doubles_then_etimedout_after_retry_limit)
 {
     T.h->cfg.data_retries = 4;
     struct sock *s = plain(10 * TL_MS);
@@ -158,7 +160,7 @@ START_TEST(test_backoff_doubles_then_etimedout_after_retry_limit)
 }
 END_TEST
 
-START_TEST(test_rto_after_syn_retransmission_reinitialised_to_3s_rfc6298_5_7)
+CK_TEST(test_rto_after_syn_retransmission_reinitialised_to_3s_rfc6298_5_7)
 {
     int fd = sock_socket(T.h, SOCKT_TCP);
     ck_assert_int_eq(sock_connect(T.h, fd, SG_PEER_IP, 80, T.now), -EINPROGRESS);
@@ -190,7 +192,9 @@ END_TEST
 
 /* ---- RFC 5681, RFC 6928: the congestion window --------------------------- */
 
-START_TEST(test_initial_window_ten_segments_rfc6928)
+CK_CASE("congestion control and recovery", setup, teardown);
+
+CK_TEST(test_initial_window_ten_segments_rfc6928)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert_uint_eq(s->tcb.cwnd, 10 * 1460u);
@@ -202,7 +206,7 @@ START_TEST(test_initial_window_ten_segments_rfc6928)
 }
 END_TEST
 
-START_TEST(test_slow_start_then_congestion_avoidance)
+CK_TEST(test_slow_start_then_congestion_avoidance)
 {
     struct sock *s = plain_reno(10 * TL_MS);
     ck_assert_int_eq(sock_setsockopt(T.h, s->fd, SOCKOPT_SNDBUF, 4 << 20), 0);
@@ -241,7 +245,7 @@ static void three_dupacks(struct tcp_seg *d)
         peer_send(&P, TH_ACK, d[0].seq, 0, NULL, 0);
 }
 
-START_TEST(test_fast_retransmit_on_third_duplicate_ack)
+CK_TEST(test_fast_retransmit_on_third_duplicate_ack)
 {
     struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[4];
@@ -261,7 +265,7 @@ START_TEST(test_fast_retransmit_on_third_duplicate_ack)
 }
 END_TEST
 
-START_TEST(test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery)
+CK_TEST(test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery)
 {
     struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[8];
@@ -281,7 +285,7 @@ START_TEST(test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery
 }
 END_TEST
 
-START_TEST(test_no_second_fast_retransmit_for_the_same_window_rfc6582)
+CK_TEST(test_no_second_fast_retransmit_for_the_same_window_rfc6582)
 {
     struct sock *s = plain_reno(10 * TL_MS);
     struct tcp_seg d[16], r[8];
@@ -300,7 +304,7 @@ END_TEST
 
 /* ---- SACK (RFC 2018, RFC 6675) ------------------------------------------ */
 
-START_TEST(test_sack_recovery_retransmits_only_the_holes)
+CK_TEST(test_sack_recovery_retransmits_only_the_holes)
 {
     struct sock *s = full(10 * TL_MS);
     ck_assert(s->tcb.sack_ok);
@@ -321,7 +325,9 @@ START_TEST(test_sack_recovery_retransmits_only_the_holes)
 }
 END_TEST
 
-START_TEST(test_out_of_order_held_acked_with_sack_then_reassembled)
+CK_CASE("reassembly and options", setup, teardown);
+
+CK_TEST(test_out_of_order_held_acked_with_sack_then_reassembled)
 {
     struct sock *s = full(10 * TL_MS);
     uint32_t base = P.nxt;
@@ -356,7 +362,7 @@ START_TEST(test_out_of_order_held_acked_with_sack_then_reassembled)
 }
 END_TEST
 
-START_TEST(test_overlapping_and_duplicate_out_of_order_data)
+CK_TEST(test_overlapping_and_duplicate_out_of_order_data)
 {
     struct sock *s = full(10 * TL_MS);
     uint32_t base = P.nxt;
@@ -372,7 +378,7 @@ START_TEST(test_overlapping_and_duplicate_out_of_order_data)
 }
 END_TEST
 
-START_TEST(test_out_of_order_fin_taken_when_the_gap_fills)
+CK_TEST(test_out_of_order_fin_taken_when_the_gap_fills)
 {
     struct sock *s = full(10 * TL_MS);
     uint32_t base = P.nxt;
@@ -388,7 +394,7 @@ START_TEST(test_out_of_order_fin_taken_when_the_gap_fills)
 }
 END_TEST
 
-START_TEST(test_out_of_order_data_past_a_held_fin_keeps_the_queue_sound)
+CK_TEST(test_out_of_order_data_past_a_held_fin_keeps_the_queue_sound)
 {
     /* A peer's error (found by fuzzing): data held beyond a FIN held out
      * of order.  The queue stays sorted; the FIN ends the stream where it
@@ -407,7 +413,7 @@ START_TEST(test_out_of_order_data_past_a_held_fin_keeps_the_queue_sound)
 }
 END_TEST
 
-START_TEST(test_reassembly_queue_bounded_drops_named)
+CK_TEST(test_reassembly_queue_bounded_drops_named)
 {
     T.h->cfg.ofo_max_segs = 4;
     struct sock *s = full(10 * TL_MS);
@@ -421,7 +427,7 @@ END_TEST
 
 /* ---- RFC 7323 ---------------------------------------------------------- */
 
-START_TEST(test_syn_options_as_linux_sends_them)
+CK_TEST(test_syn_options_as_linux_sends_them)
 {
     int fd = sock_socket(T.h, SOCKT_TCP);
     sock_connect(T.h, fd, SG_PEER_IP, 80, T.now);
@@ -440,7 +446,7 @@ START_TEST(test_syn_options_as_linux_sends_them)
 }
 END_TEST
 
-START_TEST(test_syn_ack_answers_only_the_options_offered)
+CK_TEST(test_syn_ack_answers_only_the_options_offered)
 {
     int l = sock_socket(T.h, SOCKT_TCP);
     sock_bind(T.h, l, 0, 80);
@@ -465,7 +471,7 @@ START_TEST(test_syn_ack_answers_only_the_options_offered)
 }
 END_TEST
 
-START_TEST(test_windows_scaled_both_ways)
+CK_TEST(test_windows_scaled_both_ways)
 {
     P.ws = true;
     P.wscale = 2;
@@ -484,7 +490,7 @@ START_TEST(test_windows_scaled_both_ways)
 }
 END_TEST
 
-START_TEST(test_no_scaling_when_the_peer_does_not_offer_it)
+CK_TEST(test_no_scaling_when_the_peer_does_not_offer_it)
 {
     struct sock *s = plain(10 * TL_MS);
     ck_assert(!s->tcb.wscale_ok && !s->tcb.ts_ok && !s->tcb.sack_ok);
@@ -493,7 +499,7 @@ START_TEST(test_no_scaling_when_the_peer_does_not_offer_it)
 }
 END_TEST
 
-START_TEST(test_timestamps_echo_ts_recent_and_paws_drops_old_segments)
+CK_TEST(test_timestamps_echo_ts_recent_and_paws_drops_old_segments)
 {
     struct sock *s = full(10 * TL_MS);
     ck_assert(s->tcb.ts_ok);
@@ -513,36 +519,3 @@ START_TEST(test_timestamps_echo_ts_recent_and_paws_drops_old_segments)
     ck_assert_uint_eq(g.opt.ts_ecr, 5000);
 }
 END_TEST
-
-static Suite *reliability_suite(void)
-{
-    Suite *s = suite_create("tcp_reliability");
-    ck_case(s, "RFC 6298 retransmission timer", setup, teardown,
-            test_first_rtt_sample_sets_srtt_rttvar_rto_rfc6298_2_2,
-            test_next_rtt_sample_smooths_rfc6298_2_3, test_rto_floor_200ms_by_default_and_settable,
-            test_timer_restarts_on_new_ack_stops_when_all_acked_rfc6298_5,
-            test_karn_no_sample_from_a_retransmission_backoff_kept,
-            test_backoff_doubles_then_etimedout_after_retry_limit,
-            test_rto_after_syn_retransmission_reinitialised_to_3s_rfc6298_5_7, NULL);
-    ck_case(s, "congestion control and recovery", setup, teardown,
-            test_initial_window_ten_segments_rfc6928, test_slow_start_then_congestion_avoidance,
-            test_fast_retransmit_on_third_duplicate_ack,
-            test_newreno_partial_ack_retransmits_next_hole_full_ack_ends_recovery,
-            test_no_second_fast_retransmit_for_the_same_window_rfc6582,
-            test_sack_recovery_retransmits_only_the_holes, NULL);
-    ck_case(s, "reassembly and options", setup, teardown,
-            test_out_of_order_held_acked_with_sack_then_reassembled,
-            test_overlapping_and_duplicate_out_of_order_data,
-            test_out_of_order_fin_taken_when_the_gap_fills,
-            test_out_of_order_data_past_a_held_fin_keeps_the_queue_sound,
-            test_reassembly_queue_bounded_drops_named, test_syn_options_as_linux_sends_them,
-            test_syn_ack_answers_only_the_options_offered, test_windows_scaled_both_ways,
-            test_no_scaling_when_the_peer_does_not_offer_it,
-            test_timestamps_echo_ts_recent_and_paws_drops_old_segments, NULL);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(reliability_suite());
-}

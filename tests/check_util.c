@@ -40,13 +40,15 @@ static void check_vectors(void)
     free(mil);
 }
 
-START_TEST(test_sha256_fips_vectors)
+CK_CASE("util", NULL, NULL);
+
+CK_TEST(test_sha256_fips_vectors)
 {
     check_vectors();
 }
 END_TEST
 
-START_TEST(test_sha256_portable_path_gives_the_same_digests)
+CK_TEST(test_sha256_portable_path_gives_the_same_digests)
 {
     sha256_portable_only(true);
     check_vectors();
@@ -54,7 +56,7 @@ START_TEST(test_sha256_portable_path_gives_the_same_digests)
 }
 END_TEST
 
-START_TEST(test_sha256_any_split_of_the_input_gives_the_same_digest)
+CK_TEST(test_sha256_any_split_of_the_input_gives_the_same_digest)
 {
     uint8_t buf[300];
     for (size_t i = 0; i < sizeof buf; i++)
@@ -91,7 +93,7 @@ static void hex_of(struct digest *d, char hex[65])
     sha256_hex(out, hex);
 }
 
-START_TEST(test_digest_of_a_long_stream_equals_sha256_whatever_the_pieces)
+CK_TEST(test_digest_of_a_long_stream_equals_sha256_whatever_the_pieces)
 {
     /* 9 MiB crosses DIGEST_INLINE_MAX (the worker takes over) and wraps
      * the worker's ring several times; odd piece sizes straddle every
@@ -123,7 +125,7 @@ START_TEST(test_digest_of_a_long_stream_equals_sha256_whatever_the_pieces)
 }
 END_TEST
 
-START_TEST(test_digest_room_and_commit_equal_update)
+CK_TEST(test_digest_room_and_commit_equal_update)
 {
     /* Written in place, committing less than the room given (as a send
      * that takes part of what was offered), the digest is the same. */
@@ -152,7 +154,7 @@ START_TEST(test_digest_room_and_commit_equal_update)
 }
 END_TEST
 
-START_TEST(test_digest_short_streams_and_reuse)
+CK_TEST(test_digest_short_streams_and_reuse)
 {
     char want[65], got[65];
     struct digest d;
@@ -168,7 +170,7 @@ START_TEST(test_digest_short_streams_and_reuse)
 }
 END_TEST
 
-START_TEST(test_digest_dropped_mid_stream_ends_its_worker)
+CK_TEST(test_digest_dropped_mid_stream_ends_its_worker)
 {
     /* An interrupted recv --all: the worker is busy with a full ring when
      * the stream is dropped; drop returns, frees everything (LeakSanitizer
@@ -195,7 +197,7 @@ START_TEST(test_digest_dropped_mid_stream_ends_its_worker)
 }
 END_TEST
 
-START_TEST(test_digest_of_the_seeded_stream_is_its_sha256)
+CK_TEST(test_digest_of_the_seeded_stream_is_its_sha256)
 {
     /* send --bytes: the worker makes the bytes again from the seed; the
      * digest must be that of the bytes given, in pieces of any size (as a
@@ -229,7 +231,7 @@ END_TEST
 
 /* ---- the byte stream of send --bytes (util/stream.c) ---- */
 
-START_TEST(test_stream_bytes_are_positional_and_the_vector_path_agrees)
+CK_TEST(test_stream_bytes_are_positional_and_the_vector_path_agrees)
 {
     /* Any stretch [from, from + n) is the same bytes as that stretch of
      * the whole stream, from the vector code and from the scalar code. */
@@ -264,7 +266,7 @@ START_TEST(test_stream_bytes_are_positional_and_the_vector_path_agrees)
 }
 END_TEST
 
-START_TEST(test_bytering_wraps_and_respects_its_limit)
+CK_TEST(test_bytering_wraps_and_respects_its_limit)
 {
     struct bytering r;
     bytering_init(&r, 10);
@@ -283,7 +285,7 @@ START_TEST(test_bytering_wraps_and_respects_its_limit)
 }
 END_TEST
 
-START_TEST(test_rng_same_seed_same_stream)
+CK_TEST(test_rng_same_seed_same_stream)
 {
     struct rng a, b, c;
     rng_seed(&a, 42);
@@ -301,18 +303,3 @@ START_TEST(test_rng_same_seed_same_stream)
     ck_assert_int_gt(differ, 90);
 }
 END_TEST
-
-int main(void)
-{
-    Suite *s = suite_create("util");
-    ck_case(s, "util", NULL, NULL,
-            test_sha256_fips_vectors, test_sha256_portable_path_gives_the_same_digests,
-            test_sha256_any_split_of_the_input_gives_the_same_digest,
-            test_digest_of_a_long_stream_equals_sha256_whatever_the_pieces,
-            test_digest_room_and_commit_equal_update, test_digest_short_streams_and_reuse,
-            test_digest_dropped_mid_stream_ends_its_worker,
-            test_digest_of_the_seeded_stream_is_its_sha256,
-            test_stream_bytes_are_positional_and_the_vector_path_agrees,
-            test_bytering_wraps_and_respects_its_limit, test_rng_same_seed_same_stream, NULL);
-    return ck_run(s);
-}

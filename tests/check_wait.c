@@ -99,7 +99,10 @@ static void finish_transfer(const char *o)
     ck_assert_int_eq(sht->njobs, 0);
 }
 
-START_TEST(test_zero_window_reader_resumes_window_update_reopens_at_once)
+CK_CASE("wait", sht_setup, sht_teardown);
+CK_TIMEOUT(120);
+
+CK_TEST(test_zero_window_reader_resumes_window_update_reopens_at_once)
 {
     pause_reader();
     tl_time resume = sh_now(sht);
@@ -114,7 +117,7 @@ START_TEST(test_zero_window_reader_resumes_window_update_reopens_at_once)
 }
 END_TEST
 
-START_TEST(test_zero_window_update_lost_sender_leaves_persist_at_next_probe)
+CK_TEST(test_zero_window_update_lost_sender_leaves_persist_at_next_probe)
 {
     tl_time probe = pause_reader();
     const struct sock *c = sock_of(0, 3);
@@ -137,7 +140,7 @@ END_TEST
 
 /* #13's script: send, then shut down, under loss, duplication, reordering
  * and corruption; seed 2 used to stall in persist for ten minutes. */
-START_TEST(test_send_then_shutdown_under_faults_delivers)
+CK_TEST(test_send_then_shutdown_under_faults_delivers)
 {
     sht_teardown();
     sht_setup_seed(2);
@@ -157,7 +160,7 @@ START_TEST(test_send_then_shutdown_under_faults_delivers)
 }
 END_TEST
 
-START_TEST(test_next_call_on_a_host_waits_for_its_pending_call)
+CK_TEST(test_next_call_on_a_host_waits_for_its_pending_call)
 {
     connect_pair();
     ok("send c --bytes 2M");                 /* nobody reads: pending */
@@ -187,7 +190,7 @@ START_TEST(test_next_call_on_a_host_waits_for_its_pending_call)
 }
 END_TEST
 
-START_TEST(test_background_sends_run_side_by_side)
+CK_TEST(test_background_sends_run_side_by_side)
 {
     connect_pair();
     ok("c2 = socket");
@@ -235,7 +238,7 @@ END_TEST
 
 /* With a call pending that needs the user, time stops: not through
  * TIME-WAIT, not through ARP's cache lifetime. */
-START_TEST(test_no_time_runs_for_an_idle_prompt)
+CK_TEST(test_no_time_runs_for_an_idle_prompt)
 {
     connect_pair();
     ok("close c");
@@ -251,7 +254,7 @@ END_TEST
 
 /* An ARP request lost after the cache expired: the retry runs (it can
  * lead to completion), the data goes through within the call. */
-START_TEST(test_arp_retry_runs_for_a_waiting_reader)
+CK_TEST(test_arp_retry_runs_for_a_waiting_reader)
 {
     connect_pair();
     ok("juliet: recv a");                    /* waits for data */
@@ -265,7 +268,7 @@ START_TEST(test_arp_retry_runs_for_a_waiting_reader)
 END_TEST
 
 /* A call still ends by TCP's own timeouts: data to a peer that is gone. */
-START_TEST(test_data_retransmissions_end_with_etimedout)
+CK_TEST(test_data_retransmissions_end_with_etimedout)
 {
     connect_pair();
     ok("juliet: recv a");                    /* waits for data */
@@ -276,23 +279,3 @@ START_TEST(test_data_retransmissions_end_with_etimedout)
     ck_assert_ptr_nonnull(strstr(o, "TimeoutError: [Errno 110]"));
 }
 END_TEST
-
-static Suite *suite(void)
-{
-    Suite *s = suite_create("wait");
-    TCase *tc = ck_case(s, "wait", sht_setup, sht_teardown,
-                        test_zero_window_reader_resumes_window_update_reopens_at_once,
-                        test_zero_window_update_lost_sender_leaves_persist_at_next_probe,
-                        test_send_then_shutdown_under_faults_delivers,
-                        test_next_call_on_a_host_waits_for_its_pending_call,
-                        test_background_sends_run_side_by_side, test_no_time_runs_for_an_idle_prompt,
-                        test_data_retransmissions_end_with_etimedout,
-                        test_arp_retry_runs_for_a_waiting_reader, NULL);
-    tcase_set_timeout(tc, 120);
-    return s;
-}
-
-int main(void)
-{
-    return ck_run(suite());
-}
