@@ -4,6 +4,7 @@
  * time order, bulk runs folded into one band unless all are asked for,
  * long gaps cut, lost frames marked. */
 #include <check.h>
+#include "ckmain.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +52,9 @@ static struct slog *new_log(void)
     return l;
 }
 
-START_TEST(test_fate_reordered_corrupted_dup)
+CK_CASE("draw", NULL, NULL);
+
+CK_TEST(test_fate_reordered_corrupted_dup)
 {
     struct slog *l = new_log();
     uint8_t a[64], b[64], c[64];
@@ -81,7 +84,7 @@ START_TEST(test_fate_reordered_corrupted_dup)
 }
 END_TEST
 
-START_TEST(test_fate_other_direction_not_matched)
+CK_TEST(test_fate_other_direction_not_matched)
 {
     struct slog *l = new_log();
     uint8_t a[64];
@@ -93,7 +96,7 @@ START_TEST(test_fate_other_direction_not_matched)
 }
 END_TEST
 
-START_TEST(test_sock_lookup)
+CK_TEST(test_sock_lookup)
 {
     struct slog *l = new_log();
     strcpy(slog_sock(l, 0, 1)->name, "sock");
@@ -114,7 +117,7 @@ START_TEST(test_sock_lookup)
 }
 END_TEST
 
-START_TEST(test_formats_and_escape)
+CK_TEST(test_formats_and_escape)
 {
     char b[32];
     fmt_thousands(b, sizeof b, 1905);
@@ -169,7 +172,7 @@ static size_t count(const struct ladder *ld, enum lrow_kind k)
     return n;
 }
 
-START_TEST(test_ladder_folds_bulk)
+CK_TEST(test_ladder_folds_bulk)
 {
     struct slog *l = bulk_log(20);
     struct ladder ld;
@@ -197,7 +200,7 @@ START_TEST(test_ladder_folds_bulk)
 }
 END_TEST
 
-START_TEST(test_ladder_short_run_not_folded)
+CK_TEST(test_ladder_short_run_not_folded)
 {
     struct slog *l = bulk_log(3);
     struct ladder ld;
@@ -209,7 +212,7 @@ START_TEST(test_ladder_short_run_not_folded)
 }
 END_TEST
 
-START_TEST(test_ladder_svg_terminal)
+CK_TEST(test_ladder_svg_terminal)
 {
     struct slog *l = bulk_log(20);
     struct ladder ld;
@@ -241,22 +244,3 @@ START_TEST(test_ladder_svg_terminal)
     slog_free(l);
 }
 END_TEST
-
-int main(void)
-{
-    Suite *s = suite_create("draw");
-    TCase *tc = tcase_create("draw");
-    tcase_add_test(tc, test_fate_reordered_corrupted_dup);
-    tcase_add_test(tc, test_fate_other_direction_not_matched);
-    tcase_add_test(tc, test_sock_lookup);
-    tcase_add_test(tc, test_formats_and_escape);
-    tcase_add_test(tc, test_ladder_folds_bulk);
-    tcase_add_test(tc, test_ladder_short_run_not_folded);
-    tcase_add_test(tc, test_ladder_svg_terminal);
-    suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
-}
