@@ -8,18 +8,13 @@
 # `draw` and `tcplab draw` refuse bad input with one line.
 # Run from the repository root by tests/run.sh.
 set -u
-bin=$(pwd)/build/san/tcplab
-[ -x "$bin" ] || { echo "draw: $bin is missing (run make tests)" >&2; exit 1; }
+. tests/steps/step_common.inc
+step_init draw
 for tool in xmllint pdfinfo pdftotext python3; do
     command -v $tool >/dev/null 2>&1 || { echo "draw: $tool is missing (make check installs it)" >&2; exit 1; }
 done
-export TCPLAB_LABS=labs TZ=UTC
+export TZ=UTC
 export LSAN_OPTIONS="suppressions=$(pwd)/tests/draw/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 wellformed() { if xmllint --noout "$1" 2>"$tmp/xml.err"; then pass "$2: well-formed"; else fail "$2: not well-formed: $(head -n 1 "$tmp/xml.err")"; fi; }
 
 # ---- golden SVGs of the socket lab session

@@ -7,13 +7,8 @@
 # the two scripts that differ only there pass; bad command lines give one
 # line.  Run from the repository root by tests/run.sh.
 set -u
-bin=build/san/tcplab
-[ -x "$bin" ] || { echo "packetdrill: $bin is missing (run make tests)" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. tests/steps/step_common.inc
+step_init packetdrill
 
 # ---- our scripts: all pass
 n=$(ls tests/packetdrill/*.pkt | wc -l)
@@ -30,7 +25,7 @@ fi
 # ---- each message once
 for f in tests/packetdrill/fail/*.pkt; do
     want=${f%.pkt}.out
-    (cd tests/packetdrill/fail && "../../../$bin" packetdrill "$(basename "$f")") > "$tmp/out" 2>&1
+    (cd tests/packetdrill/fail && "$bin" packetdrill "$(basename "$f")") > "$tmp/out" 2>&1
     rc=$?
     tail -n 1 "$tmp/out" > "$tmp/total"
     sed '$d' "$tmp/out" > "$tmp/got"

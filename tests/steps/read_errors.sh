@@ -6,11 +6,8 @@
 # complete records first.  Uses the sanitizer build; run from the
 # repository root by tests/run.sh.
 set -u
-bin=build/san/tcplab
-[ -x "$bin" ] || { echo "read_errors: $bin is missing (run make tests)" >&2; exit 1; }
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
+. tests/steps/step_common.inc
+step_init read_errors
 
 # check NAME WANT_STATUS ARGS...: exactly one stderr line, the prefix, the status
 check() {

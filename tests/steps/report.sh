@@ -6,17 +6,12 @@
 # SKIP (77) only when Chromium is not installed (make check tries to).
 # Run from the repository root by tests/run.sh.
 set -u
-bin=$(pwd)/build/san/tcplab
-[ -x "$bin" ] || { echo "report: $bin is missing (run make tests)" >&2; exit 1; }
+. tests/steps/step_common.inc
+step_init report
 browser=$(command -v chromium || command -v chromium-browser) ||
     { echo "report: SKIP: chromium is not installed"; exit 77; }
-export TCPLAB_LABS=labs TZ=UTC
+export TZ=UTC
 export LSAN_OPTIONS="suppressions=$(pwd)/tests/draw/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT INT TERM
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 chrome() {
     timeout 120 "$browser" --headless --no-sandbox --disable-gpu --no-first-run \
         --disable-background-networking --disable-component-update --disable-sync \
