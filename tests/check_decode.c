@@ -362,6 +362,9 @@ CK_INIT(decode_init);
 
 #define CLIENT 50000
 #define SERVER 4000
+/* how tcpdump -n starts a line of each direction */
+#define C2S "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
+#define S2C "IP 10.10.2.100.4000 > 10.10.1.100.50000: "
 
 CK_CASE("seq", NULL, NULL);
 
@@ -385,14 +388,10 @@ CK_TEST(test_handshake_third_segment_is_relative)
     fs[2] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1001, 5001, 0x10, 0, 0, 0});
     fs[3] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1001, 5001, 0x18, 0, 0, "hello"});
     char *t = decode_frames("-nt", fs, 4);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [S], seq 1000, win 502, length 0");
-    ck_assert_str_eq(line_of(t, 1), "IP 10.10.2.100.4000 > 10.10.1.100.50000: "
-                     "Flags [S.], seq 5000, ack 1001, win 502, length 0");
-    ck_assert_str_eq(line_of(t, 2), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [.], ack 1, win 502, length 0");
-    ck_assert_str_eq(line_of(t, 3), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [P.], seq 1:6, ack 1, win 502, length 5");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [S], seq 1000, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 1), S2C "Flags [S.], seq 5000, ack 1001, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 2), C2S "Flags [.], ack 1, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 3), C2S "Flags [P.], seq 1:6, ack 1, win 502, length 5");
     free(t);
 }
 END_TEST
@@ -405,10 +404,8 @@ CK_TEST(test_synack_resets_conversation_bases)
     fs[2] = tcp_frame(&(struct seg){false, SERVER, CLIENT, 90000, 7001, 0x12, 0, 0, 0});
     fs[3] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 7001, 90001, 0x18, 0, 0, "abc"});
     char *t = decode_frames("-nt", fs, 4);
-    ck_assert_str_eq(line_of(t, 2), "IP 10.10.2.100.4000 > 10.10.1.100.50000: "
-                     "Flags [S.], seq 90000, ack 7001, win 502, length 0");
-    ck_assert_str_eq(line_of(t, 3), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [P.], seq 1:4, ack 1, win 502, length 3");
+    ck_assert_str_eq(line_of(t, 2), S2C "Flags [S.], seq 90000, ack 7001, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 3), C2S "Flags [P.], seq 1:4, ack 1, win 502, length 3");
     free(t);
 }
 END_TEST
@@ -420,10 +417,8 @@ CK_TEST(test_segment_without_ack_leaves_table_alone)
     fs[1] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 999999, 0, 0x04, 0, 0, 0});
     fs[2] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 110, 205, 0x10, 0, 0, 0});
     char *t = decode_frames("-nt", fs, 3);
-    ck_assert_str_eq(line_of(t, 1), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [R], seq 999999, win 502, length 0");
-    ck_assert_str_eq(line_of(t, 2), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [.], ack 6, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 1), C2S "Flags [R], seq 999999, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 2), C2S "Flags [.], ack 6, win 502, length 0");
     free(t);
 }
 END_TEST
@@ -437,14 +432,14 @@ CK_TEST(test_sack_blocks_shift_by_peer_base)
     fs[0] = tcp_frame(&(struct seg){false, SERVER, CLIENT, 5000, 1001, 0x10, sack, 12, 0});
     fs[1] = tcp_frame(&(struct seg){false, SERVER, CLIENT, 5000, 1001, 0x10, sack, 12, 0});
     char *t = decode_frames("-nt", fs, 2);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.2.100.4000 > 10.10.1.100.50000: "
-                     "Flags [.], ack 1001, win 502, options [nop,nop,sack 1 {1025:1035}], length 0");
-    ck_assert_str_eq(line_of(t, 1), "IP 10.10.2.100.4000 > 10.10.1.100.50000: "
-                     "Flags [.], ack 1, win 502, options [nop,nop,sack 1 {1025:1035}], length 0");
+    ck_assert_str_eq(line_of(t, 0), S2C "Flags [.], ack 1001, win 502, "
+                     "options [nop,nop,sack 1 {1025:1035}], length 0");
+    ck_assert_str_eq(line_of(t, 1), S2C "Flags [.], ack 1, win 502, "
+                     "options [nop,nop,sack 1 {1025:1035}], length 0");
     free(t);
     t = decode_frames("-nSt", fs, 2);
-    ck_assert_str_eq(line_of(t, 1), "IP 10.10.2.100.4000 > 10.10.1.100.50000: "
-                     "Flags [.], ack 1001, win 502, options [nop,nop,sack 1 {2025:2035}], length 0");
+    ck_assert_str_eq(line_of(t, 1), S2C "Flags [.], ack 1001, win 502, "
+                     "options [nop,nop,sack 1 {2025:2035}], length 0");
     free(t);
 }
 END_TEST
@@ -455,12 +450,10 @@ CK_TEST(test_relative_numbers_wrap_modulo_2_32)
     fs[0] = tcp_frame(&(struct seg){false, SERVER, CLIENT, 3000, 4294967291u, 0x12, 0, 0, 0});
     fs[1] = tcp_frame(&(struct seg){true, CLIENT, SERVER, 4294967291u, 3001, 0x18, 0, 0, "0123456789"});
     char *t = decode_frames("-nt", fs, 2);
-    ck_assert_str_eq(line_of(t, 1), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [P.], seq 1:11, ack 1, win 502, length 10");
+    ck_assert_str_eq(line_of(t, 1), C2S "Flags [P.], seq 1:11, ack 1, win 502, length 10");
     free(t);
     t = decode_frames("-nSt", fs, 2);
-    ck_assert_str_eq(line_of(t, 1), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [P.], seq 4294967291:5, ack 3001, win 502, length 10");
+    ck_assert_str_eq(line_of(t, 1), C2S "Flags [P.], seq 4294967291:5, ack 3001, win 502, length 10");
     free(t);
 }
 END_TEST
@@ -485,8 +478,7 @@ CK_TEST(test_flag_letters_follow_fsrp_dot_uew_order)
     ck_assert_str_eq(s, "FP.");
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 0, 0x00, 0, 0, 0});
     char *t = decode_one("-nSt", &f);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [none], win 502, length 0");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [none], win 502, length 0");
     free(t);
 }
 END_TEST
@@ -497,13 +489,11 @@ CK_TEST(test_bad_opt_ends_line_without_length)
     static const uint8_t first[4] = {2, 1, 0, 0};
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 1, 0x10, after_nop, 4, 0});
     char *t = decode_one("-nSt", &f);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [.], ack 1, win 502, options [nop,[bad opt]]");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [.], ack 1, win 502, options [nop,[bad opt]]");
     free(t);
     f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 1, 0x10, first, 4, 0});
     t = decode_one("-nSt", &f);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [.], ack 1, win 502, options [[bad opt]");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [.], ack 1, win 502, options [[bad opt]");
     free(t);
 }
 END_TEST
@@ -513,8 +503,8 @@ CK_TEST(test_option_length_mismatch_prints_len_and_continues)
     static const uint8_t opts[8] = {3, 4, 3, 1, 1, 1, 1, 0};
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 1, 1, 0x10, opts, 8, 0});
     char *t = decode_one("-nSt", &f);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [.], ack 1, win 502, options [wscale 3[len 4],nop,nop,nop,nop,eol], length 0");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [.], ack 1, win 502, "
+                     "options [wscale 3[len 4],nop,nop,nop,nop,eol], length 0");
     free(t);
 }
 END_TEST
@@ -530,8 +520,7 @@ CK_TEST(test_option_cut_by_capture_prints_trunc_mark)
     decode_frame(d, c.f, f.b, 14 + 20 + 24, (uint32_t)f.len, (struct timeval){0, 0});
     decoder_free(d);
     char *t = capture_close(&c);
-    ck_assert_str_eq(t, "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [.], ack 1, win 502, options [nop,nop,TS [|tcp]>\n");
+    ck_assert_str_eq(t, C2S "Flags [.], ack 1, win 502, options [nop,nop,TS [|tcp]>\n");
     free(t);
 }
 END_TEST
@@ -540,8 +529,7 @@ CK_TEST(test_seq_shown_only_for_data_syn_fin_rst)
 {
     struct frame f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 7, 9, 0x11, 0, 0, 0});
     char *t = decode_one("-nSt", &f);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [F.], seq 7, ack 9, win 502, length 0");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [F.], seq 7, ack 9, win 502, length 0");
     free(t);
     f = tcp_frame(&(struct seg){true, CLIENT, SERVER, 7, 9, 0x10, 0, 0, 0});
     t = decode_one("-nSvvt", &f);
@@ -599,8 +587,7 @@ CK_TEST(test_hex_dump_starts_at_ethernet_after_generic_truncation)
     decode_frame(d, c.f, f.b, 14 + 20 + 24, (uint32_t)f.len, (struct timeval){0, 0});
     decoder_free(d);
     char *t = capture_close(&c);
-    ck_assert_str_eq(line_of(t, 0), "IP 10.10.1.100.50000 > 10.10.2.100.4000: "
-                     "Flags [S], seq 1, win 502, options [mss 1460, [|tcp]");
+    ck_assert_str_eq(line_of(t, 0), C2S "Flags [S], seq 1, win 502, options [mss 1460, [|tcp]");
     ck_assert_str_eq(line_of(t, 1), "\t0x0000:  0200 0a0a 0264 0200 0a0a 0164 0800 4500");
     free(t);
 }

@@ -34,6 +34,14 @@ static const char *words(const char *line)
     return buf;
 }
 
+/* Each row: a line and its words as words() renders them. */
+static void expect_words(const char *const rows[][2], size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_msg(strcmp(words(rows[i][0]), rows[i][1]) == 0, "'%s': got '%s', want '%s'",
+                      rows[i][0], words(rows[i][0]), rows[i][1]);
+}
+
 CK_CASE("parser", sht_setup, sht_teardown);
 
 CK_TEST(test_both_spellings_parse_to_the_same_words)
@@ -84,28 +92,33 @@ END_TEST
 
 CK_TEST(test_host_prefix_comments_and_blank_lines)
 {
-    ck_assert_str_eq(words("juliet: listen sock"), "listen|sock @1");
-    ck_assert_str_eq(words("romeo: sock.close()"), "close|sock @0");
-    ck_assert_str_eq(words("listen sock  # the server"), "listen|sock");
-    ck_assert_str_eq(words("send s \"# not a comment\""), "send|s|# not a comment");
-    ck_assert_str_eq(words("   "), "");
-    ck_assert_str_eq(words("# only a comment"), "");
-    ck_assert_str_eq(words("import socket"), "import|socket");
+    static const char *const rows[][2] = {
+        {"juliet: listen sock", "listen|sock @1"},
+        {"romeo: sock.close()", "close|sock @0"},
+        {"listen sock  # the server", "listen|sock"},
+        {"send s \"# not a comment\"", "send|s|# not a comment"},
+        {"   ", ""},
+        {"# only a comment", ""},
+        {"import socket", "import|socket"},
+    };
+    expect_words(rows, sizeof rows / sizeof rows[0]);
 }
 END_TEST
 
 CK_TEST(test_parse_errors_are_named)
 {
-    ck_assert_str_eq(words("send s \"no end"), "ERR unterminated string");
-    ck_assert_str_eq(words("send s \"\\xZZ\""), "ERR bad \\x escape in string");
-    ck_assert_str_eq(words("mars: ss"), "ERR unknown host 'mars'");
-    ck_assert_str_eq(words("juliet:"), "ERR nothing to run on 'juliet'");
-    ck_assert_str_eq(words("sock.frobnicate()"), "ERR unknown socket method 'frobnicate'");
-    ck_assert_str_eq(words("sock.bind(('a', 1)"), "ERR unbalanced parentheses");
-    ck_assert_str_eq(words("sock.close() x"), "ERR unexpected text after ')'");
-    ck_assert_str_eq(words("s.shutdown(7)"),
-                     "ERR shutdown takes socket.SHUT_RD, SHUT_WR or SHUT_RDWR, not '7'");
-    ck_assert_str_eq(words("x ="), "ERR nothing after '='");
+    static const char *const rows[][2] = {
+        {"send s \"no end", "ERR unterminated string"},
+        {"send s \"\\xZZ\"", "ERR bad \\x escape in string"},
+        {"mars: ss", "ERR unknown host 'mars'"},
+        {"juliet:", "ERR nothing to run on 'juliet'"},
+        {"sock.frobnicate()", "ERR unknown socket method 'frobnicate'"},
+        {"sock.bind(('a', 1)", "ERR unbalanced parentheses"},
+        {"sock.close() x", "ERR unexpected text after ')'"},
+        {"s.shutdown(7)", "ERR shutdown takes socket.SHUT_RD, SHUT_WR or SHUT_RDWR, not '7'"},
+        {"x =", "ERR nothing after '='"},
+    };
+    expect_words(rows, sizeof rows / sizeof rows[0]);
 }
 END_TEST
 

@@ -460,44 +460,17 @@ static void run_row(const struct row *r, const struct numbers *n)
 
 /* Row i of a table of n rows: the first n runs in mid-space, the next n near 2^32. */
 #define RUN_TABLE(tab) run_row(&(tab)[_i % NROWS(tab)], _i < NROWS(tab) ? &plain : &wrap)
+/* A loop test over every row of a table, both ways. */
+#define TABLE_TEST(name, tab) CK_LOOP_TEST(name, 0, 2 * NROWS(tab)) { RUN_TABLE(tab); } END_TEST
 
 CK_CASE("segment arrival, state by state", NULL, NULL);
 
-CK_LOOP_TEST(test_closed_port_answers_rst_per_3_10_7_1, 0, 2 * NROWS(rows_closed))
-{
-    RUN_TABLE(rows_closed);
-}
-END_TEST
-
-CK_LOOP_TEST(test_listen_segment_arrival_per_3_10_7_2, 0, 2 * NROWS(rows_listen))
-{
-    RUN_TABLE(rows_listen);
-}
-END_TEST
-
-CK_LOOP_TEST(test_syn_sent_segment_arrival_per_3_10_7_3, 0, 2 * NROWS(rows_syn_sent))
-{
-    RUN_TABLE(rows_syn_sent);
-}
-END_TEST
-
-CK_LOOP_TEST(test_syn_received_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_syn_received))
-{
-    RUN_TABLE(rows_syn_received);
-}
-END_TEST
-
-CK_LOOP_TEST(test_established_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_established))
-{
-    RUN_TABLE(rows_established);
-}
-END_TEST
-
-CK_LOOP_TEST(test_closing_states_segment_arrival_per_3_10_7_4, 0, 2 * NROWS(rows_closing))
-{
-    RUN_TABLE(rows_closing);
-}
-END_TEST
+TABLE_TEST(test_closed_port_answers_rst_per_3_10_7_1, rows_closed)
+TABLE_TEST(test_listen_segment_arrival_per_3_10_7_2, rows_listen)
+TABLE_TEST(test_syn_sent_segment_arrival_per_3_10_7_3, rows_syn_sent)
+TABLE_TEST(test_syn_received_segment_arrival_per_3_10_7_4, rows_syn_received)
+TABLE_TEST(test_established_segment_arrival_per_3_10_7_4, rows_established)
+TABLE_TEST(test_closing_states_segment_arrival_per_3_10_7_4, rows_closing)
 
 /* ---- details the table cannot express ---- */
 

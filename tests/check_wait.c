@@ -29,6 +29,19 @@ static const char *fails(const char *line)
     return o;
 }
 
+/* ok() and fails() whose output must contain `want`. */
+static void ok_has(const char *line, const char *want)
+{
+    const char *o = ok(line);
+    ck_assert_msg(strstr(o, want) != NULL, "'%s' printed no '%s':\n%s", line, want, o);
+}
+
+static void fails_has(const char *line, const char *want)
+{
+    const char *o = fails(line);
+    ck_assert_msg(strstr(o, want) != NULL, "'%s' printed no '%s':\n%s", line, want, o);
+}
+
 static const struct sock *sock_of(int host, int fd)
 {
     return sock_by_fd(sht_net->hosts[host], fd);
@@ -172,21 +185,15 @@ CK_TEST(test_next_call_on_a_host_waits_for_its_pending_call)
     /* juliet reads once: the send can go on, and the next call on romeo
      * waits for it (the wait ends without the user) */
     ok("juliet: recv a 1k");
-    o = ok("recv c 1 &");
-    ck_assert_ptr_nonnull(strstr(o, "[2] romeo: recv c 1 &"));
-    o = fails("shutdown c wr");
-    ck_assert_ptr_nonnull(strstr(o, "still waiting in 'send c --bytes 2M'"));
-    o = ok("juliet: recv a --all");
-    ck_assert_ptr_nonnull(strstr(o, "romeo: send c --bytes 2M returned:"));
-    o = ok("shutdown c wr");
-    ck_assert_ptr_nonnull(strstr(o, "received (end of stream)"));
+    ok_has("recv c 1 &", "[2] romeo: recv c 1 &");
+    fails_has("shutdown c wr", "still waiting in 'send c --bytes 2M'");
+    ok_has("juliet: recv a --all", "romeo: send c --bytes 2M returned:");
+    ok_has("shutdown c wr", "received (end of stream)");
     /* the background recv is still there, and Ctrl-C's cancel ends it */
-    o = ok("jobs");
-    ck_assert_ptr_nonnull(strstr(o, "[2] romeo  Running  recv c 1 &"));
+    ok_has("jobs", "[2] romeo  Running  recv c 1 &");
     ok("juliet: send a \"x\"");
     /* a call started with & moves only while time passes: wait lets it */
-    o = ok("wait 2");
-    ck_assert_ptr_nonnull(strstr(o, "[2] romeo: recv c 1 returned:\nb'x'"));
+    ok_has("wait 2", "[2] romeo: recv c 1 returned:\nb'x'");
 }
 END_TEST
 
@@ -199,8 +206,7 @@ CK_TEST(test_background_sends_run_side_by_side)
     tl_time t0 = sh_now(sht);
     const char *o = ok("send c --bytes 1M &");
     ck_assert_ptr_nonnull(strstr(o, "[1] romeo: send c --bytes 1M &"));
-    o = ok("send c2 --bytes 1M &");
-    ck_assert_ptr_nonnull(strstr(o, "[2] romeo: send c2 --bytes 1M &"));
+    ok_has("send c2 --bytes 1M &", "[2] romeo: send c2 --bytes 1M &");
     ck_assert_int_eq(sh_now(sht), t0);        /* & does not wait */
     ok("juliet: recv a --all &");
     ok("juliet: recv a2 --all &");
@@ -227,12 +233,9 @@ CK_TEST(test_background_sends_run_side_by_side)
     ok("shutdown c2 wr");
     o = ok("wait");
     ck_assert_int_eq(sht->njobs, 0);
-    o = ok("wait 9");
-    ck_assert_ptr_nonnull(strstr(o, "(wait: no job 9 is pending)"));
-    o = fails("wait x");
-    ck_assert_ptr_nonnull(strstr(o, "wait: 'x' is not a job number"));
-    o = fails("sleep 1s &");
-    ck_assert_ptr_nonnull(strstr(o, "only a socket call runs in the background"));
+    ok_has("wait 9", "(wait: no job 9 is pending)");
+    fails_has("wait x", "wait: 'x' is not a job number");
+    fails_has("sleep 1s &", "only a socket call runs in the background");
 }
 END_TEST
 
@@ -275,7 +278,6 @@ CK_TEST(test_data_retransmissions_end_with_etimedout)
     ok("wire loss 100");
     const char *o = ok("send c \"lost\"");
     ck_assert_ptr_nonnull(strstr(o, "(retransmission timeout)"));
-    o = ok("recv c");
-    ck_assert_ptr_nonnull(strstr(o, "TimeoutError: [Errno 110]"));
+    ok_has("recv c", "TimeoutError: [Errno 110]");
 }
 END_TEST
