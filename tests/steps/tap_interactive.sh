@@ -4,16 +4,11 @@
 # then runs as typed.  Everything (tmux, tcplab, the python3 that plays
 # the kernel host) runs in a network namespace of its own, gone at the end.
 set -u
-name=tap_interactive
-bin=$(pwd)/${TCPLAB:-build/san/tcplab}
-[ -x "$bin" ] || { echo "$name: $bin is missing (run make tests)" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP $name: tap tests need root (network namespaces, TAP)"; exit 77; }
-[ -c /dev/net/tun ] || { echo "SKIP $name: no /dev/net/tun"; exit 77; }
+. tests/steps/tap_common.inc
+tap_require tap_interactive
+bin=$(pwd)/$bin
 command -v tmux >/dev/null 2>&1 || { echo "SKIP $name: no tmux"; exit 77; }
-command -v unshare >/dev/null 2>&1 && unshare -n true 2>/dev/null \
-    || { echo "SKIP $name: cannot make a network namespace here"; exit 77; }
-py=/usr/bin/python3
-[ -x "$py" ] || py=$(command -v python3) || { echo "SKIP $name: no python3"; exit 77; }
+tap_python
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 
