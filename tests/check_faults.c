@@ -288,53 +288,26 @@ static void transfer_through(struct fault_settings f, uint64_t seed)
     simnet_free(n);
 }
 
+/* A loop test: `runs` transfers through these faults, seeds 1, 2 ... */
+#define TRANSFER_TEST(name, runs, ...)                                                            \
+    CK_LOOP_TEST(name, 0, runs)                                                                   \
+    {                                                                                             \
+        transfer_through((struct fault_settings){__VA_ARGS__}, (uint64_t)_i + 1);                 \
+    }                                                                                             \
+    END_TEST
+
 CK_CASE("transfers", NULL, NULL);
 CK_TIMEOUT(120);
 
-CK_LOOP_TEST(test_transfer_through_loss, 0, 3)
-{
-    transfer_through((struct fault_settings){.loss = 50000}, (uint64_t)_i + 1);
-}
-END_TEST
-
-CK_LOOP_TEST(test_transfer_through_duplication, 0, 3)
-{
-    transfer_through((struct fault_settings){.dup = 100000}, (uint64_t)_i + 1);
-}
-END_TEST
-
-CK_LOOP_TEST(test_transfer_through_reordering, 0, 3)
-{
-    transfer_through((struct fault_settings){.reorder = 100000}, (uint64_t)_i + 1);
-}
-END_TEST
-
-CK_LOOP_TEST(test_transfer_through_corruption, 0, 3)
-{
-    transfer_through((struct fault_settings){.corrupt = 50000}, (uint64_t)_i + 1);
-}
-END_TEST
-
-CK_LOOP_TEST(test_transfer_through_a_bottleneck, 0, 3)
-{
-    transfer_through((struct fault_settings){.rate = 10000000, .queue = 10}, (uint64_t)_i + 1);
-}
-END_TEST
-
-CK_LOOP_TEST(test_transfer_through_long_delay, 0, 2)
-{
-    transfer_through((struct fault_settings){.delay = 100 * TL_MS}, (uint64_t)_i + 1);
-}
-END_TEST
-
-CK_LOOP_TEST(test_transfer_through_everything_at_once, 0, 5)
-{
-    transfer_through((struct fault_settings){.loss = 30000, .dup = 20000, .reorder = 50000,
-                                             .corrupt = 20000, .delay = 5 * TL_MS,
-                                             .rate = 20000000, .queue = 30},
-                     (uint64_t)_i + 1);
-}
-END_TEST
+TRANSFER_TEST(test_transfer_through_loss, 3, .loss = 50000)
+TRANSFER_TEST(test_transfer_through_duplication, 3, .dup = 100000)
+TRANSFER_TEST(test_transfer_through_reordering, 3, .reorder = 100000)
+TRANSFER_TEST(test_transfer_through_corruption, 3, .corrupt = 50000)
+TRANSFER_TEST(test_transfer_through_a_bottleneck, 3, .rate = 10000000, .queue = 10)
+TRANSFER_TEST(test_transfer_through_long_delay, 2, .delay = 100 * TL_MS)
+TRANSFER_TEST(test_transfer_through_everything_at_once, 5, .loss = 30000, .dup = 20000,
+              .reorder = 50000, .corrupt = 20000, .delay = 5 * TL_MS, .rate = 20000000,
+              .queue = 30)
 
 CK_TEST(test_same_seed_same_faults_same_frames)
 {

@@ -69,12 +69,18 @@ setup
 inr ip link set veth0 up
 capture linkup linkup
 
-# 2. TCP and UDP over IPv6 between the namespaces (no DAD wait)
-setup
-inr ip -6 addr add fd00::a0a:164/64 dev veth0 nodad
-inj ip -6 addr add fd00::a0a:264/64 dev veth1 nodad
-inr ip link set veth0 up
-inj ip link set veth1 up
+# setup6: a fresh pair, fd00::a0a:164 (romeo) and fd00::a0a:264 (juliet)
+# on it without a DAD wait, both ends up
+setup6() {
+    setup
+    inr ip -6 addr add fd00::a0a:164/64 dev veth0 nodad
+    inj ip -6 addr add fd00::a0a:264/64 dev veth1 nodad
+    inr ip link set veth0 up
+    inj ip link set veth1 up
+}
+
+# 2. TCP and UDP over IPv6 between the namespaces
+setup6
 sleep 3
 traffic6() {
     inj python3 -c '
@@ -102,11 +108,7 @@ capture tcp6_live traffic6
 
 # 3. ICMPv6 echo and errors: juliet routes for romeo to a network behind
 # a veth pair of its own (fd00:99::/64, MTU 1280); fd00:98::/32 has no route.
-setup
-inr ip -6 addr add fd00::a0a:164/64 dev veth0 nodad
-inj ip -6 addr add fd00::a0a:264/64 dev veth1 nodad
-inr ip link set veth0 up
-inj ip link set veth1 up
+setup6
 inj ip link add veth2 mtu 1280 type veth peer name veth3 mtu 1280
 inj ip -6 addr add fd00:99::1/64 dev veth2 nodad
 inj ip link set veth3 up
