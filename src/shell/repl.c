@@ -34,7 +34,7 @@ static bool g_rl_on;                /* readline's callback handler is installed 
  * being typed saved and put back as it was. */
 static void print_async(struct shell *sh)
 {
-    if (!sh->tap || !sh_tap_printable(sh))
+    if (!sh_tap_printable(sh))
         return;
     char *saved = NULL;
     int point = 0;
@@ -59,8 +59,6 @@ static void print_async(struct shell *sh)
 /* Take in what arrived, let pending calls go on, and print it all now. */
 static void catch_up(struct shell *sh)
 {
-    if (!sh->tap)
-        return;
     sh_tap_step(sh);
     print_async(sh);
 }
@@ -263,8 +261,7 @@ int shell_run_interactive(struct shell *sh)
          * moment to print what happened meanwhile. */
         struct pollfd pfd[1 + WORLD_MAX_FDS];
         pfd[0] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
-        int rc = world_wait(sh->w, pfd, 1, 1 + WORLD_MAX_FDS,
-                            sh->tap ? sh_tap_report_due(sh) : TL_NEVER);
+        int rc = world_wait(sh->w, pfd, 1, 1 + WORLD_MAX_FDS, sh_tap_report_due(sh));
         if (g_sigint) {
             interrupted(sh);
             continue;
@@ -276,7 +273,7 @@ int shell_run_interactive(struct shell *sh)
         }
         if (pfd[0].revents & (POLLIN | POLLHUP))
             rl_callback_read_char();
-        if (sh->tap && !sh->quit) {
+        if (!sh->quit) {
             sh_tap_step(sh);
             if (sh_tap_report_due(sh) <= sh_now(sh))
                 print_async(sh);
@@ -297,7 +294,8 @@ int shell_run_interactive(struct shell *sh)
 /* Tap mode: a socket call on a host whose last call is still pending waits
  * for it first (real time, the other side being another program), as the
  * lab's Python would have waited in it.  What arrives meanwhile is
- * printed before the line. */
+ * printed before the line.  In sim mode both the wait and the catching up
+ * return at once (tapmode.h). */
 static void script_wait(struct shell *sh, const char *line)
 {
     struct sh_cmdline cl;
@@ -371,10 +369,13 @@ static ssize_t tap_getline(struct shell *sh, struct tap_reader *r, char **line, 
     }
 }
 
+/* The one branch of the front ends on the world: in real time the world
+ * runs while the next line is awaited (poll); in virtual time nothing
+ * runs until the line is there (a plain read). */
 static ssize_t next_line(struct shell *sh, FILE *in, struct tap_reader *r, char **line,
                          size_t *cap)
 {
-    return sh->tap ? tap_getline(sh, r, line, cap) : getline(line, cap, in);
+    return sh->w->realtime ? tap_getline(sh, r, line, cap) : getline(line, cap, in);
 }
 
 int shell_run_script(struct shell *sh, FILE *in)
@@ -390,8 +391,7 @@ int shell_run_script(struct shell *sh, FILE *in)
             sh_error(sh, "line contains a NUL byte; skipped");
             continue;
         }
-        if (sh->tap)
-            script_wait(sh, line);
+        script_wait(sh, line);
         if (sh->echo) {
             char prompt[64];
             fprintf(sh->out, "%s%s\n", shell_prompt(sh, prompt, sizeof prompt), line);
@@ -402,7 +402,7 @@ int shell_run_script(struct shell *sh, FILE *in)
     free(line);
     free(r.buf);
     /* Real time: the calls still waiting get their chance to complete. */
-    for (int h = 0; sh->tap && h < WORLD_HOSTS; h++)
+    for (int h = 0; h < WORLD_HOSTS; h++)
         if (sh_job_blocking(sh, h)) {
             sh_tap_wait_pending(sh, h, SCRIPT_WAIT);
             catch_up(sh);

@@ -3,7 +3,9 @@
  * decoded), given to the report through its hooks, and the reports of what
  * happens between commands, which the front ends (repl.c) print above the
  * prompt.  The kernel host is read through its hostview, as any host is.
- * Everything here is idle in sim mode, where sh->tap is NULL. */
+ * Everything here is idle in sim mode, where sh->tap is NULL: nothing
+ * happens between commands in virtual time, so the front ends call these
+ * in both modes without asking which one runs. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,6 +234,8 @@ static bool completed(const struct shell *sh)
 /* Let pending calls use what arrived, as sh_advance does, without waiting. */
 size_t sh_tap_step(struct shell *sh)
 {
+    if (!sh->tap)
+        return 0;
     size_t ran = 0;
     for (int guard = 0; guard < 10000; guard++) {
         bool progress = sh_jobs_step(sh);
@@ -256,6 +260,8 @@ size_t sh_tap_step(struct shell *sh)
 
 bool sh_tap_printable(struct shell *sh)
 {
+    if (!sh->tap)
+        return false;
     return sh->log.n || state_events(sh) || completed(sh);
 }
 
@@ -289,6 +295,8 @@ static bool pend_done(void *ctx)
 
 bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit)
 {
+    if (!sh->tap)                      /* virtual time: a call waits in the command */
+        return sh_job_blocking(sh, host) == NULL;
     struct pend_wait w = {sh, host};
     bool ok = world_run_until(sh->w, pend_done, &w, sh_now(sh) + limit);
     sh_tap_step(sh);

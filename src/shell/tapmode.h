@@ -13,12 +13,15 @@
 int sh_tap_attach(struct shell *sh);
 void sh_tap_detach(struct shell *sh);
 /* The front ends, between commands: take in what arrived and let pending
- * calls go on; something to print?  when?  print it. */
+ * calls go on; something to print?  when?  print it.  In sim mode (no
+ * attach) nothing happens between commands: no steps, nothing to print,
+ * no report ever due. */
 size_t sh_tap_step(struct shell *sh);
 bool sh_tap_printable(struct shell *sh);
 tl_time sh_tap_report_due(struct shell *sh);
 void sh_tap_report(struct shell *sh);
-/* Scripts: wait (real time, at most limit) for host's pending call. */
+/* Scripts: wait (real time, at most limit) for host's pending call; in
+ * sim mode it returns at once (whether host has none). */
 bool sh_tap_wait_pending(struct shell *sh, int host, tl_time limit);
 
 #endif
