@@ -15,6 +15,11 @@
 
 #include <check.h>
 
+/* A START_TEST left in a file whose suite is built from the registry is
+ * never run, and nothing but an unused variable shows it (a test merged
+ * in the older style): make that an error in every suite. */
+#pragma GCC diagnostic error "-Wunused-variable"
+
 /* Adds to s a test case `name` with the fixture (setup and teardown run
  * around each test; either may be NULL) and the tests that follow, up to
  * a NULL.  Returns the case (for tcase_set_timeout and more tests). */
