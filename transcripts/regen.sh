@@ -31,6 +31,7 @@ lab nobody 3
 lab closing 4
 lab error 7
 lab bulk 8
+lab congestion 9
 
 # A transcript made by the record command itself, halfway through.
 "$bin" --seed=5 transcripts/session-record.cmds >/dev/null

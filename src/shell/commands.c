@@ -234,7 +234,8 @@ static const struct sh_cmd commands[] = {
      "lab next the next step, lab step N step N again, lab questions the report questions.\n"
      "The labs shipped: sockets (the course's socket lab, in its handout's order), tcb,\n"
      "nobody, closing, error (the course's error-control lab: loss, retransmission,\n"
-     "a broken link), bulk (limited by the congestion or the receive window).\n"
+     "a broken link), bulk (limited by the congestion or the receive window),\n"
+     "congestion (three Reno flows share a 1 Mbit/s bottleneck for a minute).\n"
      "Lab messages start with [lab].  The lab format: man tcplab-labs.",
      0, 2, 0, cmd_lab,
      w_lab},
