@@ -386,8 +386,14 @@ START_TEST(test_paced_reader_foreground_wait_ctrl_c_and_errors)
     ck_assert_int_eq(sht->njobs, 1);
     ok("send c \"hello\"");
     o = ok("shutdown c wr");
+    /* "hello" and the FIN arrive once time passes (wait); the read that
+     * takes "hello" comes before the FIN, and as recv then sleep, the end
+     * of the stream is seen by the next read, 1 s later */
+    tl_time sent_at = sh_now(sht);
     o = ok("wait");
     ck_assert_ptr_nonnull(strstr(o, "5 bytes received (end of stream)"));
+    ck_assert_int_ge(sh_now(sht) - sent_at, TL_SEC);
+    ck_assert_int_lt(sh_now(sht) - sent_at, TL_SEC + 10 * TL_MS);
     /* bad forms */
     o = fails("juliet: recv a --all 4096");
     ck_assert_ptr_nonnull(strstr(o, "recv SOCK --all N --every DURATION"));

@@ -137,8 +137,8 @@ static bool step_recv_all(struct shell *sh, struct pending *p)
         }
         uint8_t *buf = digest_room(&p->dg, &n);
         long rc = SH_CALL(sh, p->host, recvfrom, p->fd, buf, n, NULL, NULL, now);
-        if (rc == -EAGAIN)
-            break;
+        if (rc == -EAGAIN || (rc == 0 && turn && p->pace_d))
+            break;                     /* the end: at the next read, as recv's b'' */
         if (rc <= 0) {
             p->err = (int)-rc;
             p->completed = true;
