@@ -9,8 +9,7 @@ tap_require tap_interactive
 bin=$(pwd)/$bin
 command -v tmux >/dev/null 2>&1 || { echo "SKIP $name: no tmux"; exit 77; }
 tap_python
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT INT TERM
+tap_tmpdir
 
 cat >"$dir/inner.sh" <<INNER
 set -u

@@ -7,8 +7,7 @@
 set -u
 . tests/steps/tap_common.inc
 tap_require tap_jobs
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT INT TERM
+tap_tmpdir
 cat >"$dir/script" <<'END'
 show tcb off
 juliet: s = socket

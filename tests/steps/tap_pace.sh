@@ -6,15 +6,9 @@
 # In a network namespace of its own (unshare -n), which holds only lo and
 # the TAP that tcplab creates and goes away with it.
 set -u
-name=tap_pace
-bin=${TCPLAB:-build/san/tcplab}
-[ -x "$bin" ] || { echo "$name: $bin is missing (run make tests)" >&2; exit 1; }
-[ "$(id -u)" -eq 0 ] || { echo "SKIP $name: tap tests need root (network namespaces, TAP)"; exit 77; }
-[ -c /dev/net/tun ] || { echo "SKIP $name: no /dev/net/tun"; exit 77; }
-command -v unshare >/dev/null 2>&1 || { echo "SKIP $name: no unshare (util-linux)"; exit 77; }
-unshare -n true 2>/dev/null || { echo "SKIP $name: cannot make a network namespace here"; exit 77; }
-dir=$(mktemp -d) || exit 1
-trap 'rm -rf "$dir"' EXIT INT TERM
+. tests/steps/tap_common.inc
+tap_require tap_pace
+tap_tmpdir
 cat >"$dir/script" <<'END'
 show tcb off
 show decode off
