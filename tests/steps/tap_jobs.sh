@@ -8,14 +8,10 @@ set -u
 . tests/steps/tap_common.inc
 tap_require tap_jobs
 tap_tmpdir
-cat >"$dir/script" <<'END'
-show tcb off
-juliet: s = socket
-juliet: bind s * 4000
-juliet: listen s
-c = socket
-connect c juliet 4000
-juliet: a = accept s
+{
+    printf 'show tcb off\n'
+    tap_connected
+    cat <<'END'
 juliet: recv a --all &
 send c --bytes 4M &
 jobs
@@ -24,11 +20,8 @@ shutdown c wr
 wait
 jobs
 END
-if ! timeout 90 unshare -n "$bin" --tap=tljobs0 "$dir/script" >"$dir/out" 2>&1; then
-    echo "FAIL $name: tcplab exited non-zero:"
-    tail -20 "$dir/out" | sed 's/^/  /'
-    exit 1
-fi
+} >"$dir/script"
+tap_run_script tljobs0
 sent=$(grep -o '^4194304 bytes sent, sha256 [0-9a-f]*' "$dir/out" | awk '{ print $5 }')
 got=$(grep -o '^4194304 bytes received (end of stream), sha256 [0-9a-f]*' "$dir/out" | awk '{ print $8 }')
 if [ -n "$sent" ] && [ "$sent" = "$got" ] && grep -q '^\[1\] juliet: recv a --all &$' "$dir/out" &&

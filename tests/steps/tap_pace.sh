@@ -9,15 +9,10 @@ set -u
 . tests/steps/tap_common.inc
 tap_require tap_pace
 tap_tmpdir
-cat >"$dir/script" <<'END'
-show tcb off
-show decode off
-juliet: s = socket
-juliet: bind s * 4000
-juliet: listen s
-c = socket
-connect c juliet 4000
-juliet: a = accept s
+{
+    printf 'show tcb off\nshow decode off\n'
+    tap_connected
+    cat <<'END'
 send c --bytes 200k &
 juliet: recv a --all 4096 --every 100ms &
 sleep 1s
@@ -26,11 +21,8 @@ wait 1
 shutdown c wr
 wait
 END
-if ! timeout 90 unshare -n "$bin" --tap=tlpace0 "$dir/script" >"$dir/out" 2>&1; then
-    echo "FAIL $name: tcplab exited non-zero:"
-    tail -20 "$dir/out" | sed 's/^/  /'
-    exit 1
-fi
+} >"$dir/script"
+tap_run_script tlpace0
 reads=$(sed -n 's/^\[2\] juliet Running  recv a --all 4096 --every 100ms &  ([0-9]* bytes received in \([0-9]*\) reads)$/\1/p' "$dir/out")
 sent=$(grep -o '^204800 bytes sent, sha256 [0-9a-f]*' "$dir/out" | awk '{ print $5 }')
 got=$(grep -o '^204800 bytes received (end of stream), sha256 [0-9a-f]*' "$dir/out" | awk '{ print $8 }')
