@@ -341,10 +341,14 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         sh_slog_sync(sh);
         uint64_t n0 = slog_reserve(sh->slog);
         sh->bg = cl->background;
+        sh->call_err = 0;
         rc = c->run(sh, host, cl);
         sh->bg = false;
-        if (c->flags & CMD_SOCKCALL)
+        if (c->flags & CMD_SOCKCALL) {
             sh_slog_call(sh, host, cl, t0, n0);
+            if (sh->call_err)
+                sh_slog_error(sh, host, cl, sh->call_err);
+        }
         if (!cl->background && !(c->flags & CMD_WAITS))
             sh_advance(sh);
         sh_slog_sync(sh);

@@ -41,6 +41,10 @@ for g in tests/draw/lab-sockets.*.svg; do
         diff "$g" "$tmp/$name.svg" | head -n 10 | sed 's/^/  /'
     fi
 done
+# the refused connect of the session raises its error on romeo's lifeline
+grep -q 'x="242.0".*class="call fate".*>connect() raises ConnectionRefusedError<' \
+    "$tmp/lab-sockets.ladder.svg" && pass "ladder: the refused connect shows its error" ||
+    fail "ladder: no 'connect() raises ConnectionRefusedError' on romeo's lifeline"
 [ -f tests/draw/lab-sockets.ladder.svg ] || fail "tests/draw/lab-sockets.ladder.svg is missing"
 
 # ---- same session, same bytes; the shell's draw gives what tcplab draw gives
