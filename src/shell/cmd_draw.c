@@ -290,8 +290,8 @@ int cmd_draw(struct shell *sh, int host, struct sh_cmdline *cl)
         return -1;
     }
     int width = sh->interactive ? draw_term_width(stdout) : 80;
-    if (draw_term(sh->out, sh->slog, (enum draw_kind)kind, &o, width, draw_locale_utf8(), err,
-                  sizeof err) < 0) {
+    if (draw_term(sh->out, sh->slog, (enum draw_kind)kind, &o, width, draw_locale_utf8(),
+                  sh->color && sh->interactive, err, sizeof err) < 0) {
         sh_error(sh, "draw: %s", err);
         return -1;
     }
