@@ -111,7 +111,8 @@ static const struct sh_cmd commands[] = {
      "and peer's window.  draw states [SOCK...]: the RFC 9293 state diagram with each\n"
      "socket's path numbered, its causes, its current state (default: every socket).\n"
      "SOCK may be HOST:NAME.  Without FILE the ladder and the states are drawn in the\n"
-     "terminal; with FILE the extension chooses SVG, PNG or PDF.",
+     "terminal (the states with Figure 5's arrows, the path's heavy and numbered, its\n"
+     "steps listed below); with FILE the extension chooses SVG, PNG or PDF.",
      1, 8, 0, cmd_draw, w_draw},
     {"ss", "look", "ss [-i] [-o]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
