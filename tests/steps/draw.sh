@@ -123,6 +123,13 @@ for pdf in "$tmp/loss-cwnd.pdf" "$tmp/ladder.pdf"; do
     fi
 done
 
+# the same session, the same bytes in PNG and PDF as well (no clock in the PDF)
+sleep 1
+"$bin" draw ladder -o "$tmp/ladder2.pdf" transcripts/lab-sockets.txt &&
+    "$bin" draw ladder -o "$tmp/ladder2.png" transcripts/lab-sockets.txt &&
+    cmp -s "$tmp/ladder.pdf" "$tmp/ladder2.pdf" && cmp -s "$tmp/ladder.png" "$tmp/ladder2.png" &&
+    pass "PNG and PDF: deterministic" || fail "PNG or PDF: a second run differs"
+
 # ---- a pcap is drawn too (tcplab -w), states inferred from its segments
 "$bin" -w "$tmp/lab.pcap" transcripts/lab-sockets.cmds >/dev/null 2>&1
 if "$bin" draw ladder -o "$tmp/pcap.svg" "$tmp/lab.pcap" 2>"$tmp/err"; then
