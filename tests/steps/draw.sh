@@ -140,6 +140,23 @@ else
     fail "tcplab draw on a pcap: $(cat "$tmp/err")"
 fi
 
+# a capture of Linux kernels (the decoder's tcpdump vectors, tests/run.sh
+# finds them): both sides' states inferred, each side's path in order
+v=${TCPLAB_VECTORS:-../shared/vectors/tcpdump}/handshake.pcap
+if [ -f "$v" ]; then
+    if "$bin" draw ladder -o "$tmp/linux.svg" "$v" 2>"$tmp/err"; then
+        wellformed "$tmp/linux.svg" "Linux pcap ladder"
+        got=$(grep -o 'class="bold c[01]">[0-9]*: [A-Z_0-9]*' "$tmp/linux.svg" | sed 's/.*">//' | tr '\n' ' ')
+        want='50000: SYN_SENT 4000: SYN_RECEIVED 50000: ESTABLISHED 4000: ESTABLISHED 50000: FIN_WAIT_1 4000: CLOSE_WAIT 50000: FIN_WAIT_2 4000: LAST_ACK 50000: TIME_WAIT 4000: CLOSED '
+        [ "$got" = "$want" ] && pass "Linux pcap: both sides' states inferred in order" ||
+            fail "Linux pcap: states inferred: $got"
+    else
+        fail "tcplab draw on a Linux pcap: $(cat "$tmp/err")"
+    fi
+else
+    echo "note: no tcpdump vectors at $v: the Linux capture is not drawn"
+fi
+
 # ---- bad input: one line, non-zero, nothing written
 bad() {
     want=$1; shift
