@@ -45,6 +45,15 @@ done
 grep -q 'x="242.0".*class="call fate".*>connect() raises ConnectionRefusedError<' \
     "$tmp/lab-sockets.ladder.svg" && pass "ladder: the refused connect shows its error" ||
     fail "ladder: no 'connect() raises ConnectionRefusedError' on romeo's lifeline"
+# ... and in the terminal ladder, as the shell words them, for calls that
+# fail at once (bind) and after frames (connect)
+printf '%s\n' 'a = socket' 'bind a * 5000' 'b = socket' 'bind b * 5000' 'c = socket' \
+    'connect c juliet 9' 'draw ladder' >"$tmp/raise.cmds"
+LC_ALL=C "$bin" "$tmp/raise.cmds" >"$tmp/raise.out" 2>&1
+grep -q '^  | bind() raises OSError: Address already in use  *|$' "$tmp/raise.out" &&
+    grep -q '^  | connect() raises ConnectionRefusedError  *|$' "$tmp/raise.out" &&
+    pass "terminal ladder: the calls' errors on romeo's lifeline" ||
+    fail "terminal ladder: no 'bind() raises OSError' or 'connect() raises ConnectionRefusedError'"
 [ -f tests/draw/lab-sockets.ladder.svg ] || fail "tests/draw/lab-sockets.ladder.svg is missing"
 
 # ---- same session, same bytes; the shell's draw gives what tcplab draw gives
@@ -74,7 +83,21 @@ else
         pass "cwnd: $frm fast-retransmit and $tom timeout marks, as the TCB counts" ||
         fail "cwnd: $frm fast-retransmit and $tom timeout marks, but the TCB counts $fast and $timeouts"
     [ "$fast" -gt 0 ] || fail "loss: no fast retransmit to mark (seed 7 used to give some)"
+    # under loss the receiver sends duplicate ACKs with SACK blocks: marked
+    sack=$(sed -n '/<g id="acks">/,/<\/g>/p' "$tmp/loss-seq.svg" | grep -c 'class="sack"')
+    dup=$(sed -n '/<g id="acks">/,/<\/g>/p' "$tmp/loss-seq.svg" | grep -c 'class="dupack"')
+    [ "$sack" -gt 0 ] && [ "$dup" -gt 0 ] && pass "seq: $sack SACK blocks and $dup duplicate ACKs marked" ||
+        fail "seq: $sack SACK blocks and $dup duplicate ACKs marked under loss"
 fi
+
+# ---- a receiver that does not read: its zero windows are marked
+printf '%s\n' 'juliet: l = socket' 'juliet: bind l * 4000' 'juliet: listen l' 's = socket' \
+    'connect s juliet 4000' 'juliet: c = accept l' 'send s --bytes 1M &' 'sleep 3s' \
+    'draw seq s zerownd.svg' >"$tmp/zerownd.cmds"
+(cd "$tmp" && "$bin" zerownd.cmds >zerownd.out 2>&1)
+zw=$(sed -n '/<g id="acks">/,/<\/g>/p' "$tmp/zerownd.svg" 2>/dev/null | grep -c 'class="zerownd"')
+[ "$zw" -gt 0 ] && pass "seq: $zw zero-window advertisements marked" ||
+    fail "seq: no zero window marked for a receiver that does not read"
 
 # ---- frames the wire dropped or corrupted end in a cross halfway
 printf '%s\n' 'juliet: l = socket' 'juliet: bind l * 4000' 'juliet: listen l' 's = socket' \
