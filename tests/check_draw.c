@@ -400,6 +400,40 @@ START_TEST(test_states_term_fits_and_colours)
 }
 END_TEST
 
+/* Every edge of the table, Figure 5's or not, is drawn and numbered when a
+ * socket takes it: none is left out for want of a way round the boxes. */
+START_TEST(test_states_term_every_edge)
+{
+    size_t ne;
+    const struct tcp_fsm_edge *e = tcp_fsm_edges(&ne);
+    for (size_t i = 0; i < ne; i++)
+        for (int utf8 = 0; utf8 < 2; utf8++) {
+            struct slog *l = new_log();
+            int cause = 0;
+            while (!(e[i].causes & ((tcp_cause_set)1 << cause)))
+                cause++;
+            slog_add_state(l, 0, 1, 100, (uint8_t)e[i].from, (uint8_t)e[i].to, (uint8_t)cause);
+            snprintf(slog_sock(l, 0, 1)->name, SLOG_NAME_LEN, "s");
+            char *t = states_text(l, NULL, 0, 80, utf8, false);
+            char *list = strstr(t, utf8 ? "heavy:" : "=/#:");
+            ck_assert_ptr_nonnull(list);
+            *list = '\0';
+            /* the one step's number, 1, on or beside a heavy line */
+            static const char *const on[2][4] = {{"=1", "1=", "#1", "1#"},
+                                                 {"\u25011", "1\u2501", "\u25031", "1\u2503"}};
+            bool drawn = false;
+            for (int j = 0; j < 4; j++)
+                drawn = drawn || strstr(t, on[utf8][j]);
+            if (!drawn)
+                fputs(t, stderr);
+            ck_assert_msg(drawn, "%s -> %s (%s) not drawn", tcp_state_name(e[i].from),
+                          tcp_state_name(e[i].to), utf8 ? "UTF-8" : "ASCII");
+            free(t);
+            slog_free(l);
+        }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("draw");
@@ -413,6 +447,7 @@ int main(void)
     tcase_add_test(tc, test_ladder_svg_terminal);
     tcase_add_test(tc, test_states_term_golden);
     tcase_add_test(tc, test_states_term_fits_and_colours);
+    tcase_add_test(tc, test_states_term_every_edge);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

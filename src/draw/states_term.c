@@ -80,6 +80,7 @@ struct canvas {
 #define COST_STEP 2
 #define COST_TURN 5
 #define COST_CROSS 60
+#define COST_OVERLAP 200
 #define COST_NEAR 3            /* beside a box */
 
 struct node {
@@ -186,8 +187,10 @@ static bool near_box(const struct canvas *cv, int x, int y)
 
 #define IDX(x, y, d) ((((y) * TW_MAX) + (x)) * 4 + (d))
 
-/* Route line k; marks its cells.  -1 if there is no way (not drawn). */
-static int route(struct canvas *cv, int k)
+/* Route line k; marks its cells.  -1 if there is no way (not drawn).
+ * relaxed: when the strict rules leave no way (a crowded picture), a
+ * line may run along another or turn on it, at a high price. */
+static int route(struct canvas *cv, int k, bool relaxed)
 {
     enum tcp_state a = cv->ln[k].from, b = cv->ln[k].to;
     size_t nst = (size_t)TH * TW_MAX * 4;
@@ -227,8 +230,12 @@ static int route(struct canvas *cv, int k)
             if (d == OPP(nd.d))
                 continue;
             bool turn = d != nd.d;
-            if (turn && used_mask(here))
-                continue;                      /* no turning on another line */
+            int extra = 0;
+            if (turn && used_mask(here)) {
+                if (!relaxed || here->kind == C_END)
+                    continue;                  /* no turning on another line */
+                extra += COST_OVERLAP;
+            }
             int x = nd.x + dxs[d], y = nd.y + dys[d];
             if (x < 0 || x >= cv->w || y < 0 || y >= TH)
                 continue;
@@ -236,10 +243,13 @@ static int route(struct canvas *cv, int k)
             if (c->kind == C_BOX || c->kind == C_END)
                 continue;
             uint8_t m = used_mask(c);
-            if (m & AXIS(d))
-                continue;                      /* no running along another line */
+            if (m & AXIS(d)) {
+                if (!relaxed || c->u[1].line >= 0)
+                    continue;                  /* no running along another line */
+                extra += COST_OVERLAP;
+            }
             int cost = nd.cost + COST_STEP + (turn ? COST_TURN : 0) + (m ? COST_CROSS : 0) +
-                       (near_box(cv, x, y) ? COST_NEAR : 0);
+                       (near_box(cv, x, y) ? COST_NEAR : 0) + extra;
             int id = IDX(x, y, d);
             if (cost < dist[id]) {
                 dist[id] = cost;
@@ -262,7 +272,10 @@ static int route(struct canvas *cv, int k)
         else
             m = (uint8_t)BIT(d);               /* the arrowhead points on */
         int slot = c->u[0].line >= 0 ? 1 : 0;
-        c->u[slot] = (struct use){(int8_t)k, m};
+        if (c->u[slot].line >= 0)              /* relaxed: a third line; shown as the two */
+            c->u[slot].mask |= m;
+        else
+            c->u[slot] = (struct use){(int8_t)k, m};
         if (id == goal || prev[id] < 0)
             c->kind = C_END;
         else
@@ -370,8 +383,27 @@ static bool free_cell(const struct canvas *cv, int x, int y)
     return c->kind == C_FREE && !used_mask(c) && c->text == ' ';
 }
 
+/* The label in free cells from (x0, y), with a free cell either side so
+ * that it does not run into anything, but for the line it labels (at
+ * column at). */
+static bool put_label(struct canvas *cv, int k, int x0, int y, int at)
+{
+    const char *lb = cv->ln[k].label;
+    int n = (int)strlen(lb);
+    for (int j = -1; j <= n; j++)
+        if (x0 + j != at && !free_cell(cv, x0 + j, y) &&
+            !((j == -1 || j == n) && (x0 + j < 0 || x0 + j >= cv->w)))
+            return false;
+    for (int j = 0; j < n; j++) {
+        cv->c[y][x0 + j].text = lb[j];
+        cv->c[y][x0 + j].style = (int8_t)cv->ln[k].sock;
+    }
+    return true;
+}
+
 /* The label of line k: on a level stretch of it, or beside an upright
- * one, as near its middle as there is room. */
+ * one, as near its middle as there is room; in a crowded picture, in any
+ * free room beside any of its cells. */
 static void place_label(struct canvas *cv, int k)
 {
     const char *lb = cv->ln[k].label;
@@ -386,38 +418,36 @@ static void place_label(struct canvas *cv, int k)
             }
     /* nearest the middle of the line's cells first (row-major order is
      * close enough to the order along the line for a middle) */
-    for (int r = 0; r <= m; r++)
-        for (int sgn = -1; sgn <= 1; sgn += 2) {
-            int i = m / 2 + sgn * r;
-            if (i < 0 || i >= m || (r == 0 && sgn > 0))
-                continue;
-            int x = xs[i], y = ys[i];
-            const struct tcell *c = &cv->c[y][x];
-            bool ok = true;
-            if (alone(c, k, DE | DW)) {
-                for (int j = -1; j <= n && ok; j++)
-                    ok = x + j >= 0 && x + j < cv->w && alone(&cv->c[y][x + j], k, DE | DW);
-                if (ok) {
-                    for (int j = 0; j < n; j++)
-                        cv->c[y][x + j].text = lb[j];
-                    return;
+    for (int pass = 0; pass < 2; pass++)
+        for (int r = 0; r <= m; r++)
+            for (int sgn = -1; sgn <= 1; sgn += 2) {
+                int i = m / 2 + sgn * r;
+                if (i < 0 || i >= m || (r == 0 && sgn > 0))
+                    continue;
+                int x = xs[i], y = ys[i];
+                const struct tcell *c = &cv->c[y][x];
+                if (pass == 1) {
+                    for (int dy = 0; dy <= 2; dy++) {
+                        int yy = y + (dy == 2 ? -1 : dy);
+                        if (put_label(cv, k, x + 1, yy, x) || put_label(cv, k, x - n, yy, x))
+                            return;
+                    }
+                    continue;
                 }
-            } else if (alone(c, k, DN | DS)) {
-                for (int side = 1; side >= -1; side -= 2) {
-                    int x0 = side > 0 ? x + 1 : x - n;
-                    ok = true;
-                    for (int j = 0; j < n && ok; j++)
-                        ok = free_cell(cv, x0 + j, y);
-                    if (ok && free_cell(cv, side > 0 ? x0 + n : x0 - 1, y)) {
-                        for (int j = 0; j < n; j++) {
-                            cv->c[y][x0 + j].text = lb[j];
-                            cv->c[y][x0 + j].style = (int8_t)cv->ln[k].sock;
-                        }
+                if (alone(c, k, DE | DW)) {
+                    bool ok = true;
+                    for (int j = -1; j <= n && ok; j++)
+                        ok = x + j >= 0 && x + j < cv->w && alone(&cv->c[y][x + j], k, DE | DW);
+                    if (ok) {
+                        for (int j = 0; j < n; j++)
+                            cv->c[y][x + j].text = lb[j];
                         return;
                     }
+                } else if (alone(c, k, DN | DS) &&
+                           (put_label(cv, k, x + 1, y, x) || put_label(cv, k, x - n, y, x))) {
+                    return;
                 }
             }
-        }
 }
 
 /* ---- glyphs ----------------------------------------------------------- */
@@ -644,7 +674,8 @@ int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *gi
             order[j - 1] = t;
         }
     for (int i = 0; i < cv->nln; i++)
-        route(cv, order[i]);
+        if (route(cv, order[i], false) < 0)
+            route(cv, order[i], true);
     for (int k = 0; k < cv->nln; k++)
         if (cv->ln[k].path)
             place_label(cv, k);
