@@ -408,6 +408,10 @@ START_TEST(test_states_term_every_edge)
     const struct tcp_fsm_edge *e = tcp_fsm_edges(&ne);
     for (size_t i = 0; i < ne; i++)
         for (int utf8 = 0; utf8 < 2; utf8++) {
+            /* Figure 5's own are always drawn (the golden pictures); the
+             * routing is the same in both charsets */
+            if (e[i].source == TCP_EDGE_FIGURE && i % 2 != (size_t)utf8)
+                continue;
             struct slog *l = new_log();
             int cause = 0;
             while (!(e[i].causes & ((tcp_cause_set)1 << cause)))

@@ -10,14 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "draw/grid.h"
 #include "draw/states.h"
 #include "stack/tcp_fsm.h"
 
-#define TW_MIN 80
-#define TW_MAX 120             /* wider terminals get the 120-column drawing */
-#define TH 40                  /* rows of the canvas */
-#define BW 16                  /* a box: 16 columns, 3 rows */
-#define BH 3
+#define TW_MIN 80             /* wider terminals get up to GRID_W columns */
 #define TOP 3                  /* rows above CLOSED, for lines into its top */
 #define PITCH 5                /* rows from one row of boxes to the next */
 #define MARGIN 5               /* columns beside the outer boxes, for lines into CLOSED */
@@ -33,29 +30,6 @@ static const struct { int row, col; } cell[TCP__NSTATES] = {
     [TCP_LAST_ACK] = {5, 2},    [TCP_TIME_WAIT] = {6, 1},
 };
 
-enum { DN = 1, DE = 2, DS = 4, DW = 8 };        /* line bits of a cell */
-static const int dxs[4] = {0, 1, 0, -1}, dys[4] = {-1, 0, 1, 0};
-#define BIT(d) (1 << (d))                       /* d: 0 N, 1 E, 2 S, 3 W */
-#define OPP(d) (((d) + 2) & 3)
-#define AXIS(d) ((d) & 1 ? (DE | DW) : (DN | DS))
-
-enum ckind { C_FREE, C_BOX, C_LINE, C_END };     /* C_END: an arrowhead, a line's first cell */
-
-/* A line (edge) in a cell: at most two, one across the other. */
-struct use {
-    int8_t line;
-    uint8_t mask;
-};
-
-struct tcell {
-    enum ckind kind;
-    struct use u[2];
-    int8_t box;                /* the state whose box (or name) this is, or -1 */
-    char text;                 /* a state's name, a label: one ASCII character */
-    const char *glyph;         /* set when drawn */
-    int8_t style;              /* -1 plain, 0..: a socket's colour, S_GREY, S_BOLD */
-};
-
 enum { S_PLAIN = -1, S_GREY = -2, S_BOLD = -3 };
 
 struct line {
@@ -66,250 +40,31 @@ struct line {
 };
 
 struct canvas {
-    int w;
-    struct tcell c[TH][TW_MAX];
-    int bx[TCP__NSTATES], by[TCP__NSTATES];
+    struct grid g;
     struct line ln[MAX_LINES];
     int nln, nfig;             /* lines; the first nfig are Figure 5's */
 };
-
-/* ---- routing: the cheapest way from a side of one box to a side of the
- * other, in steps of one cell; turns cost, crossing a line costs more,
- * running along a line or turning on one is not allowed. */
-
-#define COST_STEP 2
-#define COST_TURN 5
-#define COST_CROSS 60
-#define COST_OVERLAP 200
-#define COST_NEAR 3            /* beside a box */
-
-struct node {
-    int cost, x, y, d;
-};
-
-struct heap {
-    struct node *v;
-    size_t n, cap;
-};
-
-static bool node_less(const struct node *a, const struct node *b)
-{
-    if (a->cost != b->cost)
-        return a->cost < b->cost;
-    if (a->y != b->y)
-        return a->y < b->y;
-    if (a->x != b->x)
-        return a->x < b->x;
-    return a->d < b->d;
-}
-
-static int heap_push(struct heap *h, struct node nd)
-{
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 1024;
-        struct node *v = realloc(h->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        h->v = v;
-        h->cap = cap;
-    }
-    size_t i = h->n++;
-    h->v[i] = nd;
-    while (i && node_less(&h->v[i], &h->v[(i - 1) / 2])) {
-        struct node t = h->v[i];
-        h->v[i] = h->v[(i - 1) / 2];
-        h->v[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-    return 0;
-}
-
-static struct node heap_pop(struct heap *h)
-{
-    struct node top = h->v[0];
-    h->v[0] = h->v[--h->n];
-    for (size_t i = 0;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h->n && node_less(&h->v[l], &h->v[m]))
-            m = l;
-        if (r < h->n && node_less(&h->v[r], &h->v[m]))
-            m = r;
-        if (m == i)
-            break;
-        struct node t = h->v[i];
-        h->v[i] = h->v[m];
-        h->v[m] = t;
-        i = m;
-    }
-    return top;
-}
-
-static uint8_t used_mask(const struct tcell *c)
-{
-    return (uint8_t)((c->u[0].line >= 0 ? c->u[0].mask : 0) | (c->u[1].line >= 0 ? c->u[1].mask : 0));
-}
-
-/* The cell beside box s on side d (N E S W) at offset i along it, or
- * false if there is none (a side is 1 cell high, BW - 2 wide). */
-static bool port(const struct canvas *cv, int s, int d, int i, int *x, int *y)
-{
-    int n = d & 1 ? 1 : BW - 2;
-    if (i >= n)
-        return false;
-    switch (d) {
-    case 0: *x = cv->bx[s] + 1 + i; *y = cv->by[s] - 1; break;
-    case 2: *x = cv->bx[s] + 1 + i; *y = cv->by[s] + BH; break;
-    case 1: *x = cv->bx[s] + BW; *y = cv->by[s] + 1; break;
-    default: *x = cv->bx[s] - 1; *y = cv->by[s] + 1; break;
-    }
-    return *x >= 0 && *x < cv->w && *y >= 0 && *y < TH;
-}
-
-/* (x, y) is beside a side of box s and d goes into it. */
-static bool is_port(const struct canvas *cv, int s, int x, int y, int d)
-{
-    int side = OPP(d);
-    int px, py;
-    if (side & 1)
-        return port(cv, s, side, 0, &px, &py) && px == x && py == y;
-    return port(cv, s, side, 0, &px, &py) && py == y && x >= px && x < px + BW - 2;
-}
-
-static bool near_box(const struct canvas *cv, int x, int y)
-{
-    for (int d = 0; d < 4; d++) {
-        int nx = x + dxs[d], ny = y + dys[d];
-        if (nx >= 0 && nx < cv->w && ny >= 0 && ny < TH && cv->c[ny][nx].kind == C_BOX)
-            return true;
-    }
-    return false;
-}
-
-#define IDX(x, y, d) ((((y) * TW_MAX) + (x)) * 4 + (d))
-
-/* Route line k; marks its cells.  -1 if there is no way (not drawn).
- * relaxed: when the strict rules leave no way (a crowded picture), a
- * line may run along another or turn on it, at a high price. */
-static int route(struct canvas *cv, int k, bool relaxed)
-{
-    enum tcp_state a = cv->ln[k].from, b = cv->ln[k].to;
-    size_t nst = (size_t)TH * TW_MAX * 4;
-    int *dist = malloc(nst * sizeof *dist);
-    int *prev = malloc(nst * sizeof *prev);
-    struct heap h = {0};
-    int rc = -1;
-    if (!dist || !prev)
-        goto out;
-    for (size_t i = 0; i < nst; i++)
-        dist[i] = INT32_MAX;
-    /* start: a free cell beside a's box, leaving it */
-    for (int d = 0; d < 4; d++)
-        for (int i = 0, x, y; port(cv, a, d, i, &x, &y); i++) {
-            const struct tcell *c = &cv->c[y][x];
-            if (c->kind != C_FREE || used_mask(c))
-                continue;
-            dist[IDX(x, y, d)] = 0;
-            prev[IDX(x, y, d)] = -1;
-            if (heap_push(&h, (struct node){0, x, y, d}) < 0)
-                goto out;
-        }
-    int goal = -1;
-    while (h.n) {
-        struct node nd = heap_pop(&h);
-        if (nd.cost != dist[IDX(nd.x, nd.y, nd.d)])
-            continue;
-        const struct tcell *here = &cv->c[nd.y][nd.x];
-        /* the goal: beside a side of b's box (not a corner), going into
-         * it, on a free cell */
-        if (here->kind == C_FREE && !used_mask(here) && is_port(cv, b, nd.x, nd.y, nd.d) &&
-            prev[IDX(nd.x, nd.y, nd.d)] >= 0) {
-            goal = IDX(nd.x, nd.y, nd.d);
-            break;
-        }
-        for (int d = 0; d < 4; d++) {
-            if (d == OPP(nd.d))
-                continue;
-            bool turn = d != nd.d;
-            int extra = 0;
-            if (turn && used_mask(here)) {
-                if (!relaxed || here->kind == C_END)
-                    continue;                  /* no turning on another line */
-                extra += COST_OVERLAP;
-            }
-            int x = nd.x + dxs[d], y = nd.y + dys[d];
-            if (x < 0 || x >= cv->w || y < 0 || y >= TH)
-                continue;
-            const struct tcell *c = &cv->c[y][x];
-            if (c->kind == C_BOX || c->kind == C_END)
-                continue;
-            uint8_t m = used_mask(c);
-            if (m & AXIS(d)) {
-                if (!relaxed || c->u[1].line >= 0)
-                    continue;                  /* no running along another line */
-                extra += COST_OVERLAP;
-            }
-            int cost = nd.cost + COST_STEP + (turn ? COST_TURN : 0) + (m ? COST_CROSS : 0) +
-                       (near_box(cv, x, y) ? COST_NEAR : 0) + extra;
-            int id = IDX(x, y, d);
-            if (cost < dist[id]) {
-                dist[id] = cost;
-                prev[id] = IDX(nd.x, nd.y, nd.d);
-                if (heap_push(&h, (struct node){cost, x, y, d}) < 0)
-                    goto out;
-            }
-        }
-    }
-    if (goal < 0)
-        goto out;
-    /* mark the cells, from the arrowhead back to the first */
-    int last_d = -1;
-    for (int id = goal; id >= 0; id = prev[id]) {
-        int d = id % 4, x = (id / 4) % TW_MAX, y = id / 4 / TW_MAX;
-        struct tcell *c = &cv->c[y][x];
-        uint8_t m = (uint8_t)BIT(OPP(d));       /* back where it came from */
-        if (last_d >= 0)
-            m |= (uint8_t)BIT(last_d);         /* on to the next cell */
-        else
-            m = (uint8_t)BIT(d);               /* the arrowhead points on */
-        int slot = c->u[0].line >= 0 ? 1 : 0;
-        if (c->u[slot].line >= 0)              /* relaxed: a third line; shown as the two */
-            c->u[slot].mask |= m;
-        else
-            c->u[slot] = (struct use){(int8_t)k, m};
-        if (id == goal || prev[id] < 0)
-            c->kind = C_END;
-        else
-            c->kind = C_LINE;
-        last_d = d;
-    }
-    rc = 0;
-out:
-    free(dist);
-    free(prev);
-    free(h.v);
-    return rc;
-}
 
 /* ---- the picture ------------------------------------------------------ */
 
 static void place_boxes(struct canvas *cv, const struct sel *sel)
 {
-    int colx[3] = {MARGIN + 1, (cv->w - BW) / 2, cv->w - MARGIN - 1 - BW};
-    for (int y = 0; y < TH; y++)
-        for (int x = 0; x < cv->w; x++)
-            cv->c[y][x] = (struct tcell){C_FREE, {{-1, 0}, {-1, 0}}, -1, ' ', NULL, S_PLAIN};
+    int colx[3] = {MARGIN + 1, (cv->g.w - GRID_BW) / 2, cv->g.w - MARGIN - 1 - GRID_BW};
+    for (int y = 0; y < GRID_H; y++)
+        for (int x = 0; x < cv->g.w; x++)
+            cv->g.c[y][x] = (struct grid_cell){C_FREE, {{-1, 0}, {-1, 0}}, -1, ' ', NULL, S_PLAIN};
     for (int s = 0; s < TCP__NSTATES; s++) {
-        cv->bx[s] = colx[cell[s].col];
-        cv->by[s] = TOP + cell[s].row * PITCH;
-        for (int y = cv->by[s]; y < cv->by[s] + BH; y++)
-            for (int x = cv->bx[s]; x < cv->bx[s] + BW; x++) {
-                cv->c[y][x].kind = C_BOX;
-                cv->c[y][x].box = (int8_t)s;
+        cv->g.bx[s] = colx[cell[s].col];
+        cv->g.by[s] = TOP + cell[s].row * PITCH;
+        for (int y = cv->g.by[s]; y < cv->g.by[s] + GRID_BH; y++)
+            for (int x = cv->g.bx[s]; x < cv->g.bx[s] + GRID_BW; x++) {
+                cv->g.c[y][x].kind = C_BOX;
+                cv->g.c[y][x].box = (int8_t)s;
             }
         const char *name = tcp_state_name((enum tcp_state)s);
-        int n = (int)strlen(name), x0 = cv->bx[s] + (BW - n) / 2;
+        int n = (int)strlen(name), x0 = cv->g.bx[s] + (GRID_BW - n) / 2;
         for (int i = 0; i < n; i++)
-            cv->c[cv->by[s] + 1][x0 + i].text =
+            cv->g.c[cv->g.by[s] + 1][x0 + i].text =
                 sel->visited[s] ? name[i] : (char)tolower((unsigned char)name[i]);
     }
 }
@@ -369,7 +124,7 @@ static void collect_lines(struct canvas *cv, const struct slog *l, const struct 
 }
 
 /* A cell of line k alone, straight along axis: where a label may go. */
-static bool alone(const struct tcell *c, int k, uint8_t axis)
+static bool alone(const struct grid_cell *c, int k, uint8_t axis)
 {
     return (c->kind == C_LINE || c->kind == C_END) && c->u[0].line == k && c->u[1].line < 0 && c->u[0].mask == axis &&
            c->text == ' ';
@@ -377,10 +132,10 @@ static bool alone(const struct tcell *c, int k, uint8_t axis)
 
 static bool free_cell(const struct canvas *cv, int x, int y)
 {
-    if (x < 0 || x >= cv->w || y < 0 || y >= TH)
+    if (x < 0 || x >= cv->g.w || y < 0 || y >= GRID_H)
         return false;
-    const struct tcell *c = &cv->c[y][x];
-    return c->kind == C_FREE && !used_mask(c) && c->text == ' ';
+    const struct grid_cell *c = &cv->g.c[y][x];
+    return c->kind == C_FREE && !grid_used(c) && c->text == ' ';
 }
 
 /* The label in free cells from (x0, y), with a free cell either side so
@@ -392,11 +147,11 @@ static bool put_label(struct canvas *cv, int k, int x0, int y, int at)
     int n = (int)strlen(lb);
     for (int j = -1; j <= n; j++)
         if (x0 + j != at && !free_cell(cv, x0 + j, y) &&
-            !((j == -1 || j == n) && (x0 + j < 0 || x0 + j >= cv->w)))
+            !((j == -1 || j == n) && (x0 + j < 0 || x0 + j >= cv->g.w)))
             return false;
     for (int j = 0; j < n; j++) {
-        cv->c[y][x0 + j].text = lb[j];
-        cv->c[y][x0 + j].style = (int8_t)cv->ln[k].sock;
+        cv->g.c[y][x0 + j].text = lb[j];
+        cv->g.c[y][x0 + j].style = (int8_t)cv->ln[k].sock;
     }
     return true;
 }
@@ -408,11 +163,11 @@ static void place_label(struct canvas *cv, int k)
 {
     const char *lb = cv->ln[k].label;
     int n = (int)strlen(lb);
-    int xs[TH * TW_MAX / 4], ys[TH * TW_MAX / 4], m = 0;
-    for (int y = 0; y < TH; y++)
-        for (int x = 0; x < cv->w && m < (int)(sizeof xs / sizeof *xs); x++)
-            if ((cv->c[y][x].kind == C_LINE || cv->c[y][x].kind == C_END) &&
-                (cv->c[y][x].u[0].line == k || cv->c[y][x].u[1].line == k)) {
+    int xs[GRID_H * GRID_W / 4], ys[GRID_H * GRID_W / 4], m = 0;
+    for (int y = 0; y < GRID_H; y++)
+        for (int x = 0; x < cv->g.w && m < (int)(sizeof xs / sizeof *xs); x++)
+            if ((cv->g.c[y][x].kind == C_LINE || cv->g.c[y][x].kind == C_END) &&
+                (cv->g.c[y][x].u[0].line == k || cv->g.c[y][x].u[1].line == k)) {
                 xs[m] = x;
                 ys[m++] = y;
             }
@@ -425,7 +180,7 @@ static void place_label(struct canvas *cv, int k)
                 if (i < 0 || i >= m || (r == 0 && sgn > 0))
                     continue;
                 int x = xs[i], y = ys[i];
-                const struct tcell *c = &cv->c[y][x];
+                const struct grid_cell *c = &cv->g.c[y][x];
                 if (pass == 1) {
                     for (int dy = 0; dy <= 2; dy++) {
                         int yy = y + (dy == 2 ? -1 : dy);
@@ -437,10 +192,10 @@ static void place_label(struct canvas *cv, int k)
                 if (alone(c, k, DE | DW)) {
                     bool ok = true;
                     for (int j = -1; j <= n && ok; j++)
-                        ok = x + j >= 0 && x + j < cv->w && alone(&cv->c[y][x + j], k, DE | DW);
+                        ok = x + j >= 0 && x + j < cv->g.w && alone(&cv->g.c[y][x + j], k, DE | DW);
                     if (ok) {
                         for (int j = 0; j < n; j++)
-                            cv->c[y][x + j].text = lb[j];
+                            cv->g.c[y][x + j].text = lb[j];
                         return;
                     }
                 } else if (alone(c, k, DN | DS) &&
@@ -492,10 +247,10 @@ static void draw_boxes(struct canvas *cv, const struct sel *sel, const struct gl
                 kind = 1;
                 style = (int)i;
             }
-        int x0 = cv->bx[s], y0 = cv->by[s], x1 = x0 + BW - 1, y1 = y0 + BH - 1;
+        int x0 = cv->g.bx[s], y0 = cv->g.by[s], x1 = x0 + GRID_BW - 1, y1 = y0 + GRID_BH - 1;
         for (int y = y0; y <= y1; y++)
             for (int x = x0; x <= x1; x++) {
-                struct tcell *c = &cv->c[y][x];
+                struct grid_cell *c = &cv->g.c[y][x];
                 c->style = (int8_t)style;
                 int gi = y == y0 ? (x == x0 ? 0 : x == x1 ? 1 : 4)
                        : y == y1 ? (x == x0 ? 2 : x == x1 ? 3 : 4)
@@ -506,34 +261,34 @@ static void draw_boxes(struct canvas *cv, const struct sel *sel, const struct gl
             }
         /* where lines leave or reach the box */
         for (int d = 0; d < 4; d++)
-            for (int i = 0, x, y; port(cv, s, d, i, &x, &y); i++)
-                if (cv->c[y][x].kind == C_END && (used_mask(&cv->c[y][x]) & BIT(OPP(d))) &&
-                    cv->c[y][x].u[0].mask != BIT(OPP(d))) {
-                    int bxx = x - dxs[d], byy = y - dys[d];
-                    cv->c[byy][bxx].glyph = g->tee[kind][d];
+            for (int i = 0, x, y; grid_port(&cv->g, s, d, i, &x, &y); i++)
+                if (cv->g.c[y][x].kind == C_END && (grid_used(&cv->g.c[y][x]) & BIT(OPP(d))) &&
+                    cv->g.c[y][x].u[0].mask != BIT(OPP(d))) {
+                    int bxx = x - grid_dx[d], byy = y - grid_dy[d];
+                    cv->g.c[byy][bxx].glyph = g->tee[kind][d];
                 }
     }
 }
 
 static void draw_lines(struct canvas *cv, const struct glyphset *g)
 {
-    for (int y = 0; y < TH; y++)
-        for (int x = 0; x < cv->w; x++) {
-            struct tcell *c = &cv->c[y][x];
+    for (int y = 0; y < GRID_H; y++)
+        for (int x = 0; x < cv->g.w; x++) {
+            struct grid_cell *c = &cv->g.c[y][x];
             if (c->kind != C_LINE && c->kind != C_END)
                 continue;
             const struct line *l0 = &cv->ln[c->u[0].line];
             const struct line *l1 = c->u[1].line >= 0 ? &cv->ln[c->u[1].line] : NULL;
             /* one line over the other: a path over the figure */
-            const struct use *top = &c->u[0];
+            const struct grid_use *top = &c->u[0];
             if (l1 && l1->path && !l0->path)
                 top = &c->u[1];
             const struct line *tl = &cv->ln[top->line];
-            uint8_t m = l1 && tl->path && !(l0->path && l1->path) ? top->mask : used_mask(c);
+            uint8_t m = l1 && tl->path && !(l0->path && l1->path) ? top->mask : grid_used(c);
             bool heavy = tl->path;
             if (c->kind == C_END && c->u[1].line < 0 && (m == DN || m == DE || m == DS || m == DW) &&
                 (int)cv->ln[c->u[0].line].to ==
-                    cv->c[y + dys[__builtin_ctz(m)]][x + dxs[__builtin_ctz(m)]].box)
+                    cv->g.c[y + grid_dy[__builtin_ctz(m)]][x + grid_dx[__builtin_ctz(m)]].box)
                 c->glyph = g->arrow[__builtin_ctz(m)];
             else
                 c->glyph = (heavy ? g->heavy : g->line)[gidx(m)];
@@ -562,11 +317,11 @@ static const char *sgr(int style)
 
 static void emit(FILE *f, const struct canvas *cv, bool color)
 {
-    int rows = TH;
+    int rows = GRID_H;
     while (rows > 0) {
         bool empty = true;
-        for (int x = 0; x < cv->w && empty; x++)
-            empty = !cv->c[rows - 1][x].glyph && cv->c[rows - 1][x].text == ' ';
+        for (int x = 0; x < cv->g.w && empty; x++)
+            empty = !cv->g.c[rows - 1][x].glyph && cv->g.c[rows - 1][x].text == ' ';
         if (!empty)
             break;
         rows--;
@@ -574,19 +329,19 @@ static void emit(FILE *f, const struct canvas *cv, bool color)
     int first = 0;
     while (first < rows) {
         bool empty = true;
-        for (int x = 0; x < cv->w && empty; x++)
-            empty = !cv->c[first][x].glyph && cv->c[first][x].text == ' ';
+        for (int x = 0; x < cv->g.w && empty; x++)
+            empty = !cv->g.c[first][x].glyph && cv->g.c[first][x].text == ' ';
         if (!empty)
             break;
         first++;
     }
     for (int y = first; y < rows; y++) {
-        int end = cv->w;
-        while (end > 0 && !cv->c[y][end - 1].glyph && cv->c[y][end - 1].text == ' ')
+        int end = cv->g.w;
+        while (end > 0 && !cv->g.c[y][end - 1].glyph && cv->g.c[y][end - 1].text == ' ')
             end--;
         int cur = S_PLAIN;
         for (int x = 0; x < end; x++) {
-            const struct tcell *c = &cv->c[y][x];
+            const struct grid_cell *c = &cv->g.c[y][x];
             int st = c->glyph || c->text != ' ' ? c->style : S_PLAIN;
             if (color && st != cur) {
                 fprintf(f, "\033[%sm", sgr(st));
@@ -643,8 +398,8 @@ static void legend(FILE *f, const struct slog *l, const struct sel *sel, bool ut
 static int span(const struct canvas *cv, int k)
 {
     enum tcp_state a = cv->ln[k].from, b = cv->ln[k].to;
-    int dy = abs(cv->by[a] - cv->by[b]);
-    return (k >= cv->nfig ? 1000 : 0) + (dy ? abs(cv->bx[a] - cv->bx[b]) + 3 * dy : 0);
+    int dy = abs(cv->g.by[a] - cv->g.by[b]);
+    return (k >= cv->nfig ? 1000 : 0) + (dy ? abs(cv->g.bx[a] - cv->g.bx[b]) + 3 * dy : 0);
 }
 
 int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *given,
@@ -658,7 +413,7 @@ int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *gi
         snprintf(err, cap, "out of memory");
         return -1;
     }
-    cv->w = width < TW_MIN ? TW_MIN : width > TW_MAX ? TW_MAX : width;
+    cv->g.w = width < TW_MIN ? TW_MIN : width > GRID_W ? GRID_W : width;
     const struct glyphset *g = utf8 ? &g_utf8 : &g_ascii;
     place_boxes(cv, &sel);
     collect_lines(cv, l, &sel);
@@ -674,8 +429,8 @@ int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *gi
             order[j - 1] = t;
         }
     for (int i = 0; i < cv->nln; i++)
-        if (route(cv, order[i], false) < 0)
-            route(cv, order[i], true);
+        if (grid_route(&cv->g, order[i], cv->ln[order[i]].from, cv->ln[order[i]].to, false) < 0)
+            grid_route(&cv->g, order[i], cv->ln[order[i]].from, cv->ln[order[i]].to, true);
     for (int k = 0; k < cv->nln; k++)
         if (cv->ln[k].path)
             place_label(cv, k);
