@@ -30,6 +30,8 @@ static const struct { int row, col; } cell[TCP__NSTATES] = {
     [TCP_LAST_ACK] = {5, 2},    [TCP_TIME_WAIT] = {6, 1},
 };
 
+_Static_assert(TCP__NSTATES <= GRID_BOXES, "a box per state");
+
 enum { S_PLAIN = -1, S_GREY = -2, S_BOLD = -3 };
 
 struct line {
