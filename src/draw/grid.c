@@ -18,7 +18,7 @@ const int grid_dx[4] = {0, 1, 0, -1}, grid_dy[4] = {-1, 0, 1, 0};
 #define COST_NEAR 3            /* beside a box */
 
 struct node {
-    int cost, x, y, d;
+    int est, cost, x, y, d;    /* est: cost so far plus at least what is left (A*) */
 };
 
 struct heap {
@@ -28,8 +28,8 @@ struct heap {
 
 static bool node_less(const struct node *a, const struct node *b)
 {
-    if (a->cost != b->cost)
-        return a->cost < b->cost;
+    if (a->est != b->est)
+        return a->est < b->est;
     if (a->y != b->y)
         return a->y < b->y;
     if (a->x != b->x)
@@ -119,17 +119,25 @@ static bool near_box(const struct grid *cv, int x, int y)
     return false;
 }
 
+/* The least a way from (x, y) to box b can still cost: its steps to the
+ * ring of cells round the box (never more than the truth, so the first
+ * way found is still a cheapest). */
+static int left(const struct grid *cv, int b, int x, int y)
+{
+    int x0 = cv->bx[b] - 1, x1 = cv->bx[b] + GRID_BW, y0 = cv->by[b] - 1, y1 = cv->by[b] + GRID_BH;
+    int dx = x < x0 ? x0 - x : x > x1 ? x - x1 : 0;
+    int dy = y < y0 ? y0 - y : y > y1 ? y - y1 : 0;
+    return COST_STEP * (dx + dy);
+}
+
 #define IDX(x, y, d) ((((y) * GRID_W) + (x)) * 4 + (d))
 
 int grid_route(struct grid *cv, int k, int a, int b, bool relaxed)
 {
     size_t nst = (size_t)GRID_H * GRID_W * 4;
-    int *dist = malloc(nst * sizeof *dist);
-    int *prev = malloc(nst * sizeof *prev);
+    int *dist = cv->dist, *prev = cv->prev;
     struct heap h = {0};
     int rc = -1;
-    if (!dist || !prev)
-        goto out;
     for (size_t i = 0; i < nst; i++)
         dist[i] = INT32_MAX;
     /* start: a free cell beside a's box, leaving it */
@@ -140,7 +148,7 @@ int grid_route(struct grid *cv, int k, int a, int b, bool relaxed)
                 continue;
             dist[IDX(x, y, d)] = 0;
             prev[IDX(x, y, d)] = -1;
-            if (heap_push(&h, (struct node){0, x, y, d}) < 0)
+            if (heap_push(&h, (struct node){left(cv, b, x, y), 0, x, y, d}) < 0)
                 goto out;
         }
     int goal = -1;
@@ -184,7 +192,7 @@ int grid_route(struct grid *cv, int k, int a, int b, bool relaxed)
             if (cost < dist[id]) {
                 dist[id] = cost;
                 prev[id] = IDX(nd.x, nd.y, nd.d);
-                if (heap_push(&h, (struct node){cost, x, y, d}) < 0)
+                if (heap_push(&h, (struct node){cost + left(cv, b, x, y), cost, x, y, d}) < 0)
                     goto out;
             }
         }
@@ -214,8 +222,6 @@ int grid_route(struct grid *cv, int k, int a, int b, bool relaxed)
     }
     rc = 0;
 out:
-    free(dist);
-    free(prev);
     free(h.v);
     return rc;
 }

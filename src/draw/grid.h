@@ -41,6 +41,7 @@ struct grid {
     int w;                     /* columns used */
     struct grid_cell c[GRID_H][GRID_W];
     int bx[GRID_BOXES], by[GRID_BOXES];      /* each box's top left cell */
+    int dist[GRID_H * GRID_W * 4], prev[GRID_H * GRID_W * 4];   /* grid_route's own */
 };
 
 /* The lines' bits in a cell (DN | DE ...). */
