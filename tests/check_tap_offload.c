@@ -4,14 +4,18 @@
  * frame that cuts back into the same segments, and every kind of
  * malformed header refused before any segment is made. */
 #include <check.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include <linux/virtio_net.h>
 
 #include "ckmain.h"
 #include "link/tap_offload.h"
+#include "link/tap_offload_io.h"
 #include "wire/bytes.h"
 #include "wire/checksum.h"
 #include "wire/eth.h"
@@ -492,6 +496,108 @@ START_TEST(test_join_stops_at_64k_and_at_its_segment_limit)
 }
 END_TEST
 
+/* ---- the TAP's side, over a socket pair standing in for it ----------- */
+
+static int sp[2];
+static struct tap_offload *tio;
+
+static void io_setup(void)
+{
+    signal(SIGPIPE, SIG_IGN);              /* the failing write below gets EPIPE */
+    ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sp), 0);
+    int big = 1 << 20;
+    setsockopt(sp[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    setsockopt(sp[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof big);
+    tio = tap_offload_new();
+    ck_assert_ptr_nonnull(tio);
+}
+
+static void io_teardown(void)
+{
+    tap_offload_free(tio);
+    close(sp[0]);
+    close(sp[1]);
+}
+
+/* The kernel's side writes a frame behind its header h. */
+static void kernel_writes(const struct vnet_hdr *h, const uint8_t *f, size_t len)
+{
+    static uint8_t buf[OFFLOAD_FRAME_MAX];
+    vnet_hdr_build(buf, h);
+    memcpy(buf + VNET_HDR_LEN, f, len);
+    ck_assert_int_eq(write(sp[1], buf, VNET_HDR_LEN + len), (ssize_t)(VNET_HDR_LEN + len));
+}
+
+START_TEST(test_read_cuts_super_frames_and_counts_malformed_ones)
+{
+    size_t len = make_super(false, 20 * MSS, TH_ACK | TH_PSH);
+    struct vnet_hdr h = gso_hdr(false, len);
+    kernel_writes(&h, super, len);
+    h.gso_size = 0;
+    kernel_writes(&h, super, len);
+    uint8_t stub[4] = {1, 2, 3, 4};
+    ck_assert_int_eq(write(sp[1], stub, sizeof stub), 4);     /* no room for the header */
+    reset();
+    ck_assert_int_gt(tap_offload_read(tio, sp[0], collect, NULL), 0);
+    check_cut(false, 20 * MSS, TH_ACK | TH_PSH);
+    ck_assert_int_gt(tap_offload_read(tio, sp[0], collect, NULL), 0);
+    ck_assert_uint_eq(tio->st.last_bad, OFFLOAD_GSO_SIZE);
+    ck_assert_int_gt(tap_offload_read(tio, sp[0], collect, NULL), 0);
+    ck_assert_uint_eq(got.n, 20);                  /* nothing more handed over */
+    ck_assert_uint_eq(tio->st.rx_frames, 3);
+    ck_assert_uint_eq(tio->st.rx_super, 1);
+    ck_assert_uint_eq(tio->st.rx_segs, 20);
+    ck_assert_uint_eq(tio->st.rx_bad, 2);
+    ck_assert_uint_eq(tio->st.last_bad, OFFLOAD_SHORT);
+}
+END_TEST
+
+static size_t nsent;
+
+static void count_sent(void *ctx, const uint8_t *f, size_t len)
+{
+    (void)ctx, (void)f, (void)len;
+    nsent++;
+}
+
+START_TEST(test_write_joins_a_burst_and_sends_control_segments_alone)
+{
+    static uint8_t in[OFFLOAD_FRAME_MAX];
+    segments(5 * MSS, TH_ACK | TH_PSH);
+    nsent = 0;
+    for (size_t i = 0; i < got.n; i++)
+        ck_assert_int_eq(tap_offload_write(tio, sp[0], got.f[i], got.len[i], count_sent, NULL), 0);
+    ck_assert_uint_eq(nsent, 0);                   /* held for the burst */
+    /* a FIN: the burst goes first, as one GSO frame, then the FIN alone */
+    uint8_t fin[ETH_FRAME_MAX];
+    size_t l4 = ETH_HLEN + 20, hl = l4 + TCP_HLEN + TCP_OPTS;
+    memcpy(fin, got.f[0], hl);
+    put_be16(fin + ETH_HLEN + 2, (uint16_t)(hl - ETH_HLEN));
+    fin[l4 + 13] = TH_ACK | TH_FIN;
+    ck_assert_int_eq(tap_offload_write(tio, sp[0], fin, hl, count_sent, NULL), 0);
+    ck_assert_uint_eq(nsent, 6);
+    ck_assert_int_eq(tap_offload_flush(tio, sp[0], count_sent, NULL), 0);   /* nothing held */
+    ssize_t n = read(sp[1], in, sizeof in);
+    struct vnet_hdr h;
+    ck_assert_int_eq(vnet_hdr_parse(in, (size_t)n, &h), OFFLOAD_OK);
+    ck_assert_uint_eq(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+    ck_assert_uint_eq((size_t)n, VNET_HDR_LEN + hl + 5 * MSS);
+    n = read(sp[1], in, sizeof in);
+    ck_assert_uint_eq((size_t)n, VNET_HDR_LEN + hl);
+    ck_assert_int_eq(vnet_hdr_parse(in, (size_t)n, &h), OFFLOAD_OK);
+    ck_assert_uint_eq(h.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+    ck_assert_mem_eq(in + VNET_HDR_LEN, fin, hl);
+    ck_assert_uint_eq(tio->st.tx_frames, 2);
+    ck_assert_uint_eq(tio->st.tx_gso, 1);
+    ck_assert_uint_eq(tio->st.tx_joined, 5);
+    /* a write that fails is counted for the caller */
+    close(sp[1]);
+    sp[1] = -1;
+    tap_offload_write(tio, sp[0], got.f[0], got.len[0], count_sent, NULL);
+    ck_assert_int_eq(tap_offload_flush(tio, sp[0], count_sent, NULL), 1);
+}
+END_TEST
+
 static Suite *offload_suite(void)
 {
     Suite *s = suite_create("tap_offload");
@@ -505,6 +611,8 @@ static Suite *offload_suite(void)
             test_join_single_segment_goes_with_an_empty_header,
             test_join_refuses_what_a_gso_frame_cannot_carry,
             test_join_stops_at_64k_and_at_its_segment_limit, NULL);
+    ck_case(s, "io", io_setup, io_teardown, test_read_cuts_super_frames_and_counts_malformed_ones,
+            test_write_joins_a_burst_and_sends_control_segments_alone, NULL);
     return s;
 }
 

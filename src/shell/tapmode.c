@@ -149,7 +149,6 @@ static void tap_report_offload(struct shell *sh)
 static void tap_report_frames(struct shell *sh)
 {
     struct sh_tap *tp = sh->tap;
-    tap_report_offload(sh);
     int stack = sh->w->stack[0] ? 0 : 1;
     bool any = false, first = false, counted = false;
     for (int i = 0; i < tp->nkinds; i++) {
@@ -187,6 +186,7 @@ static void tap_report_begin(struct shell *sh)
 /* Between commands, what follows a report is a new one. */
 static void tap_report_done(struct shell *sh)
 {
+    tap_report_offload(sh);            /* an error: shown whatever `show` says */
     sh_report_begin(sh);
 }
 
