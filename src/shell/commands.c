@@ -134,7 +134,9 @@ static const struct sh_cmd commands[] = {
      "kernel over rtnetlink (what ip neigh shows).", 0, 0, 0, cmd_arp, NULL},
     {"ifconfig", "look", "ifconfig", "show the host's interface and counters",
      "In tap mode, the kernel host's is the TAP, read from the kernel over rtnetlink\n"
-     "(flags, MTU, address, and the byte and packet counters ip -s link shows).",
+     "(flags, MTU, address, and the byte and packet counters ip -s link shows).\n"
+     "With --offload, tcplab's host adds the offload's counters: GSO super-frames\n"
+     "cut, GSO frames sent, malformed frames from the kernel dropped.",
      0, 0, 0, cmd_ifconfig, NULL},
     {"route", "look", "route", "show the host's routing table",
      "tcplab's stack only (not the kernel host in tap mode).", 0, 0, 0, cmd_route, NULL},

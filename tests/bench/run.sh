@@ -9,6 +9,8 @@
 #   2. tap throughput   tcplab --tap against sink (a kernel socket), both ways;
 #                       baselines: tappump (raw TAP frame pump) and kernel to
 #                       kernel over a veth pair, MTU 1500
+#   2. --offload        the same two transfers with tcplab --tap --offload (the
+#                       NIC's part: TSO/GSO and checksums), against the veth
 #   3. grading          tcplab grade over copies of the golden lab transcripts
 #   4. responsiveness   bench: the golden lab sessions, command by command
 #   5. scale            bench: simultaneous connections between the sim hosts
@@ -94,6 +96,8 @@ transfer_result() {
 }
 
 # ---- run inside a namespace of their own (unshare -n sh run.sh _NAME) ------
+# _tap_out and _tap_in: TAP_FLAGS adds options to tcplab --tap, TAP_NAME
+# (default tap) names the figures.
 
 # tcplab's client sends N bytes to the kernel's sink
 _tap_out() {
@@ -103,10 +107,10 @@ _tap_out() {
     sp=$!
     wait_for listening "$d/sink.err" || { kill $sp; echo "bench: sink did not start" >&2; return 1; }
     printf 'c = socket\nconnect c 10.10.2.100 4000\nsend c --bytes %s\nclose c\n' "$1" >"$d/cmds"
-    (timeout 900 "$TCPLAB" --tap --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times")
+    (timeout 900 "$TCPLAB" --tap ${TAP_FLAGS:-} --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times")
     grep -q "bytes sent, sha256" "$d/out" || kill $sp 2>/dev/null
     wait $sp
-    transfer_result tap_out "$d" sent
+    transfer_result "${TAP_NAME:-tap}_out" "$d" sent
 }
 
 # the kernel sends N bytes to tcplab's server (recv --all)
@@ -115,7 +119,7 @@ _tap_in() {
     trap 'rm -rf "$d"' EXIT
     printf 'l = socket\nbind l 10.10.1.100 5000\nlisten l\ns = accept l\nrecv s --all\nclose s\n' \
         >"$d/cmds"
-    (timeout 900 "$TCPLAB" --tap --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times") &
+    (timeout 900 "$TCPLAB" --tap ${TAP_FLAGS:-} --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times") &
     tp=$!
     if wait_for "^romeo> s = accept l" "$d/out"; then
         "$BIN/sink" send -s -n "$1" 10.10.1.100 5000 >"$d/sink"
@@ -123,7 +127,7 @@ _tap_in() {
         echo "bench: tcplab did not start listening" >&2
     fi
     wait $tp
-    transfer_result tap_in "$d" "received (end of stream)"
+    transfer_result "${TAP_NAME:-tap}_in" "$d" "received (end of stream)"
 }
 
 # kernel to kernel: this namespace's sink sends to a second namespace's
@@ -224,6 +228,16 @@ else
     unshare -n sh "$self" _tap_in "$TAP" >>"$kv" || failure "tap transfer kernel -> tcplab failed"
 fi
 
+# --offload, both ways, in the same run as the veth it is judged against
+if [ -z "$why" ]; then
+    say "2: tap --offload, tcplab -> kernel, $TAP bytes"
+    TAP_FLAGS=--offload TAP_NAME=offload unshare -n sh "$self" _tap_out "$TAP" >>"$kv" ||
+        failure "tap --offload transfer tcplab -> kernel failed"
+    say "2: tap --offload, kernel -> tcplab, $TAP bytes"
+    TAP_FLAGS=--offload TAP_NAME=offload unshare -n sh "$self" _tap_in "$TAP" >>"$kv" ||
+        failure "tap --offload transfer kernel -> tcplab failed"
+fi
+
 say "7: loss recovery against Linux, $LBYTES bytes at $LRATES % loss, $LRUNS runs each"
 echo "loss_rates $LRATES" >>"$kv"
 echo "loss_bytes $LBYTES" >>"$kv"
@@ -288,6 +302,18 @@ END {
             n("pump_read_fps") / 1e6), "", "")
         row("   kernel -> kernel, veth, MTU 1500", sprintf("%.2f Gbit/s", n("veth_gbit")), "", "")
     }
+    if (has("offload_out_gbit") || has("offload_in_gbit")) {
+        vo = n("veth_gbit") ? n("offload_out_gbit") / n("veth_gbit") : 0
+        vi = n("veth_gbit") ? n("offload_in_gbit") / n("veth_gbit") : 0
+        row("   tap --offload, tcplab -> kernel", sprintf("%.3f Gbit/s", n("offload_out_gbit")), "", "")
+        judged("offload_out_veth_ratio", "   as a share of kernel -> kernel (veth)", sprintf("%.2fx", vo),
+               ">= 0.5x", sprintf("%.4f", vo), vo >= 0.5)
+        row("   tap --offload, kernel -> tcplab", sprintf("%.3f Gbit/s", n("offload_in_gbit")), "", "")
+        judged("offload_in_veth_ratio", "   as a share of kernel -> kernel (veth)", sprintf("%.2fx", vi),
+               ">= 0.5x", sprintf("%.4f", vi), vi >= 0.5)
+        row("   tcplab CPU seconds --offload, out / in", sprintf("%.2f / %.2f s",
+            n("offload_out_tcplab_cpu_seconds"), n("offload_in_tcplab_cpu_seconds")), "", "")
+    }
     lat("grade_per_second", "3. grading (" n("grade_transcripts") " transcripts)", "%.0f /s", ">= 500 /s",
         n("grade_per_second") >= 500)
     lat("lat_median_ms", "4. command latency, median (in process)", "%.3f ms", "< 1 ms", n("lat_median_ms") < 1)
@@ -339,7 +365,7 @@ END {
         v["machine_cpus"], v["machine_load_average"], v["machine_commit"]
 
     # JSON: one object per prefix (sim, tap_out, pump_write, lat_program ...), then the verdicts
-    ng = split("machine sim tap_out tap_in pump_write pump_read veth tap grade lat_program lat scale loss1 loss5 loss10 loss", g, " ")
+    ng = split("machine sim tap_out tap_in offload_out offload_in pump_write pump_read veth tap grade lat_program lat scale loss1 loss5 loss10 loss", g, " ")
     printf "{\n" >json
     for (i = 1; i <= ng; i++) {
         body = ""

@@ -2,8 +2,8 @@
 # make bench, in miniature, so that its programs cannot rot: tests/bench/run.sh
 # with tiny sizes (BENCH_QUICK=1) on the sanitizer builds — the sim transfer
 # with its digests, latency, connections, grading, and as root with
-# /dev/net/tun the raw TAP pump, the veth baseline and both tap transfers,
-# each in a network namespace of its own.  Checks that every figure is there
+# /dev/net/tun the raw TAP pump, the veth baseline and both tap transfers
+# without and with --offload, each in a network namespace of its own.  Checks that every figure is there
 # and the JSON parses; not the figures themselves (make check is no
 # benchmark).  Run from the repository root by tests/run.sh.
 set -u
@@ -52,7 +52,7 @@ for p in (1, 5, 10):
     l = d["loss%d" % p]
     assert l["seeds"] > 0 and l["failed"] == 0 and 0 < l["median_seconds"] <= l["worst_seconds"], l
 if os.environ["TAP"] == "yes":
-    for k in ("tap_out", "tap_in"):
+    for k in ("tap_out", "tap_in", "offload_out", "offload_in"):
         assert d[k]["sha256_equal"] == 1 and d[k]["bytes"] == 1 << 20, d[k]
     assert d["pump_write"]["frames"] > 0 and d["pump_read"]["frames"] > 0
     assert d["veth"]["bytes"] == 4 << 20
