@@ -93,6 +93,42 @@ START_TEST(test_fate_other_direction_not_matched)
 }
 END_TEST
 
+/* The fate finds the oldest frame of that side still in flight with the
+ * same bytes, 4096 frames from the oldest in flight at most, however many
+ * frames the log holds (tap mode's kernel frames are never in flight when
+ * their fate comes: they stay unknown, and every later fate looks past
+ * them). */
+START_TEST(test_fate_window_and_twins)
+{
+    struct slog *l = new_log();
+    uint8_t f[64];
+    for (uint32_t i = 0; i < 10000; i++) {
+        segment(f, 1, 5000 + i, 1, 0x10, 0);
+        slog_add_frame(l, 1, f, 54, i);
+    }
+    segment(f, 1, 5000 + 4095, 1, 0x10, 0);
+    slog_fate(l, 1, f, 54, SLOG_DELIVERED, false, 77);     /* last in the window */
+    ck_assert_int_eq(slog_frame_at(l, 4095)->fate, SLOG_DELIVERED);
+    ck_assert_int_eq(slog_frame_at(l, 4095)->arrive, 77);
+    segment(f, 1, 5000 + 4096, 1, 0x10, 0);
+    slog_fate(l, 1, f, 54, SLOG_LOST, false, 78);          /* past it: not found */
+    ck_assert_int_eq(slog_frame_at(l, 4096)->fate, SLOG_UNKNOWN);
+    /* identical twins: the older first, then the younger */
+    segment(f, 0, 42, 1, 0x10, 0);
+    slog_add_frame(l, 0, f, 54, 20000);
+    slog_add_frame(l, 0, f, 54, 20001);
+    slog_fate(l, 0, f, 54, SLOG_DELIVERED, false, 20002);
+    slog_fate(l, 0, f, 54, SLOG_LOST, false, 20003);
+    ck_assert_int_eq(slog_frame_at(l, 10000)->fate, SLOG_DELIVERED);
+    ck_assert_int_eq(slog_frame_at(l, 10001)->fate, SLOG_LOST);
+    /* a shorter frame with the same first bytes is another frame */
+    slog_add_frame(l, 0, f, 54, 20004);
+    slog_fate(l, 0, f, 53, SLOG_DELIVERED, false, 20005);
+    ck_assert_int_eq(slog_frame_at(l, 10002)->fate, SLOG_UNKNOWN);
+    slog_free(l);
+}
+END_TEST
+
 START_TEST(test_sock_lookup)
 {
     struct slog *l = new_log();
@@ -248,6 +284,7 @@ int main(void)
     TCase *tc = tcase_create("draw");
     tcase_add_test(tc, test_fate_reordered_corrupted_dup);
     tcase_add_test(tc, test_fate_other_direction_not_matched);
+    tcase_add_test(tc, test_fate_window_and_twins);
     tcase_add_test(tc, test_sock_lookup);
     tcase_add_test(tc, test_formats_and_escape);
     tcase_add_test(tc, test_ladder_folds_bulk);

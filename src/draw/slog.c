@@ -30,6 +30,8 @@ void slog_free(struct slog *l)
     if (!l)
         return;
     free(l->frames.v);
+    free(l->bucket);
+    free(l->link);
     free(l->states.v);
     free(l->calls.v);
     free(l->tcbs.v);
@@ -57,11 +59,35 @@ static void *vec_push(struct slog_vec *v, size_t size)
     return e;
 }
 
+/* What same_frame() compares, hashed: equal frames hash equal. */
+static uint32_t frame_hash(int from, size_t len, const uint8_t *p, size_t caplen)
+{
+    uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)len << 1 ^ (uint64_t)from;
+    size_t i = 0;
+    for (; i + 8 <= caplen; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 29;
+    }
+    for (; i < caplen; i++)
+        h = (h ^ p[i]) * 0x100000001b3u;
+    return (uint32_t)(h ^ h >> 32);
+}
+
 int slog_add_frame(struct slog *l, int from, const uint8_t *frame, size_t len, tl_time t)
 {
     struct slog_frame *f = vec_push(&l->frames, sizeof *f);
     if (!f)
         return -1;
+    if (l->frames.n == 1 && !l->bucket) {
+        l->bucket = calloc(SLOG_BUCKETS, sizeof *l->bucket);
+        l->link = malloc(SLOG_MAX_EVENTS * sizeof *l->link);
+        if (!l->bucket || !l->link) {
+            free(l->bucket);
+            l->bucket = NULL;
+        }
+    }
     f->n = l->next_n++;
     f->from = from ? 1 : 0;
     f->t = t;
@@ -70,6 +96,13 @@ int slog_add_frame(struct slog *l, int from, const uint8_t *frame, size_t len, t
     f->len = (uint16_t)(len > 0xffff ? 0xffff : len);
     f->caplen = (uint16_t)(len < SLOG_SNAP ? len : SLOG_SNAP);
     memcpy(f->data, frame, f->caplen);
+    if (l->bucket) {
+        struct slog_link *k = &l->link[l->frames.n - 1];
+        k->hash = frame_hash(f->from, f->len, f->data, f->caplen);
+        uint32_t *b = &l->bucket[k->hash % SLOG_BUCKETS];
+        k->chain = *b;
+        *b = (uint32_t)l->frames.n;
+    }
     return 0;
 }
 
@@ -105,7 +138,24 @@ void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum 
         i++;
     l->unmatched[from] = i;
     /* The oldest frames in flight come first; a reordered frame is found
-     * a little further on. */
+     * a little further on (4096 frames at most).  Whole frames are found
+     * by their hash: the frames of that bucket from i on, newest first. */
+    size_t end = l->frames.n - i > 4096 ? i + 4096 : l->frames.n;
+    if (l->bucket && fate != SLOG_CORRUPTED) {
+        uint32_t h = frame_hash(from, len, frame, len < SLOG_SNAP ? len : SLOG_SNAP);
+        struct slog_frame *best = NULL;
+        for (uint32_t j = l->bucket[h % SLOG_BUCKETS]; j && j - 1 >= i; j = l->link[j - 1].chain) {
+            struct slog_frame *f = &fr[j - 1];
+            if (j - 1 < end && l->link[j - 1].hash == h && f->from == from &&
+                f->fate == SLOG_UNKNOWN && same_frame(f, frame, len, false))
+                best = f;
+        }
+        if (best) {
+            best->fate = (uint8_t)fate;
+            best->arrive = fate == SLOG_DELIVERED ? at : TL_NEVER;
+        }
+        return;
+    }
     for (size_t k = 0; i < l->frames.n && k < 4096; i++, k++) {
         struct slog_frame *f = &fr[i];
         if (f->from != from || f->fate != SLOG_UNKNOWN ||

@@ -26,6 +26,7 @@
 #define SLOG_MAX_EVENTS  (1u << 18)   /* of each kind: about 45 MB of frames at most */
 #define SLOG_HOSTS       2
 #define SLOG_NAME_LEN    32
+#define SLOG_BUCKETS     (1u << 18)
 
 /* What became of a frame on the wire. */
 #define SLOG_FATES(X)                                \
@@ -103,6 +104,11 @@ struct slog {
     uint64_t next_n;
     struct slog_vec frames, states, calls, tcbs, socks;
     size_t unmatched[SLOG_HOSTS];  /* first frame from each side whose fate is not known */
+    /* slog_fate's index of the frames by their bytes: the newest frame of
+     * each hash bucket + 1 (0: none), and each frame's hash and the frame
+     * before it in its bucket (NULL: no index, slog_fate scans). */
+    uint32_t *bucket;
+    struct slog_link { uint32_t hash, chain; } *link;
     tl_time delay;             /* the wire's own delay (for frames of unknown fate) */
 };
 
