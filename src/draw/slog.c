@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "draw/slog.h"
 
@@ -17,31 +18,35 @@ const char *slog_fate_name(enum slog_fate f)
     return (unsigned)f < sizeof names / sizeof names[0] ? names[f] : "?";
 }
 
-struct slog *slog_new(void)
+static void vec_free(struct slog_vec *v, size_t size)
 {
-    struct slog *l = calloc(1, sizeof *l);
-    if (l)
-        l->delay = 100;
-    return l;
+    if (v->mapped)
+        munmap(v->v, SLOG_MAX_EVENTS * size);
+    else
+        free(v->v);
 }
 
-void slog_free(struct slog *l)
-{
-    if (!l)
-        return;
-    free(l->frames.v);
-    free(l->bucket);
-    free(l->link);
-    free(l->states.v);
-    free(l->calls.v);
-    free(l->tcbs.v);
-    free(l->socks.v);
-    free(l);
-}
-
-/* Room for one more element of `size` bytes, or NULL (counted as lost). */
+/* Room for one more element of `size` bytes, or NULL (counted as lost).
+ * The room for all SLOG_MAX_EVENTS is mapped at the first push (address
+ * space only: the pages come as they are written), so a long log is never
+ * copied to grow, and past SLOG_HUGE_AT bytes it asks for huge pages (a
+ * bulk transfer logs every frame: 4 KiB pages cost a fault each few
+ * frames).  Without the mapping, realloc doubles as it goes. */
 static void *vec_push(struct slog_vec *v, size_t size)
 {
+    if (v->cap == 0) {
+        void *p = mmap(NULL, SLOG_MAX_EVENTS * size, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED) {
+            v->v = p;
+            v->cap = SLOG_MAX_EVENTS;
+            v->mapped = true;
+        }
+    }
+    if (v->mapped && !v->huge && v->n * size >= SLOG_HUGE_AT) {
+        madvise(v->v, SLOG_MAX_EVENTS * size, MADV_HUGEPAGE);
+        v->huge = true;
+    }
     if (v->n == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 64;
         if (cap > SLOG_MAX_EVENTS)
@@ -57,6 +62,28 @@ static void *vec_push(struct slog_vec *v, size_t size)
     void *e = (char *)v->v + v->n++ * size;
     memset(e, 0, size);
     return e;
+}
+
+struct slog *slog_new(void)
+{
+    struct slog *l = calloc(1, sizeof *l);
+    if (l)
+        l->delay = 100;
+    return l;
+}
+
+void slog_free(struct slog *l)
+{
+    if (!l)
+        return;
+    vec_free(&l->frames, sizeof(struct slog_frame));
+    free(l->bucket);
+    free(l->link);
+    vec_free(&l->states, sizeof(struct slog_state));
+    vec_free(&l->calls, sizeof(struct slog_call));
+    vec_free(&l->tcbs, sizeof(struct slog_tcb));
+    vec_free(&l->socks, sizeof(struct slog_sock));
+    free(l);
 }
 
 /* What same_frame() compares, hashed: equal frames hash equal. */

@@ -25,6 +25,7 @@
 #define SLOG_SNAP        136          /* Ethernet, IPv4 and TCP headers with options */
 #define SLOG_MAX_EVENTS  (1u << 18)   /* of each kind: about 45 MB of frames at most */
 #define SLOG_HOSTS       2
+#define SLOG_HUGE_AT     (2u << 20)   /* a log this long asks for huge pages */
 #define SLOG_NAME_LEN    32
 #define SLOG_BUCKETS     (1u << 18)
 
@@ -96,6 +97,8 @@ struct slog_sock {
 struct slog_vec {
     void *v;
     size_t n, cap, lost;       /* lost: not kept (the bound) */
+    bool mapped;               /* v is a mapping of SLOG_MAX_EVENTS elements */
+    bool huge;                 /* ... asked for huge pages (past SLOG_HUGE_AT) */
 };
 
 struct slog {
