@@ -106,31 +106,33 @@ transfer_result() {
 # time them (the shell still keeps its session log, states, digests).
 QUIET='show decode off\nshow tcb off\n'
 
+# to_sink KEY PROGRAM...: the kernel's sink listening on port 4000, the
+# program (which says "N bytes sent, sha256 X") sending to it; its figures
+to_sink() {
+    k=$1
+    shift
+    "$BIN/sink" recv -s 4000 >"$d/sink" 2>"$d/sink.err" &
+    sp=$!
+    wait_for listening "$d/sink.err" || { kill $sp; echo "bench: sink did not start" >&2; return 1; }
+    (timeout 900 "$@" >"$d/out" 2>&1; times >"$d/times")
+    grep -q "bytes sent, sha256" "$d/out" || kill $sp 2>/dev/null
+    wait $sp
+    transfer_result "$k" "$d" sent
+}
+
 # tcplab's client sends N bytes to the kernel's sink: _tap_out N KEY [FLAG]
 _tap_out() {
     d=$(mktemp -d) || return 1
     trap 'rm -rf "$d"' EXIT
-    "$BIN/sink" recv -s 4000 >"$d/sink" 2>"$d/sink.err" &
-    sp=$!
-    wait_for listening "$d/sink.err" || { kill $sp; echo "bench: sink did not start" >&2; return 1; }
     printf "${QUIET}"'c = socket\nconnect c 10.10.2.100 4000\nsend c --bytes %s\nclose c\n' "$1" >"$d/cmds"
-    (timeout 900 "$TCPLAB" --tap ${3:-} --no-color "$d/cmds" >"$d/out" 2>&1; times >"$d/times")
-    grep -q "bytes sent, sha256" "$d/out" || kill $sp 2>/dev/null
-    wait $sp
-    transfer_result "$2" "$d" sent
+    to_sink "$2" "$TCPLAB" --tap ${3:-} --no-color "$d/cmds"
 }
 
 # lwIP sends N bytes to the same sink, from the same addresses
 _lwip_out() {
     d=$(mktemp -d) || return 1
     trap 'rm -rf "$d"' EXIT
-    "$BIN/sink" recv -s 4000 >"$d/sink" 2>"$d/sink.err" &
-    sp=$!
-    wait_for listening "$d/sink.err" || { kill $sp; echo "bench: sink did not start" >&2; return 1; }
-    (timeout 900 "$BIN/lwipbench" -n "$1" 10.10.2.100 4000 >"$d/out" 2>&1; times >"$d/times")
-    grep -q "bytes sent, sha256" "$d/out" || kill $sp 2>/dev/null
-    wait $sp
-    transfer_result lwip_out "$d" sent
+    to_sink lwip_out "$BIN/lwipbench" -n "$1" 10.10.2.100 4000
 }
 
 # the kernel sends N bytes to tcplab's server (recv --all): _tap_in N KEY [FLAG]
