@@ -113,6 +113,11 @@ START_TEST(test_fate_window_and_twins)
     segment(f, 1, 5000 + 4096, 1, 0x10, 0);
     slog_fate(l, 1, f, 54, SLOG_LOST, false, 78);          /* past it: not found */
     ck_assert_int_eq(slog_frame_at(l, 4096)->fate, SLOG_UNKNOWN);
+    for (uint32_t i = 3999; i > 0 && i < 4000; i -= 7) { /* frame 0 stays: the same window */
+        segment(f, 1, 5000 + i, 1, 0x10, 0);
+        slog_fate(l, 1, f, 54, SLOG_DELIVERED, false, 80);
+        ck_assert_int_eq(slog_frame_at(l, i)->fate, SLOG_DELIVERED);
+    }
     /* identical twins: the older first, then the younger */
     segment(f, 0, 42, 1, 0x10, 0);
     slog_add_frame(l, 0, f, 54, 20000);

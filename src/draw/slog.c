@@ -145,6 +145,33 @@ static bool same_frame(const struct slog_frame *f, const uint8_t *p, size_t len,
     return true;
 }
 
+/* False if no frame in flight from `from` in [lo, hi) can hash to h; true
+ * if one may.  The set is made when the same window comes a second time,
+ * and stays right while it does: frames only leave flight, and none can
+ * enter the window without moving hi. */
+static bool in_window(struct slog *l, int from, size_t lo, size_t hi, uint32_t h)
+{
+    struct slog_window *w = &l->win[from];
+    if (w->lo != lo || w->hi != hi) {
+        w->lo = lo;
+        w->hi = hi;
+        w->seen = 1;
+        return true;
+    }
+    if (w->seen == 1) {
+        w->seen = 2;
+        memset(w->bits, 0, sizeof w->bits);
+        const struct slog_frame *fr = l->frames.v;
+        for (size_t k = lo; k < hi; k++)
+            if (fr[k].from == from && fr[k].fate == SLOG_UNKNOWN) {
+                uint32_t b = (l->link[k].hash >> 16) % SLOG_WINDOW_BITS;
+                w->bits[b / 64] |= 1ull << (b % 64);
+            }
+    }
+    uint32_t b = (h >> 16) % SLOG_WINDOW_BITS;
+    return w->bits[b / 64] >> (b % 64) & 1;
+}
+
 void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum slog_fate fate,
                bool dup, tl_time at)
 {
@@ -167,9 +194,11 @@ void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum 
     /* The oldest frames in flight come first; a reordered frame is found
      * a little further on (4096 frames at most).  Whole frames are found
      * by their hash: the frames of that bucket from i on, newest first. */
-    size_t end = l->frames.n - i > 4096 ? i + 4096 : l->frames.n;
+    size_t end = l->frames.n - i > SLOG_WINDOW ? i + SLOG_WINDOW : l->frames.n;
     if (l->bucket && fate != SLOG_CORRUPTED) {
         uint32_t h = frame_hash(from, len, frame, len < SLOG_SNAP ? len : SLOG_SNAP);
+        if (!in_window(l, from, i, end, h))
+            return;
         struct slog_frame *best = NULL;
         for (uint32_t j = l->bucket[h % SLOG_BUCKETS]; j && j - 1 >= i; j = l->link[j - 1].chain) {
             struct slog_frame *f = &fr[j - 1];
@@ -183,7 +212,7 @@ void slog_fate(struct slog *l, int from, const uint8_t *frame, size_t len, enum 
         }
         return;
     }
-    for (size_t k = 0; i < l->frames.n && k < 4096; i++, k++) {
+    for (size_t k = 0; i < l->frames.n && k < SLOG_WINDOW; i++, k++) {
         struct slog_frame *f = &fr[i];
         if (f->from != from || f->fate != SLOG_UNKNOWN ||
             !same_frame(f, frame, len, fate == SLOG_CORRUPTED))

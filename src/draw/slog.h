@@ -26,6 +26,8 @@
 #define SLOG_MAX_EVENTS  (1u << 18)   /* of each kind: about 45 MB of frames at most */
 #define SLOG_HOSTS       2
 #define SLOG_HUGE_AT     (2u << 20)   /* a log this long asks for huge pages */
+#define SLOG_WINDOW      4096u        /* how far past the oldest frame in flight a fate looks */
+#define SLOG_WINDOW_BITS (1u << 16)
 #define SLOG_NAME_LEN    32
 #define SLOG_BUCKETS     (1u << 18)
 
@@ -112,6 +114,15 @@ struct slog {
      * before it in its bucket (NULL: no index, slog_fate scans). */
     uint32_t *bucket;
     struct slog_link { uint32_t hash, chain; } *link;
+    /* Each side's window of frames that slog_fate looks in, [lo, hi), with
+     * the hashes of those in flight in a bit set once the same window came
+     * twice (tap mode: the kernel's frames, logged after their fate, stay
+     * in flight, so that side's window stops moving). */
+    struct slog_window {
+        size_t lo, hi;
+        int seen;
+        uint64_t bits[SLOG_WINDOW_BITS / 64];
+    } win[SLOG_HOSTS];
     tl_time delay;             /* the wire's own delay (for frames of unknown fate) */
 };
 
