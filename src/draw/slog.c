@@ -60,7 +60,8 @@ static void *vec_push(struct slog_vec *v, size_t size)
         v->cap = cap;
     }
     void *e = (char *)v->v + v->n++ * size;
-    memset(e, 0, size);
+    if (!v->mapped)
+        memset(e, 0, size);      /* a mapping's pages come zeroed, each used once */
     return e;
 }
 
@@ -86,11 +87,15 @@ void slog_free(struct slog *l)
     free(l);
 }
 
-/* What same_frame() compares, hashed: equal frames hash equal. */
+/* What same_frame() compares, hashed: equal frames hash equal.  The
+ * first 64 bytes are enough to tell frames apart (the headers: addresses,
+ * IP id, sequence numbers, checksums); same_frame has the last word. */
 static uint32_t frame_hash(int from, size_t len, const uint8_t *p, size_t caplen)
 {
     uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)len << 1 ^ (uint64_t)from;
     size_t i = 0;
+    if (caplen > 64)
+        caplen = 64;
     for (; i + 8 <= caplen; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
