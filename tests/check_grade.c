@@ -412,6 +412,30 @@ START_TEST(test_tap_pauses_where_frames_are_hidden)
 }
 END_TEST
 
+/* After a summary the first segment seen may be a retransmission; the
+ * new data after it (sent by frames the summary hid) is no jump.  Without
+ * the summary the same jump is one. */
+START_TEST(test_tap_new_data_after_a_retransmission_past_a_summary)
+{
+    char why[256] = "";
+    const char *seen =
+        "romeo> send s --bytes 1M &\n"
+        SEG("romeo > juliet", "", "5000", "4000", "Flags [.], seq 101:106, ack 501, win 1, length 5")
+        "  ... 10 more frames ...\n"
+        SEG("romeo > juliet", "", "5000", "4000", "Flags [.], seq 2101:2106, ack 501, win 1, length 5")
+        "romeo> sleep 1s\n"
+        SEG("romeo > juliet", "", "5000", "4000", "Flags [.], seq 4101:4106, ack 501, win 1, length 5");
+    ck_assert_msg(tap(seen, why, sizeof why) == 0, "%s", why);
+    const char *jump =
+        "romeo> send s --bytes 1M &\n"
+        SEG("romeo > juliet", "", "5000", "4000", "Flags [.], seq 101:106, ack 501, win 1, length 5")
+        "romeo> sleep 1s\n"
+        SEG("romeo > juliet", "", "5000", "4000", "Flags [.], seq 4101:4106, ack 501, win 1, length 5");
+    ck_assert_uint_eq(tap(jump, why, sizeof why), 4);
+    ck_assert_ptr_nonnull(strstr(why, "never sent"));
+}
+END_TEST
+
 /* ---- transcript files -------------------------------------------------- */
 
 static void expect_load_error(const char *text, const char *what)
@@ -466,7 +490,8 @@ static Suite *grade_suite(void)
             test_verbose_decode_continuation_lines, test_guide_marks_what_a_command_met, NULL);
     ck_case(s, "tap and files", NULL, teardown,
             test_tap_consistent_conversation, test_tap_inconsistencies_name_the_line,
-            test_tap_pauses_where_frames_are_hidden, test_transcript_headers, NULL);
+            test_tap_pauses_where_frames_are_hidden,
+                        test_tap_new_data_after_a_retransmission_past_a_summary, test_transcript_headers, NULL);
     return s;
 }
 

@@ -3,7 +3,8 @@
  * or at the sender's next window probe if the update is lost), a call
  * keeps virtual time running while the hosts can move without the user
  * and no further, a host's calls run in order, and `&`, `jobs` and `wait`
- * run calls side by side. */
+ * run calls side by side; a paced reader (recv --all N --every D) reads
+ * exactly every D of virtual time. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +278,137 @@ START_TEST(test_data_retransmissions_end_with_etimedout)
 }
 END_TEST
 
+/* The job of a paced reader on juliet (recv --all N --every D), or NULL. */
+static const struct pending *paced_job(void)
+{
+    for (int i = 0; i < sht->njobs; i++)
+        if (sht->jobs[i]->host == 1 && sht->jobs[i]->pace_d)
+            return sht->jobs[i];
+    return NULL;
+}
+
+/* The course's slow receiver (4096 bytes every 0.1 s) behind a sender
+ * that filled its window: the window is zero and romeo probes it; the
+ * reader's reads come exactly every 100 ms of virtual time, each opens
+ * the window (an update with the same ACK and a larger window), and the
+ * whole stream arrives. */
+START_TEST(test_paced_reader_reads_every_interval_window_closes_and_reopens)
+{
+    connect_pair();
+    ok("send c --bytes 200k &");
+    ok("sleep 2s");
+    const struct sock *c = sock_of(0, 3);
+    ck_assert_uint_eq(c->tcb.snd_wnd, 0);            /* closed */
+    ck_assert(c->tcb.persist_at != TL_NEVER);
+    const char *o = ok("tcb c");
+    const char *probe = strstr(o, "(window probe ");
+    ck_assert_msg(probe && atoi(probe + 14) >= 2, "no window probes:\n%s", o);
+    uint32_t acked = c->tcb.snd_una;
+    tl_time t0 = sh_now(sht);
+    o = ok("juliet: recv a --all 4096 --every 100ms &");
+    ck_assert_ptr_nonnull(strstr(o, "[2] juliet: recv a --all 4096 --every 100ms &"));
+    const struct pending *p = paced_job();
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_eq(p->done, 4096);                 /* the first read at once */
+    ck_assert_int_eq(p->next_at, t0 + 100 * TL_MS);
+    /* each sleep of 100 ms holds exactly one read */
+    for (int k = 1; k <= 10; k++) {
+        o = ok("sleep 100ms");
+        ck_assert_uint_eq(p->reads, (uint64_t)k + 1);
+        ck_assert_uint_eq(p->done, 4096u * (k + 1));
+        ck_assert_int_eq(p->next_at, t0 + (k + 1) * 100 * TL_MS);
+        if (k == 1) {
+            /* the window update of the first read: no new data acked,
+             * a larger window; data follows at once */
+            char want[64];
+            snprintf(want, sizeof want, "ack %u, win ", acked);
+            const char *u = strstr(o, want);
+            ck_assert_msg(u && atoi(u + strlen(want)) > 0, "no window update in:\n%s", o);
+        }
+    }
+    ck_assert_uint_gt(c->tcb.snd_una, acked);         /* reopened: data went on */
+    o = ok("jobs");
+    ck_assert_ptr_nonnull(strstr(o, "(45056 bytes received in 11 reads)"));
+    o = ok("wait 1");
+    char sent[65], rcvd[65];
+    digest_after(o, "204800 bytes sent", sent);
+    ok("shutdown c wr");
+    o = ok("wait 2");
+    digest_after(o, "204800 bytes received (end of stream)", rcvd);
+    ck_assert_str_eq(sent, rcvd);
+    ck_assert_int_eq(sht->njobs, 0);
+}
+END_TEST
+
+/* In the foreground: a paced reader with nobody sending leaves the prompt
+ * at once; a send it must make room for returns (the reads are events
+ * that move it); wait stops when only the user can move the reader on;
+ * Ctrl-C ends the foreground reader, not one started with &; bad forms
+ * are one-line errors. */
+START_TEST(test_paced_reader_foreground_wait_ctrl_c_and_errors)
+{
+    connect_pair();
+    tl_time t0 = sh_now(sht);
+    const char *o = ok("juliet: recv a --all 4096 --every 100ms");
+    ck_assert_ptr_nonnull(strstr(o, "(juliet: recv --all reads 4096 bytes every 100ms until "
+                                    "the peer closes; 0 bytes so far"));
+    ck_assert_int_lt(sh_now(sht) - t0, TL_MS);
+    o = ok("send c --bytes 300k");
+    ck_assert_ptr_nonnull(strstr(o, "307200 bytes sent"));
+    const struct pending *p = paced_job();
+    ck_assert_ptr_nonnull(p);
+    /* the wait goes on while juliet's foreground reader moves (as for
+     * recv --all): until it has read all 300 KiB, 4096 bytes every
+     * 100 ms, its first read when the data came */
+    tl_time took = sh_now(sht) - t0;
+    ck_assert_uint_eq(p->done, 307200);
+    ck_assert_uint_eq(p->reads, 75);
+    ck_assert_int_gt(took, 74 * 100 * TL_MS);
+    ck_assert_int_lt(took, 75 * 100 * TL_MS + 10 * TL_MS);
+    /* wait: the reader found nothing at its next read; only the user
+     * (shutdown) can move it on */
+    o = ok("wait");
+    ck_assert_ptr_nonnull(strstr(o, "(wait: what is left pending needs a command from the user)"));
+    ck_assert_uint_eq(p->reads, 75);
+    tl_time idle = sh_now(sht);
+    ok("ss");
+    ck_assert_int_eq(sh_now(sht), idle);
+    /* Ctrl-C at the prompt: the foreground reader ends */
+    fflush(sht->out);
+    int n = sh_cancel_pending(sht);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(sht->njobs, 0);
+    o = ok("jobs");
+    ck_assert_ptr_nonnull(strstr(o, "no calls pending"));
+    /* ... and one started with & goes on */
+    ok("juliet: recv a --all 1k --every 1s &");
+    ck_assert_int_eq(sh_cancel_pending(sht), 0);
+    ck_assert_int_eq(sht->njobs, 1);
+    ok("send c \"hello\"");
+    o = ok("shutdown c wr");
+    /* "hello" and the FIN arrive once time passes (wait); the read that
+     * takes "hello" comes before the FIN, and as recv then sleep, the end
+     * of the stream is seen by the next read, 1 s later */
+    tl_time sent_at = sh_now(sht);
+    o = ok("wait");
+    ck_assert_ptr_nonnull(strstr(o, "5 bytes received (end of stream)"));
+    ck_assert_int_ge(sh_now(sht) - sent_at, TL_SEC);
+    ck_assert_int_lt(sh_now(sht) - sent_at, TL_SEC + 10 * TL_MS);
+    /* bad forms */
+    o = fails("juliet: recv a --all 4096");
+    ck_assert_ptr_nonnull(strstr(o, "recv SOCK --all N --every DURATION"));
+    o = fails("juliet: recv a --all 0 --every 1s");
+    ck_assert_ptr_nonnull(strstr(o, "'0' is not a byte count"));
+    o = fails("juliet: recv a --all 4k --every 0");
+    ck_assert_ptr_nonnull(strstr(o, "'0' is not a duration"));
+    o = fails("juliet: recv a --all 4k --each 1s");
+    ck_assert_ptr_nonnull(strstr(o, "recv SOCK --all N --every DURATION"));
+    o = fails("juliet: recv a 10 --every 1s");
+    ck_assert_ptr_nonnull(strstr(o, "only --all takes more words"));
+    ck_assert_int_eq(sht->njobs, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("wait");
@@ -287,7 +419,9 @@ static Suite *suite(void)
                         test_next_call_on_a_host_waits_for_its_pending_call,
                         test_background_sends_run_side_by_side, test_no_time_runs_for_an_idle_prompt,
                         test_data_retransmissions_end_with_etimedout,
-                        test_arp_retry_runs_for_a_waiting_reader, NULL);
+                        test_arp_retry_runs_for_a_waiting_reader,
+                        test_paced_reader_reads_every_interval_window_closes_and_reopens,
+                        test_paced_reader_foreground_wait_ctrl_c_and_errors, NULL);
     tcase_set_timeout(tc, 120);
     return s;
 }

@@ -9,10 +9,17 @@ bin=${TCPLAB:-./tcplab}
 export TCPLAB_LABS=labs TZ=UTC
 status=0
 
+root=$(pwd)
+case $bin in /*) ;; *) bin=$root/$bin ;; esac
+# the pictures a lab's draw steps write go to a scratch folder
+scratch=$(mktemp -d) || exit 1
+trap 'rm -rf "$scratch"' EXIT INT TERM
+
 # lab NAME SEED: the guided lab NAME, started with --lab as a student would
 lab() {
-    if ! "$bin" --seed="$2" --lab="$1" --record="transcripts/lab-$1.txt" \
-            "transcripts/lab-$1.cmds" >/dev/null; then
+    if ! (cd "$scratch" && TCPLAB_LABS="$root/labs" "$bin" --seed="$2" --lab="$1" \
+            --record="$root/transcripts/lab-$1.txt" "$root/transcripts/lab-$1.cmds" \
+            >/dev/null); then
         echo "regen: lab-$1 had errors" >&2
         status=1
     fi
@@ -24,6 +31,7 @@ lab nobody 3
 lab closing 4
 lab error 7
 lab bulk 8
+lab congestion 9
 
 # A transcript made by the record command itself, halfway through.
 "$bin" --seed=5 transcripts/session-record.cmds >/dev/null

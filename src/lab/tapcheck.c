@@ -17,7 +17,8 @@
  * Frames the transcript does not show break the arithmetic honestly: a
  * bulk transfer's "... N more frames ..." summary starts each connection
  * afresh (and since the first segment seen after it may be a
- * retransmission, an ACK beyond it then says what the hidden frames sent),
+ * retransmission, an ACK or a segment beyond it then says what the hidden
+ * frames sent),
  * and while `filter`, `show decode off` or a decode without -S is in force
  * the sequence checks pause. */
 #include <ctype.h>
@@ -195,6 +196,10 @@ static int check_seg(struct checker *c, const char *text)
         } else if (!me->known) {
             me->known = true;
             me->isn = s.seq;
+            me->max = s.seq + used;
+        } else if (seq_lt(me->max, s.seq) && me->gap) {
+            /* learned again from a retransmission: the summary hid the
+             * frames that sent up to here (three flows interleave) */
             me->max = s.seq + used;
         } else if (seq_lt(me->max, s.seq)) {
             return fail(c, "%s sends seq %u, but has sent only up to %u: %u bytes never sent",

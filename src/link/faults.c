@@ -380,17 +380,6 @@ static int pct(char *buf, size_t cap, uint32_t ppm)
     return snprintf(buf, cap, "%u.%s%%", whole, f4);
 }
 
-/* "10ms", "1.5s", "250us" */
-static void dur(char *buf, size_t cap, tl_time d)
-{
-    if (d % TL_SEC == 0)
-        snprintf(buf, cap, "%llds", (long long)(d / TL_SEC));
-    else if (d % TL_MS == 0)
-        snprintf(buf, cap, "%lldms", (long long)(d / TL_MS));
-    else
-        snprintf(buf, cap, "%lldus", (long long)d);
-}
-
 /* "10Mbit", "1.5Gbit", "64kbit" as tc prints rates */
 static void rate(char *buf, size_t cap, uint64_t bps)
 {
@@ -437,7 +426,7 @@ void faults_describe(const struct faults *f, char *buf, size_t cap)
         ADD("%scorrupt %s", n ? " " : "", v);
     }
     if (s->delay) {
-        dur(v, sizeof v, s->delay);
+        tl_dur_text(s->delay, v, sizeof v);
         ADD("%sdelay %s", n ? " " : "", v);
     }
     if (s->rate) {

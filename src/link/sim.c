@@ -98,9 +98,10 @@ static tl_time next_timer(const struct simnet *n)
     return t;
 }
 
+/* An arrival, a timer, or a program's own wake-up (a paced reader). */
 tl_time simnet_next_event(const struct simnet *n)
 {
-    return tl_min(next_arrival(n), next_timer(n));
+    return tl_min(tl_min(next_arrival(n), next_timer(n)), world_app_due(&n->w));
 }
 
 /* Run everything due at n->now: arrivals first, then timers. */

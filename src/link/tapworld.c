@@ -126,7 +126,7 @@ static tl_time w_next_deadline(const struct world *w)
 {
     const struct tapworld *t = (const struct tapworld *)w;
     return tl_min(tl_min(host_next_deadline(t->h), khost_next_deadline(t->k)),
-                  faults_next(t->w.faults));
+                  tl_min(faults_next(t->w.faults), world_app_due(w)));
 }
 
 static int w_pollfds(struct world *w, struct pollfd *fds, int max)

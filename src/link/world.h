@@ -30,6 +30,10 @@ typedef void (*world_frame_fn)(void *ctx, int from, const uint8_t *frame, size_t
  * program the kernel wakes would; true if they did something (sent, read,
  * completed), and the instant then runs again with what they queued. */
 typedef bool (*world_app_fn)(void *ctx);
+/* The next instant at which a program asks to be woken although nothing
+ * arrives (a reader that paces its reads sleeps until its next read), or
+ * TL_NEVER; always later than now. */
+typedef tl_time (*world_app_due_fn)(void *ctx);
 
 struct world_ops {
     tl_time (*now)(const struct world *w);
@@ -72,6 +76,7 @@ struct world {
     uint64_t frames;
     /* the application programs, woken after every event instant */
     world_app_fn app;
+    world_app_due_fn app_due;               /* may be NULL */
     void *app_ctx;
     /* While on_frame reports a frame the stack received: why the stack
      * dropped it (DROP_NONE: taken in, or a frame the stack sent). */
@@ -92,6 +97,10 @@ static inline size_t world_settle(struct world *w) { return w->ops->settle(w); }
 static inline bool world_run_until(struct world *w, bool (*done)(void *), void *ctx, tl_time limit)
 {
     return w->ops->run_until(w, done, ctx, limit);
+}
+static inline tl_time world_app_due(const struct world *w)
+{
+    return w->app_due ? w->app_due(w->app_ctx) : TL_NEVER;
 }
 static inline void world_sleep(struct world *w, tl_time d) { w->ops->sleep(w, d); }
 static inline void world_free(struct world *w)

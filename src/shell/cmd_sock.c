@@ -296,15 +296,46 @@ int cmd_sendto(struct shell *sh, int host, struct sh_cmdline *cl)
     return 0;
 }
 
+/* recv SOCK --all N --every DURATION: the slow reader of the course's
+ * rwnd-limited transfer (file-receiver-slow.py reads 4096 bytes every
+ * 0.1 s: recv c --all 4096 --every 100ms). */
+static int recv_pace(struct shell *sh, struct sh_cmdline *cl, size_t *n, tl_time *d)
+{
+    const struct sh_cmd *c = sh_cmd_find("recv");
+    if (cl->argc != 6 || cl->argv[4].quoted || strcmp(cl->argv[4].s, "--every") != 0) {
+        sh_usage_error(sh, c, "recv: a paced reader is recv SOCK --all N --every DURATION");
+        return -1;
+    }
+    if (cl->argv[3].quoted || sh_parse_size(cl->argv[3].s, n) < 0 || *n == 0 ||
+        *n > 64 * 1024 * 1024) {
+        sh_usage_error(sh, c, "recv: '%s' is not a byte count (1 to 64M)", cl->argv[3].s);
+        return -1;
+    }
+    if (cl->argv[5].quoted || sh_parse_duration(sh, cl->argv[5].s, d) < 0 || *d < TL_MS ||
+        *d > 3600 * TL_SEC) {
+        sh_usage_error(sh, c, "recv: '%s' is not a duration from 1ms to 1h (100ms, 2s)",
+                       cl->argv[5].s);
+        return -1;
+    }
+    return 0;
+}
+
 int cmd_recv(struct shell *sh, int host, struct sh_cmdline *cl)
 {
     int fd = arg_sock(sh, host, cl, 1);
     if (fd < 0)
         return -1;
-    size_t n = RECV_DEFAULT;
+    size_t n = RECV_DEFAULT, pace_n = 0;
+    tl_time pace_d = 0;
     enum pend_kind k = PEND_RECV;
-    if (cl->argc == 3 && strcmp(cl->argv[2].s, "--all") == 0 && !cl->argv[2].quoted) {
+    if (cl->argc >= 3 && strcmp(cl->argv[2].s, "--all") == 0 && !cl->argv[2].quoted) {
         k = PEND_RECV_ALL;
+        if (cl->argc != 3 && recv_pace(sh, cl, &pace_n, &pace_d) < 0)
+            return -1;
+    } else if (cl->argc > 3) {
+        sh_usage_error(sh, sh_cmd_find("recv"), "recv: only --all takes more words "
+                       "(recv SOCK --all N --every DURATION)");
+        return -1;
     } else if (cl->argc == 3 && (sh_parse_size(cl->argv[2].s, &n) < 0 || n == 0 ||
                                  n > 64 * 1024 * 1024)) {
         sh_usage_error(sh, sh_cmd_find("recv"), "recv: '%s' is not a byte count",
@@ -314,6 +345,9 @@ int cmd_recv(struct shell *sh, int host, struct sh_cmdline *cl)
     struct pending *p = sh_job_start(sh, host, cl, k, fd);
     if (p) {
         p->want = n;
+        p->pace_n = pace_n;
+        p->pace_d = pace_d;
+        p->next_at = sh_now(sh);       /* the first read at once */
         sh_job_step(sh, p);
     }
     return 0;

@@ -62,11 +62,16 @@ static const struct sh_cmd commands[] = {
     {"sendto", "data", "sendto SOCK ADDR PORT \"TEXT\"", "send a UDP datagram",
      "Example: sendto u 10.10.2.100 4001 \"ping\"   u.sendto(b\"ping\", ('10.10.2.100', 4001))",
      4, 4, CMD_SOCKCALL | CMD_REPORT, cmd_sendto, NULL},
-    {"recv", "data", "[NAME =] recv SOCK [N] | recv SOCK --all", "receive bytes",
+    {"recv", "data", "[NAME =] recv SOCK [N] | recv SOCK --all [N --every DURATION]",
+     "receive bytes",
      "Reads up to N bytes (default 1024) from the receive queue, waiting if it is empty.\n"
      "b'' means the peer closed.  --all reads to the end of the stream and prints the\n"
-     "count and SHA-256.  Example: recv conn 1024    conn.recv(1024)",
-     1, 2, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_recv,
+     "count and SHA-256.  --all N --every DURATION is a slow reader: at most N bytes a\n"
+     "read, then it sleeps DURATION of (virtual) time before the next, as the course's\n"
+     "file-receiver-slow.py (recv c --all 4096 --every 100ms); a read that finds nothing\n"
+     "waits for data, and the next read is DURATION after it.\n"
+     "Example: recv conn 1024    conn.recv(1024)",
+     1, 5, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_recv,
      NULL},
     {"recvfrom", "data", "recvfrom SOCK [N]", "receive a UDP datagram and its sender",
      "Example: recvfrom u 1024", 1, 2, CMD_SOCKCALL | CMD_REPORT | CMD_RETURNS, cmd_recvfrom, NULL},
@@ -229,7 +234,8 @@ static const struct sh_cmd commands[] = {
      "lab next the next step, lab step N step N again, lab questions the report questions.\n"
      "The labs shipped: sockets (the course's socket lab, in its handout's order), tcb,\n"
      "nobody, closing, error (the course's error-control lab: loss, retransmission,\n"
-     "a broken link), bulk (limited by the congestion or the receive window).\n"
+     "a broken link), bulk (limited by the congestion or the receive window),\n"
+     "congestion (three Reno flows share a 1 Mbit/s bottleneck for a minute).\n"
      "Lab messages start with [lab].  The lab format: man tcplab-labs.",
      0, 2, 0, cmd_lab,
      w_lab},

@@ -116,16 +116,29 @@ static bool step_send(struct shell *sh, struct pending *p)
     return progress || p->completed;
 }
 
-/* What is received goes straight into the digest's ring. */
+/* What is received goes straight into the digest's ring.  A paced reader
+ * (recv --all N --every D) is the course's slow receiver: it sleeps until
+ * its next read time, takes at most N bytes, and sleeps D from that read
+ * on; one that finds nothing blocks in recv until data (or the end)
+ * comes, and its next read is D after that. */
 static bool step_recv_all(struct shell *sh, struct pending *p)
 {
+    tl_time now = sh_now(sh);
+    if (p->pace_d && now < p->next_at)
+        return false;                  /* asleep: world.app_due wakes it */
     bool progress = false;
+    size_t turn = 0;                   /* bytes of this read */
     for (;;) {
         size_t n = 16384;
+        if (p->pace_d) {
+            if (turn == p->pace_n)
+                break;
+            n = p->pace_n - turn < n ? p->pace_n - turn : n;
+        }
         uint8_t *buf = digest_room(&p->dg, &n);
-        long rc = SH_CALL(sh, p->host, recvfrom, p->fd, buf, n, NULL, NULL, sh_now(sh));
-        if (rc == -EAGAIN)
-            return progress;
+        long rc = SH_CALL(sh, p->host, recvfrom, p->fd, buf, n, NULL, NULL, now);
+        if (rc == -EAGAIN || (rc == 0 && turn && p->pace_d))
+            break;                     /* the end: at the next read, as recv's b'' */
         if (rc <= 0) {
             p->err = (int)-rc;
             p->completed = true;
@@ -133,8 +146,26 @@ static bool step_recv_all(struct shell *sh, struct pending *p)
         }
         digest_commit(&p->dg, (size_t)rc);
         p->done += (size_t)rc;
+        turn += (size_t)rc;
         progress = true;
     }
+    if (p->pace_d && turn) {
+        p->reads++;
+        p->next_at = now + p->pace_d;
+    }
+    return progress;
+}
+
+tl_time sh_jobs_due(void *ctx)
+{
+    struct shell *sh = ctx;
+    tl_time now = sh_now(sh), t = TL_NEVER;
+    for (int i = 0; i < sh->njobs; i++) {
+        const struct pending *p = sh->jobs[i];
+        if (sh_job_live(p) && p->kind == PEND_RECV_ALL && p->pace_d && p->next_at > now)
+            t = tl_min(t, p->next_at);
+    }
+    return t;
 }
 
 static bool step_recv(struct shell *sh, struct pending *p)
@@ -218,6 +249,7 @@ static void print_assign(struct shell *sh, const struct pending *p, int i)
 static void job_note(struct shell *sh, const struct pending *p)
 {
     const char *name = sh_host_name(sh, p->host);
+    char dur[32];
     if (p->bg) {
         fprintf(sh->out, "[%d] %s: %s &\n", p->id, name, p->line);
         return;
@@ -230,8 +262,13 @@ static void job_note(struct shell *sh, const struct pending *p)
         fprintf(sh->out, "(%s: recv waits for data; the prompt stays free)\n", name);
         break;
     case PEND_RECV_ALL:
-        fprintf(sh->out, "(%s: recv --all reads until the peer closes; %zu bytes so far; "
-                         "the prompt stays free)\n", name, p->done);
+        if (p->pace_d)
+            fprintf(sh->out, "(%s: recv --all reads %zu bytes every %s until the peer closes; "
+                             "%zu bytes so far; the prompt stays free)\n", name, p->pace_n,
+                    tl_dur_text(p->pace_d, dur, sizeof dur), p->done);
+        else
+            fprintf(sh->out, "(%s: recv --all reads until the peer closes; %zu bytes so far; "
+                             "the prompt stays free)\n", name, p->done);
         break;
     case PEND_SEND_BYTES:
         fprintf(sh->out, "(%s: send waits for the receiver to make room; %zu of %zu bytes "
@@ -369,6 +406,9 @@ int cmd_jobs(struct shell *sh, int host, struct sh_cmdline *cl)
                 p->completed ? "Done" : "Running", p->line, p->bg ? " &" : "");
         if (p->kind == PEND_SEND_BYTES)
             fprintf(sh->out, "  (%zu of %zu bytes taken)", p->done, p->want);
+        else if (p->kind == PEND_RECV_ALL && p->pace_d)
+            fprintf(sh->out, "  (%zu bytes received in %llu reads)", p->done,
+                    (unsigned long long)p->reads);
         else if (p->kind == PEND_RECV_ALL)
             fprintf(sh->out, "  (%zu bytes received)", p->done);
         fputc('\n', sh->out);

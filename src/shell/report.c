@@ -454,11 +454,12 @@ static bool window_can_open(struct shell *sh, int h, const struct sock *s)
  * TL_NEVER: a frame in flight (not on a held wire), a retransmission
  * (SYN retries and data: they end by themselves, ETIMEDOUT at worst), a
  * delayed ACK, an ARP retry, a window probe that can find the window
- * open.  Not TIME-WAIT, FIN-WAIT-2 or an ARP entry's end of life: those
+ * open, the next read of a paced reader (recv --all N --every D).  Not TIME-WAIT, FIN-WAIT-2 or an ARP entry's end of life: those
  * only pass time, as an idle prompt would. */
 static tl_time next_useful(struct shell *sh)
 {
     tl_time t = sh->w->faults ? faults_next(sh->w->faults) : TL_NEVER;
+    t = tl_min(t, sh_jobs_due(sh));    /* a paced reader's next read */
     for (int h = 0; h < WORLD_HOSTS; h++) {
         struct host *hp = sh_host(sh, h);
         if (!hp)

@@ -41,6 +41,7 @@ struct shell *shell_new(struct world *w, FILE *out, bool color)
     sh->w->on_frame = sh_frame_hook;
     sh->w->on_frame_ctx = sh;
     sh->w->app = sh_jobs_step;           /* the pending calls run at every event */
+    sh->w->app_due = sh_jobs_due;        /* a paced reader's next read */
     sh->w->app_ctx = sh;
     if (sh_slog_attach(sh) < 0) {
         shell_free(sh);

@@ -76,6 +76,12 @@ struct pending {
     size_t chunk_len;
     struct digest dg;          /* --all / --bytes: SHA-256 of the bytes so far */
     uint64_t started;          /* the command (sh->ncommands) that made the call */
+    /* recv --all N --every D: at most pace_n bytes a read, the next read
+     * pace_d after the last (as a program's recv then sleep); pace_d 0:
+     * read whatever comes */
+    size_t pace_n;
+    tl_time pace_d, next_at;
+    uint64_t reads;            /* reads that returned data */
     /* result, once completed */
     bool completed;
     int err;                   /* positive errno, or 0 */
@@ -207,6 +213,8 @@ bool sh_job_in(const struct pending *p, const struct sh_job_set *set);
 bool sh_job_step(struct shell *sh, struct pending *p);
 /* Every live call its turn (the world's app hook); true if any moved. */
 bool sh_jobs_step(void *ctx);
+/* The next read time of a paced reader that sleeps (world.app_due). */
+tl_time sh_jobs_due(void *ctx);
 /* The first live call of host that a new call there must wait for. */
 struct pending *sh_job_blocking(struct shell *sh, int host);
 /* At the end of a report: print completed calls (and forget them), and

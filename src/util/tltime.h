@@ -5,6 +5,7 @@
 #ifndef TCPLAB_TLTIME_H
 #define TCPLAB_TLTIME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int64_t tl_time;
@@ -15,5 +16,9 @@ typedef int64_t tl_time;
 #define TL_SEC   ((tl_time)1000000)
 
 static inline tl_time tl_min(tl_time a, tl_time b) { return a < b ? a : b; }
+
+/* d as the user would type it, in the largest whole unit: "2s", "100ms",
+ * "250us" (util/tltime.c); returns buf. */
+const char *tl_dur_text(tl_time d, char *buf, size_t cap);
 
 #endif

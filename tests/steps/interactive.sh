@@ -1,7 +1,8 @@
 #!/bin/sh
 # The interactive shell in a real terminal (tmux): the prompt, typing, tab
 # completion of commands, names and hosts, a pending accept cancelled by
-# Ctrl-C, and the history file written at exit.
+# Ctrl-C, and the history file written at exit; the terminal ladder, the
+# progress line, a slow reader ended by Ctrl-C.
 set -u
 T=$(pwd)/build/san/tcplab
 command -v tmux >/dev/null 2>&1 || { echo "SKIP interactive: no tmux"; exit 77; }
@@ -107,5 +108,20 @@ keys C-c
 wait_for 'send s --bytes 4G interrupted' || fail "progress: Ctrl-C did not end the send"
 sleep 0.3
 screen | grep -q 'romeo: send: .*%' && fail "progress: the line was not erased"
+
+# A slow reader in the foreground (recv --all N --every D) behind a
+# background sender: time runs while it reads, Ctrl-C ends it (the send
+# started with & goes on).
+keys C-l 'juliet: c2 = accept l' Enter 's2 = socket' Enter 'connect s2 juliet 4000' Enter
+wait_for 'c2 = fd' || fail "slow reader: no second connection"
+keys 'send s2 --bytes 1G &' Enter
+wait_for '\[1\] romeo: send s2 --bytes 1G &' || fail "slow reader: the send did not start"
+keys 'juliet: recv c2 --all 4096 --every 100ms' Enter
+sleep 1
+keys C-c
+wait_for 'juliet: recv c2 --all 4096 --every 100ms interrupted' ||
+    fail "slow reader: Ctrl-C did not end the reader"
+keys C-l 'jobs' Enter
+wait_for '\[1\] romeo  Running  send s2 --bytes 1G &' || fail "slow reader: the & send did not go on"
 keys 'quit' Enter
 echo "interactive: all passed"
