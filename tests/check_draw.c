@@ -10,7 +10,9 @@
 #include "draw/ladder.h"
 #include "draw/seg.h"
 #include "draw/slog.h"
+#include "draw/states.h"
 #include "draw/svg.h"
+#include "stack/tcp_fsm.h"
 #include "wire/bytes.h"
 
 #define ROMEO  0x0a0a0164u
@@ -283,6 +285,200 @@ START_TEST(test_ladder_svg_terminal)
 }
 END_TEST
 
+/* ---- the state diagram in the terminal ---- */
+
+/* romeo's active open and close, juliet's passive one ending in LAST_ACK
+ * -> CLOSED, and (rst) a second romeo socket reset in ESTABLISHED: an
+ * edge Figure 5 does not draw.  Sockets are drawn in the order they are
+ * named here: a romeo sock, b juliet sock, c conn_sock, d romeo s. */
+static struct slog *states_log(bool rst)
+{
+    struct slog *l = new_log();
+    static const struct { int host, sock, from, to, cause; } steps[] = {
+        {1, 1, TCP_CLOSED, TCP_LISTEN, TCP_CAUSE_LISTEN},
+        {0, 1, TCP_CLOSED, TCP_SYN_SENT, TCP_CAUSE_CONNECT},
+        {1, 2, TCP_LISTEN, TCP_SYN_RECEIVED, TCP_CAUSE_RCV_SYN},
+        {0, 1, TCP_SYN_SENT, TCP_ESTABLISHED, TCP_CAUSE_RCV_SYN_ACK},
+        {1, 2, TCP_SYN_RECEIVED, TCP_ESTABLISHED, TCP_CAUSE_RCV_ACK_OF_SYN},
+        {0, 1, TCP_ESTABLISHED, TCP_FIN_WAIT_1, TCP_CAUSE_CLOSE},
+        {1, 2, TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCP_CAUSE_RCV_FIN},
+        {0, 1, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2, TCP_CAUSE_RCV_ACK_OF_FIN},
+        {1, 2, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CAUSE_CLOSE},
+        {0, 1, TCP_FIN_WAIT_2, TCP_TIME_WAIT, TCP_CAUSE_RCV_FIN},
+        {1, 2, TCP_LAST_ACK, TCP_CLOSED, TCP_CAUSE_RCV_ACK_OF_FIN},
+    };
+    tl_time t = 0;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        slog_add_state(l, steps[i].host, steps[i].sock, t += 100, (uint8_t)steps[i].from,
+                       (uint8_t)steps[i].to, (uint8_t)steps[i].cause);
+    if (rst) {
+        slog_add_state(l, 0, 3, t += 100, TCP_CLOSED, TCP_SYN_SENT, TCP_CAUSE_CONNECT);
+        slog_add_state(l, 0, 3, t += 100, TCP_SYN_SENT, TCP_ESTABLISHED, TCP_CAUSE_RCV_SYN_ACK);
+        slog_add_state(l, 0, 3, t += 100, TCP_ESTABLISHED, TCP_CLOSED, TCP_CAUSE_RCV_RST);
+    }
+    snprintf(slog_sock(l, 0, 1)->name, SLOG_NAME_LEN, "sock");
+    snprintf(slog_sock(l, 1, 1)->name, SLOG_NAME_LEN, "sock");
+    snprintf(slog_sock(l, 1, 2)->name, SLOG_NAME_LEN, "conn_sock");
+    if (rst)
+        snprintf(slog_sock(l, 0, 3)->name, SLOG_NAME_LEN, "s");
+    return l;
+}
+
+static char *states_text(const struct slog *l, const struct slog_sock *const *k, size_t n,
+                         int width, bool utf8, bool color)
+{
+    char *out = NULL, err[128];
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    ck_assert_int_eq(states_term(m, l, k, n, width, utf8, color, err, sizeof err), 0);
+    fclose(m);
+    return out;
+}
+
+/* Columns of a line: UTF-8 characters, escapes not counted. */
+static int columns(const char *p, const char *end)
+{
+    int n = 0;
+    while (p < end) {
+        if (*p == '\033') {
+            while (p < end && *p != 'm')
+                p++;
+            p++;
+            continue;
+        }
+        if (((unsigned char)*p & 0xc0) != 0x80)
+            n++;
+        p++;
+    }
+    return n;
+}
+
+/* The picture is the golden file, byte for byte (TCPLAB_REGEN=1 writes it). */
+static void golden(const char *path, const char *text)
+{
+    if (getenv("TCPLAB_REGEN")) {
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs(text, f);
+        fclose(f);
+    }
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "%s is missing", path);
+    char *want = NULL;
+    size_t cap = 0;
+    ssize_t n = getdelim(&want, &cap, '\0', f);
+    fclose(f);
+    ck_assert_int_gt(n, 0);
+    ck_assert_msg(strcmp(want, text) == 0, "%s differs; the drawing now is:\n%s", path, text);
+    free(want);
+}
+
+START_TEST(test_states_term_golden)
+{
+    struct slog *l = states_log(false);
+    const struct slog_sock *romeo = slog_sock_lookup(l, "sock", 0);
+    const struct slog_sock *conn = slog_sock_lookup(l, "conn_sock", 1);
+    ck_assert_ptr_nonnull(romeo);
+    ck_assert_ptr_nonnull(conn);
+    char *u = states_text(l, &romeo, 1, 80, true, false);
+    golden("tests/draw/states-term.romeo+sock.utf8.txt", u);
+    char *a = states_text(l, &conn, 1, 80, false, false);
+    golden("tests/draw/states-term.juliet+conn_sock.ascii.txt", a);
+    for (const char *p = a; *p; p++)
+        ck_assert_msg((unsigned char)*p < 0x80 && *p != '\033', "ASCII drawing has byte %#x",
+                      (unsigned char)*p);
+    /* the path's arrows: numbered 1 to 5, the causes listed by number */
+    ck_assert_ptr_nonnull(strstr(u, "  5. FIN_WAIT_2 \u2192 TIME_WAIT (rcv FIN)"));
+    ck_assert_ptr_nonnull(strstr(u, "\u2501\u2501\u25b6"));      /* a heavy arrow */
+    ck_assert_ptr_nonnull(strstr(u, "\u2551  TIME_WAIT   \u2551")); /* current: double frame */
+    ck_assert_ptr_nonnull(strstr(u, "\u254e  close_wait  \u254e"));  /* not visited: dashed */
+    ck_assert_ptr_nonnull(strstr(a, "#    CLOSED    #"));
+    ck_assert_ptr_nonnull(strstr(a, ":  fin_wait_1  :"));
+    free(u);
+    free(a);
+    slog_free(l);
+}
+END_TEST
+
+START_TEST(test_states_term_fits_and_colours)
+{
+    struct slog *l = states_log(true);
+    static const int widths[] = {80, 100, 200};
+    for (size_t w = 0; w < 3; w++)
+        for (int utf8 = 0; utf8 < 2; utf8++)
+            for (int color = 0; color < 2; color++) {
+                char *t = states_text(l, NULL, 0, widths[w], utf8, color);
+                int lim = widths[w] > 120 ? 120 : widths[w];
+                for (char *p = t; *p;) {
+                    char *nl = strchr(p, '\n');
+                    ck_assert_ptr_nonnull(nl);
+                    ck_assert_msg(columns(p, nl) <= lim, "%d columns at width %d: %.*s",
+                                  columns(p, nl), widths[w], (int)(nl - p), p);
+                    p = nl + 1;
+                }
+                /* escapes only when asked for */
+                ck_assert(!color == !strchr(t, '\033'));
+                /* four sockets: a to d, each path step numbered on its arrow */
+                static const char *const steps[] = {"a1", "a5", "b1", "c3", "c5", "d3"};
+                for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+                    const char *lb = steps[i];
+                    char want[8];
+                    snprintf(want, sizeof want, "%s. ", lb);
+                    ck_assert_msg(strstr(t, want), "no step %s listed", lb);
+                    /* on the picture, above the list */
+                    char *list = strstr(t, utf8 ? "heavy:" : "=/#:");
+                    ck_assert_ptr_nonnull(list);
+                    char *at = strstr(t, lb);
+                    ck_assert_msg(at && at < list, "step %s not on an arrow (width %d)", lb,
+                                  widths[w]);
+                }
+                /* ESTABLISHED -> CLOSED (rcv RST) is not in Figure 5: drawn all the same */
+                ck_assert_ptr_nonnull(strstr(t, "d3. ESTABLISHED"));
+                ck_assert_ptr_nonnull(strstr(t, "rcv RST"));
+                free(t);
+            }
+    slog_free(l);
+}
+END_TEST
+
+/* Every edge of the table, Figure 5's or not, is drawn and numbered when a
+ * socket takes it: none is left out for want of a way round the boxes. */
+START_TEST(test_states_term_every_edge)
+{
+    size_t ne;
+    const struct tcp_fsm_edge *e = tcp_fsm_edges(&ne);
+    for (size_t i = 0; i < ne; i++)
+        for (int utf8 = 0; utf8 < 2; utf8++) {
+            /* Figure 5's own are always drawn (the golden pictures); the
+             * routing is the same in both charsets */
+            if (e[i].source == TCP_EDGE_FIGURE && i % 2 != (size_t)utf8)
+                continue;
+            struct slog *l = new_log();
+            int cause = 0;
+            while (!(e[i].causes & ((tcp_cause_set)1 << cause)))
+                cause++;
+            slog_add_state(l, 0, 1, 100, (uint8_t)e[i].from, (uint8_t)e[i].to, (uint8_t)cause);
+            snprintf(slog_sock(l, 0, 1)->name, SLOG_NAME_LEN, "s");
+            char *t = states_text(l, NULL, 0, 80, utf8, false);
+            char *list = strstr(t, utf8 ? "heavy:" : "=/#:");
+            ck_assert_ptr_nonnull(list);
+            *list = '\0';
+            /* the one step's number, 1, on or beside a heavy line */
+            static const char *const on[2][4] = {{"=1", "1=", "#1", "1#"},
+                                                 {"\u25011", "1\u2501", "\u25031", "1\u2503"}};
+            bool drawn = false;
+            for (int j = 0; j < 4; j++)
+                drawn = drawn || strstr(t, on[utf8][j]);
+            if (!drawn)
+                fputs(t, stderr);
+            ck_assert_msg(drawn, "%s -> %s (%s) not drawn", tcp_state_name(e[i].from),
+                          tcp_state_name(e[i].to), utf8 ? "UTF-8" : "ASCII");
+            free(t);
+            slog_free(l);
+        }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("draw");
@@ -295,6 +491,9 @@ int main(void)
     tcase_add_test(tc, test_ladder_folds_bulk);
     tcase_add_test(tc, test_ladder_short_run_not_folded);
     tcase_add_test(tc, test_ladder_svg_terminal);
+    tcase_add_test(tc, test_states_term_golden);
+    tcase_add_test(tc, test_states_term_fits_and_colours);
+    tcase_add_test(tc, test_states_term_every_edge);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -26,7 +26,9 @@ const char cmd_shell_options_help[] =
     "  --tap[=IF]    tap mode: tcplab's stack on TAP interface IF (default tcplab0), the\n"
     "                Linux kernel as the other host (needs CAP_NET_ADMIN: sudo)\n"
     "  --kernel=HOST the host the kernel plays in tap mode: romeo or juliet (default)\n"
-    "  --netns       tap mode in a private network namespace (prints how to enter it)\n";
+    "  --netns       tap mode in a private network namespace (prints how to enter it)\n"
+    "  --offload     tap mode with checksum and TSO/GSO offload: tcplab plays the NIC,\n"
+    "                cutting the kernel's super-frames into wire segments\n";
 
 struct shell_opts {
     uint64_t seed;
@@ -37,7 +39,7 @@ struct shell_opts {
     struct tap_options tap;
 };
 
-enum { OPT_SEED = 256, OPT_RECORD, OPT_LAB, OPT_NO_COLOR, OPT_TAP, OPT_KERNEL, OPT_NETNS, OPT_VERSION };
+enum { OPT_SEED = 256, OPT_RECORD, OPT_LAB, OPT_NO_COLOR, OPT_TAP, OPT_KERNEL, OPT_NETNS, OPT_OFFLOAD, OPT_VERSION };
 
 static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
@@ -49,6 +51,7 @@ static const struct option long_opts[] = {
     {"tap", optional_argument, NULL, OPT_TAP},
     {"kernel", required_argument, NULL, OPT_KERNEL},
     {"netns", no_argument, NULL, OPT_NETNS},
+    {"offload", no_argument, NULL, OPT_OFFLOAD},
     {NULL, 0, NULL, 0},
 };
 
@@ -126,6 +129,9 @@ static int parse_options(int argc, char **argv, struct shell_opts *o, void (*usa
         case OPT_NETNS:
             o->tap.netns = true;
             break;
+        case OPT_OFFLOAD:
+            o->tap.offload = true;
+            break;
         case ':':
             if (optopt == 'w') {
                 fprintf(stderr, "tcplab: -w needs a file name\n");
@@ -159,7 +165,7 @@ static int parse_options(int argc, char **argv, struct shell_opts *o, void (*usa
  * exit status in *rc after a message. */
 static struct world *make_world(struct shell_opts *o, int *rc)
 {
-    if (!o->tap_mode && !o->tap.netns) {
+    if (!o->tap_mode && !o->tap.netns && !o->tap.offload) {
         struct simnet *net = simnet_new(o->seed);
         if (!net) {
             fprintf(stderr, "tcplab: out of memory\n");

@@ -132,10 +132,10 @@ char *draw_svg_text(const struct slog *l, enum draw_kind k, const struct draw_op
 }
 
 int draw_term(FILE *out, const struct slog *l, enum draw_kind k, const struct draw_opts *o,
-              int width, bool utf8, char *err, size_t cap)
+              int width, bool utf8, bool color, char *err, size_t cap)
 {
     if (k == DRAW_STATES)
-        return states_term(out, l, o->sock, o->nsock, width, utf8, err, cap);
+        return states_term(out, l, o->sock, o->nsock, width, utf8, color, err, cap);
     if (k != DRAW_LADDER) {
         snprintf(err, cap, "draw %s needs a FILE (.svg, .png or .pdf): a graph does not fit a "
                  "terminal", draw_kind_word(k));

@@ -48,9 +48,10 @@ int draw_svg(FILE *out, const struct slog *l, enum draw_kind k, const struct dra
 /* The same as a string (malloc'd, NUL-terminated), or NULL with err set. */
 char *draw_svg_text(const struct slog *l, enum draw_kind k, const struct draw_opts *o,
                     size_t *len, char *err, size_t cap);
-/* The picture in the terminal (ladder, states). */
+/* The picture in the terminal (ladder, states); colour escapes only if
+ * color (a terminal: never in scripts, transcripts or pipes). */
 int draw_term(FILE *out, const struct slog *l, enum draw_kind k, const struct draw_opts *o,
-              int width, bool utf8, char *err, size_t cap);
+              int width, bool utf8, bool color, char *err, size_t cap);
 /* To a file, the format by its extension: .svg, .png or .pdf. */
 int draw_file(const char *path, const struct slog *l, enum draw_kind k, const struct draw_opts *o,
               char *err, size_t cap);

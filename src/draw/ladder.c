@@ -232,6 +232,7 @@ int ladder_build(const struct slog *l, bool all, struct ladder *ld)
         } else {
             const struct slog_call *c = it[i].ev;
             r->host = c->host;
+            r->failed = c->err != 0;
             snprintf(r->text, sizeof r->text, "%s", c->text);
         }
         last = r->t;

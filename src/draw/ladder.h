@@ -22,6 +22,7 @@ struct lrow {
     const struct slog_frame *f;
     char text[200];            /* as tcpdump -S prints it; "sock: ESTABLISHED"; "connect()" */
     char text2[120];           /* band: second line; frame: "(lost)" */
+    bool failed;               /* a call that raised an error */
     /* SVG layout (ladder_svg.c) */
     double y, y_end;
 };

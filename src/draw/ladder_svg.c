@@ -122,8 +122,18 @@ static void draw_note(FILE *f, const struct lrow *r)
         snprintf(cls, sizeof cls, "bold c%d", r->host);
         svg_rect(f, x - 3, r->y - 3, 6, 6, cls + 5);
     } else {
-        snprintf(cls, sizeof cls, "call");
+        snprintf(cls, sizeof cls, r->failed ? "call fate" : "call");
         svg_circle(f, x, r->y, 2.5, "");
+    }
+    /* a note wider than the margin beside its lifeline (a call's error) is
+     * set smaller, as the labels are */
+    double room = (r->host ? LW - LX1 : LX0) - 14, need = 0.602 * 11 * (double)strlen(r->text);
+    if (need > room) {
+        fprintf(f, "<text x=\"%.1f\" y=\"%.1f\"%s class=\"%s\" style=\"font-size: %.2fpx\">",
+                tx, r->y + 4, r->host ? "" : " text-anchor=\"end\"", cls, 11 * room / need);
+        svg_escape(f, r->text);
+        fputs("</text>\n", f);
+        return;
     }
     svg_text(f, tx, r->y + 4, anchor, cls, r->text);
 }

@@ -37,6 +37,11 @@ int render_svg(const char *svg, size_t len, const char *path, bool pdf, char *er
         g_object_unref(h);
         return -1;
     }
+    /* The same session gives the same bytes: the PDF's creation date is
+     * not the clock's (cairo writes it otherwise), as reproducible builds
+     * ask (SOURCE_DATE_EPOCH's default of 0 is 1970). */
+    if (pdf)
+        cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, "1970-01-01T00:00:00");
     cairo_t *cr = cairo_create(surf);
     cairo_scale(cr, scale, scale);
     RsvgRectangle vp = {0, 0, w, hgt};

@@ -239,7 +239,8 @@ int slog_add_state(struct slog *l, int host, int sock, tl_time t, int old_state,
     return 0;
 }
 
-int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, const char *text)
+int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, const char *text,
+                  int err)
 {
     struct slog_call *c = vec_push(&l->calls, sizeof *c);
     if (!c)
@@ -248,6 +249,7 @@ int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, con
     c->host = host;
     c->sock = sock;
     c->t = t;
+    c->err = err;
     snprintf(c->text, sizeof c->text, "%s", text);
     return 0;
 }

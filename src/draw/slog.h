@@ -70,11 +70,15 @@ struct slog_state {
     uint8_t cause;             /* enum tcp_cause (stack/tcp_fsm.h) */
 };
 
+#define SLOG_CALL_LEN 96
+
 struct slog_call {
     uint64_t n;
     int host, sock;            /* sock -1: the call named no socket */
     tl_time t;
-    char text[64];             /* "connect()", "accept() returns fd 4" */
+    char text[SLOG_CALL_LEN];  /* "connect()", "accept() returns fd 4",
+                                  "connect() raises ConnectionRefusedError" */
+    int err;                   /* the errno the call raised, or 0 */
 };
 
 struct slog_tcb {
@@ -147,7 +151,8 @@ int slog_add_state(struct slog *l, int host, int sock, tl_time t, int old_state,
                    int cause);
 /* n: a number reserved with slog_reserve() when the call began, so that
  * it comes before the frames it caused. */
-int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, const char *text);
+int slog_add_call(struct slog *l, uint64_t n, int host, int sock, tl_time t, const char *text,
+                  int err);
 static inline uint64_t slog_reserve(struct slog *l) { return l->next_n++; }
 /* A TCB sample, kept only if it differs from that socket's last one. */
 int slog_add_tcb(struct slog *l, const struct slog_tcb *s);

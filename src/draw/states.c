@@ -41,7 +41,8 @@ static const char states_css[] =
     "text.cause { font-size: 10.5px; }\n";
 
 /* One colour per socket, the hosts' own two last (the ladder uses them). */
-static int sock_color(size_t i) { return (int)((i + 2) % SVG_NCOLORS); }
+int states_sock_color(size_t i) { return (int)((i + 2) % SVG_NCOLORS); }
+#define sock_color states_sock_color
 
 /* A route from one state to another: up to 5 points. */
 struct route {
@@ -154,7 +155,7 @@ static size_t pick(const struct slog *l, const struct slog_sock *const *given, s
     return k;
 }
 
-static void sock_name(const struct slog *l, const struct slog_sock *k, char *buf, size_t cap)
+void states_sock_name(const struct slog *l, const struct slog_sock *k, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s %s", l->host_name[k->host], k->name[0] ? k->name : "socket");
 }
@@ -176,15 +177,7 @@ static void visits(const struct slog *l, const struct slog_sock **k, size_t n, b
     }
 }
 
-/* The sockets drawn, the states they visited, where each is now. */
-struct sel {
-    const struct slog_sock *k[DRAW_MAX_SOCKS];
-    size_t n;
-    bool visited[TCP__NSTATES];
-    int current[DRAW_MAX_SOCKS];
-};
-
-static int select_socks(const struct slog *l, const struct slog_sock *const *given, size_t ngiven,
+int states_select(const struct slog *l, const struct slog_sock *const *given, size_t ngiven,
                         struct sel *sel, char *err, size_t cap)
 {
     sel->n = pick(l, given, ngiven, sel->k);
@@ -200,7 +193,7 @@ int states_svg(FILE *f, const struct slog *l, const struct slog_sock *const *giv
                char *err, size_t cap)
 {
     struct sel sel;
-    if (select_socks(l, given, ngiven, &sel, err, cap) < 0)
+    if (states_select(l, given, ngiven, &sel, err, cap) < 0)
         return -1;
     const struct slog_sock **k = sel.k;
     size_t n = sel.n;
@@ -209,7 +202,7 @@ int states_svg(FILE *f, const struct slog *l, const struct slog_sock *const *giv
     char title[200], who[64];
     size_t o = (size_t)snprintf(title, sizeof title, "TCP state diagram:");
     for (size_t i = 0; i < n && o < sizeof title; i++) {
-        sock_name(l, k[i], who, sizeof who);
+        states_sock_name(l, k[i], who, sizeof who);
         o += (size_t)snprintf(title + o, sizeof title - o, "%s %s", i ? "," : "", who);
     }
     svg_begin(f, SW, SH + 30 + 18 * (int)n, title, states_css);
@@ -293,7 +286,7 @@ int states_svg(FILE *f, const struct slog *l, const struct slog_sock *const *giv
         char cls[16];
         snprintf(cls, sizeof cls, "path c%d", sock_color(i));
         svg_line(f, 20, y - 4, 50, y - 4, cls);
-        sock_name(l, k[i], who, sizeof who);
+        states_sock_name(l, k[i], who, sizeof who);
         snprintf(cls, sizeof cls, "c%d", sock_color(i));
         svg_textf(f, 58, y, "start", cls, "%s: now %s", who,
                   current[i] >= 0 ? tcp_state_name((enum tcp_state)current[i]) : "(no change)");
@@ -302,108 +295,5 @@ int states_svg(FILE *f, const struct slog *l, const struct slog_sock *const *giv
              "grey: RFC 9293 Figure 5; dimmed: not visited; framed: current state");
     svg_group_end(f);
     svg_end(f);
-    return 0;
-}
-
-/* ---- the terminal ------------------------------------------------------ */
-
-/* Rows and columns of the states in the terminal, as in the SVG. */
-static const struct { int row, col; } cell[TCP__NSTATES] = {
-    [TCP_CLOSED] = {0, 1},       [TCP_LISTEN] = {1, 1},     [TCP_SYN_RECEIVED] = {2, 0},
-    [TCP_SYN_SENT] = {2, 2},     [TCP_ESTABLISHED] = {3, 1}, [TCP_FIN_WAIT_1] = {4, 0},
-    [TCP_CLOSE_WAIT] = {4, 2},   [TCP_CLOSING] = {5, 1},    [TCP_FIN_WAIT_2] = {6, 0},
-    [TCP_LAST_ACK] = {6, 2},     [TCP_TIME_WAIT] = {7, 1},
-};
-
-#define TW_MAX 400
-#define BOX 16                  /* columns of a state's box */
-
-/* One row of boxes: three text lines of cells (UTF-8 glyphs or ASCII). */
-struct trow {
-    const char *c[3][TW_MAX];
-    char ch[3][TW_MAX][2];
-};
-
-static void trow_clear(struct trow *t, int w)
-{
-    for (int l = 0; l < 3; l++)
-        for (int i = 0; i < w; i++) {
-            t->ch[l][i][0] = ' ';
-            t->ch[l][i][1] = '\0';
-            t->c[l][i] = t->ch[l][i];
-        }
-}
-
-static void box(struct trow *t, int x, const char *name, int kind, bool utf8)
-{
-    /* kind 0: not visited (no box), 1: visited, 2: current (double) */
-    static const char *const u1[] = {"\u250c", "\u2510", "\u2514", "\u2518", "\u2500", "\u2502"};
-    static const char *const u2[] = {"\u2554", "\u2557", "\u255a", "\u255d", "\u2550", "\u2551"};
-    static const char *const a1[] = {"+", "+", "+", "+", "-", "|"};
-    static const char *const a2[] = {"#", "#", "#", "#", "=", "#"};
-    const char *const *g = kind == 2 ? (utf8 ? u2 : a2) : (utf8 ? u1 : a1);
-    int n = (int)strlen(name);
-    int tx = x + (BOX - n) / 2;
-    for (int i = 0; i < n; i++) {
-        t->ch[1][tx + i][0] = kind ? name[i] : (char)tolower((unsigned char)name[i]);
-        t->c[1][tx + i] = t->ch[1][tx + i];
-    }
-    if (!kind)
-        return;
-    t->c[0][x] = g[0];
-    t->c[0][x + BOX - 1] = g[1];
-    t->c[2][x] = g[2];
-    t->c[2][x + BOX - 1] = g[3];
-    for (int i = x + 1; i < x + BOX - 1; i++)
-        t->c[0][i] = t->c[2][i] = g[4];
-    t->c[1][x] = t->c[1][x + BOX - 1] = g[5];
-}
-
-int states_term(FILE *f, const struct slog *l, const struct slog_sock *const *given,
-                size_t ngiven, int width, bool utf8, char *err, size_t cap)
-{
-    struct sel sel;
-    if (select_socks(l, given, ngiven, &sel, err, cap) < 0)
-        return -1;
-    if (width > TW_MAX)
-        width = TW_MAX;
-    static struct trow t;
-    int colx[3] = {2, width / 2 - BOX / 2, width - BOX - 2};
-    for (int row = 0; row < 8; row++) {
-        trow_clear(&t, width);
-        for (int s = 0; s < TCP__NSTATES; s++) {
-            if (cell[s].row != row)
-                continue;
-            int kind = sel.visited[s] ? 1 : 0;
-            for (size_t i = 0; i < sel.n; i++)
-                if (sel.current[i] == s)
-                    kind = 2;
-            box(&t, colx[cell[s].col], tcp_state_name((enum tcp_state)s), kind, utf8);
-        }
-        for (int li = 0; li < 3; li++) {
-            int end = width;
-            while (end > 0 && strcmp(t.c[li][end - 1], " ") == 0)
-                end--;
-            for (int i = 0; i < end; i++)
-                fputs(t.c[li][i], f);
-            fputc('\n', f);
-        }
-    }
-    fprintf(f, "(boxed: visited; %s: current; lower case: not visited)\n",
-            utf8 ? "double frame" : "#===#");
-    for (size_t i = 0; i < sel.n; i++) {
-        char who[64];
-        sock_name(l, sel.k[i], who, sizeof who);
-        fprintf(f, "%s:\n", who);
-        int step = 0;
-        for (size_t j = 0; j < l->states.n; j++) {
-            const struct slog_state *s = SLOG_AT(l->states, const struct slog_state, j);
-            if (s->host == sel.k[i]->host && s->sock == sel.k[i]->id)
-                fprintf(f, "  %2d. %s %s %s (%s)\n", ++step,
-                        tcp_state_name((enum tcp_state)s->old_state), utf8 ? "\u2192" : "->",
-                        tcp_state_name((enum tcp_state)s->new_state),
-                        tcp_cause_name((enum tcp_cause)s->cause));
-        }
-    }
     return 0;
 }

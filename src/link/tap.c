@@ -33,6 +33,11 @@ static int fail(const char **call, const char *what)
 
 int tap_open(const char *name, bool *created, const char **call)
 {
+    return tap_open_mode(name, false, created, call);
+}
+
+int tap_open_mode(const char *name, bool offload, bool *created, const char **call)
+{
     struct ifreq ifr;
     if (strlen(name) >= IFNAMSIZ) {
         *call = "interface name";
@@ -45,7 +50,7 @@ int tap_open(const char *name, bool *created, const char **call)
     if (fd < 0)
         return fail(call, "open(/dev/net/tun)");
     memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | (offload ? IFF_VNET_HDR | IFF_NAPI : 0));
     snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
     if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
         int rc = fail(call, "ioctl(TUNSETIFF)");
@@ -53,6 +58,20 @@ int tap_open(const char *name, bool *created, const char **call)
         return rc;
     }
     return fd;
+}
+
+/* --offload: the virtio-net header of the frames (the TAP's default size,
+ * VNET_HDR_LEN), and what the kernel may leave to us as a NIC: checksums
+ * and TCP segmentation over IPv4 and IPv6 (TUNSETOFFLOAD; the TAP then
+ * offers the features, so the kernel's TCP hands it super-frames). */
+int tap_set_offload(int fd, const char **call)
+{
+    int sz = 10;               /* sizeof (struct virtio_net_hdr) */
+    if (ioctl(fd, TUNSETVNETHDRSZ, &sz) < 0)
+        return fail(call, "ioctl(TUNSETVNETHDRSZ)");
+    if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0)
+        return fail(call, "ioctl(TUNSETOFFLOAD)");
+    return 0;
 }
 
 /* Write "1" to a /proc/sys file; a missing file (no IPv6 in this kernel)

@@ -20,6 +20,12 @@
  * one), without packet information, non-blocking.  *created tells whether
  * it is ours: a TAP we created goes away when its descriptor closes. */
 int tap_open(const char *name, bool *created, const char **call);
+/* The same, for --offload if `offload`: frames behind a virtio-net header
+ * (IFF_VNET_HDR) and the kernel's GRO on what is written (IFF_NAPI). */
+int tap_open_mode(const char *name, bool offload, bool *created, const char **call);
+/* --offload after tap_open_flags: the header's size and the offloads the
+ * kernel may use (checksum, TSO over IPv4 and IPv6). */
+int tap_set_offload(int fd, const char **call);
 
 /* Give the kernel's side of the interface the kernel host's MAC and
  * address/prefix, switch IPv6 off on it (no router solicitations, no

@@ -47,6 +47,22 @@ static void watch(struct tapworld *t, bool from_kernel, const uint8_t *f, size_t
         khost_observe(t->k, now);
 }
 
+/* --offload: a segment of the stack's that is now on its way to the
+ * kernel (written alone or in a GSO frame), and a wire segment cut from
+ * what the kernel wrote. */
+static void offload_sent(void *ctx, const uint8_t *f, size_t len)
+{
+    struct tapworld *t = ctx;
+    watch(t, false, f, len, tnow(t));
+}
+
+static void input(struct tapworld *t, const uint8_t *f, size_t len);
+
+static void offload_in(void *ctx, const uint8_t *f, size_t len)
+{
+    input(ctx, f, len);
+}
+
 /* A frame the fault injector (link/faults.h, the `wire` command) lets
  * through, due now: to the kernel through the TAP, or into the stack. */
 static void deliver(void *ctx, int dir, const uint8_t *f, size_t len, tl_time at)
@@ -55,6 +71,10 @@ static void deliver(void *ctx, int dir, const uint8_t *f, size_t len, tl_time at
     tl_time now = tnow(t);
     (void)at;
     if (dir == t->sidx) {
+        if (t->off) {
+            t->tx_errors += tap_offload_write(t->off, t->fd, f, len, offload_sent, t);
+            return;
+        }
         if (write(t->fd, f, len) != (ssize_t)len)
             t->tx_errors++;
         watch(t, false, f, len, now);
@@ -82,6 +102,8 @@ static size_t flush_tx(struct tapworld *t)
         host_frame_put(t->h, f);
         n++;
     }
+    if (t->off)                /* the burst ends: what is held goes out */
+        t->tx_errors += tap_offload_flush(t->off, t->fd, offload_sent, t);
     return n;
 }
 
@@ -105,10 +127,12 @@ static size_t pump(struct tapworld *t)
     ev += faults_run(t->w.faults, now, deliver, t);
     ev += flush_tx(t);
     for (int i = 0; i < PUMP_BATCH; i++) {
-        ssize_t n = read(t->fd, t->buf, sizeof t->buf);
+        ssize_t n = t->off ? tap_offload_read(t->off, t->fd, offload_in, t)
+                           : read(t->fd, t->buf, sizeof t->buf);
         if (n <= 0)
             break;
-        input(t, t->buf, (size_t)n);
+        if (!t->off)
+            input(t, t->buf, (size_t)n);
         ev++;
         ev += flush_tx(t);
     }
@@ -210,6 +234,7 @@ static void w_free(struct world *w)
     khost_free(t->k);          /* the shell's kernel sockets close first */
     host_free(t->h);
     faults_free(t->w.faults);
+    tap_offload_free(t->off);
     if (t->fd >= 0)
         close(t->fd);          /* a TAP we created goes with its descriptor */
     free(t);
@@ -270,9 +295,16 @@ int tapworld_start(const struct tap_options *o, struct tapworld **out, char *msg
         }
     }
     bool created = false;
-    int fd = tap_open(ifname, &created, &call);
+    int fd = tap_open_mode(ifname, o->offload, &created, &call);
     if (fd < 0)
         return setup_error(msg, cap, fd, call, "create", ifname);
+    if (o->offload) {
+        int rc = tap_set_offload(fd, &call);
+        if (rc < 0) {
+            close(fd);
+            return setup_error(msg, cap, rc, call, "enable offloads on", ifname);
+        }
+    }
     struct host_config kc, sc;
     host_config_default(&kc, kidx, seed);
     host_config_default(&sc, sidx, seed);
@@ -306,7 +338,9 @@ int tapworld_start(const struct tap_options *o, struct tapworld **out, char *msg
     t->k = khost_new(kc.name, kc.addr, sc.addr);
     t->w.faults = faults_new(seed, 0);
     t->w.ops = &tap_ops;
-    if (!t->h || !t->k || !t->w.faults) {
+    if (o->offload && (t->off = tap_offload_new()))
+        t->w.offload = &t->off->st;
+    if (!t->h || !t->k || !t->w.faults || (o->offload && !t->off)) {
         w_free(&t->w);
         snprintf(msg, cap, "tcplab: out of memory");
         return 1;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "link/kernel.h"
+#include "link/tap_offload_io.h"
 #include "link/world.h"
 #include "stack/host.h"
 
@@ -21,6 +22,7 @@ struct tap_options {
     bool netns;                /* a private network namespace first */
     uint64_t seed;
     bool random_seed;          /* no --seed: a fresh one (ISS, ports), real time being unrepeatable */
+    bool offload;              /* --offload: checksum and TSO/GSO offload, tcplab the NIC */
 };
 
 struct tapworld {
@@ -37,6 +39,7 @@ struct tapworld {
     uint64_t tx_errors;
     uint64_t drop_mark[DROP__COUNT];
     uint8_t buf[65536];
+    struct tap_offload *off;   /* --offload (tap_offload_io.h), else NULL */
 };
 
 /* Set up tap mode as `o` says: namespace, TAP, its address, the privilege

@@ -20,6 +20,7 @@
 
 struct host;
 struct khost;
+struct offload_stats;
 struct faults;
 
 struct world;
@@ -86,6 +87,7 @@ struct world {
     bool realtime;                          /* time is the wall clock */
     struct khost *kernel[WORLD_HOSTS];      /* the host the Linux kernel plays, or NULL */
     char link[16];                          /* the TAP interface, "" in sim */
+    const struct offload_stats *offload;    /* --offload (link/tap_offload.h), else NULL */
 };
 
 /* Set by the interactive loop's SIGINT handler: a real-time wait

@@ -170,7 +170,19 @@ void sh_slog_call(struct shell *sh, int host, const struct sh_cmdline *cl, tl_ti
             sock = sock_of_word(sh, host, cl->argv[1].s);
         snprintf(text, sizeof text, "%s()", name);
     }
-    slog_add_call(sh->slog, n, host, sock, t, text);
+    slog_add_call(sh->slog, n, host, sock, t, text, 0);
+}
+
+/* A call's error as the shell names it: "connect() raises
+ * ConnectionRefusedError"; a plain OSError with its reason ("bind() raises
+ * OSError: Address already in use"). */
+static void raised(const char *call, int err, char *buf, size_t cap)
+{
+    const char *cls = sh_oserror_class(err);
+    if (strcmp(cls, "OSError") == 0)
+        snprintf(buf, cap, "%s() raises OSError: %s", call, strerror(err));
+    else
+        snprintf(buf, cap, "%s() raises %s", call, cls);
 }
 
 void sh_slog_result(struct shell *sh, int host, const struct pending *p)
@@ -179,10 +191,10 @@ void sh_slog_result(struct shell *sh, int host, const struct pending *p)
         [PEND_NONE] = "call", [PEND_ACCEPT] = "accept", [PEND_RECV] = "recv",
         [PEND_RECV_ALL] = "recv", [PEND_SEND_BYTES] = "send", [PEND_CONNECT] = "connect",
     };
-    char text[64];
+    char text[SLOG_CALL_LEN];
     const char *c = call[p->kind];
     if (p->err)
-        snprintf(text, sizeof text, "%s() fails: %s", c, strerrorname_np(p->err));
+        raised(c, p->err, text, sizeof text);
     else if (p->kind == PEND_ACCEPT)
         snprintf(text, sizeof text, "accept() returns fd %d", p->new_fd);
     else if (p->kind == PEND_RECV)
@@ -192,7 +204,16 @@ void sh_slog_result(struct shell *sh, int host, const struct pending *p)
     else
         snprintf(text, sizeof text, "%s() returns", c);
     sync_stack(sh);
-    slog_add_call(sh->slog, slog_reserve(sh->slog), host, p->sock_id, sh_now(sh), text);
+    slog_add_call(sh->slog, slog_reserve(sh->slog), host, p->sock_id, sh_now(sh), text, p->err);
+}
+
+void sh_slog_error(struct shell *sh, int host, const struct sh_cmdline *cl, int err)
+{
+    char text[SLOG_CALL_LEN];
+    raised(cl->argv[0].s, err, text, sizeof text);
+    int sock = cl->argc > 1 ? sock_of_word(sh, host, cl->argv[1].s) : -1;
+    sync_stack(sh);
+    slog_add_call(sh->slog, slog_reserve(sh->slog), host, sock, sh_now(sh), text, err);
 }
 
 static bool is_file_word(const char *w)
@@ -269,8 +290,8 @@ int cmd_draw(struct shell *sh, int host, struct sh_cmdline *cl)
         return -1;
     }
     int width = sh->interactive ? draw_term_width(stdout) : 80;
-    if (draw_term(sh->out, sh->slog, (enum draw_kind)kind, &o, width, draw_locale_utf8(), err,
-                  sizeof err) < 0) {
+    if (draw_term(sh->out, sh->slog, (enum draw_kind)kind, &o, width, draw_locale_utf8(),
+                  sh->color && sh->interactive, err, sizeof err) < 0) {
         sh_error(sh, "draw: %s", err);
         return -1;
     }

@@ -178,6 +178,8 @@ int cmd_ifconfig(struct shell *sh, int host, struct sh_cmdline *cl)
                  strerror(-rc));
         return -1;
     }
+    if (sh->w->offload && sh->w->stack[host])
+        view_offload(sh->out, sh->w->offload);
     return 0;
 }
 

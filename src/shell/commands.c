@@ -116,7 +116,8 @@ static const struct sh_cmd commands[] = {
      "and peer's window.  draw states [SOCK...]: the RFC 9293 state diagram with each\n"
      "socket's path numbered, its causes, its current state (default: every socket).\n"
      "SOCK may be HOST:NAME.  Without FILE the ladder and the states are drawn in the\n"
-     "terminal; with FILE the extension chooses SVG, PNG or PDF.",
+     "terminal (the states with Figure 5's arrows, the path's heavy and numbered, its\n"
+     "steps listed below); with FILE the extension chooses SVG, PNG or PDF.",
      1, 8, 0, cmd_draw, w_draw},
     {"ss", "look", "ss [-i] [-o]", "list sockets of both hosts, as ss -t -a -n",
      "-i adds each connection's TCP internals under it, as ss -t -i -o does: options,\n"
@@ -133,7 +134,9 @@ static const struct sh_cmd commands[] = {
      "kernel over rtnetlink (what ip neigh shows).", 0, 0, 0, cmd_arp, NULL},
     {"ifconfig", "look", "ifconfig", "show the host's interface and counters",
      "In tap mode, the kernel host's is the TAP, read from the kernel over rtnetlink\n"
-     "(flags, MTU, address, and the byte and packet counters ip -s link shows).",
+     "(flags, MTU, address, and the byte and packet counters ip -s link shows).\n"
+     "With --offload, tcplab's host adds the offload's counters: GSO super-frames\n"
+     "cut, GSO frames sent, malformed frames from the kernel dropped.",
      0, 0, 0, cmd_ifconfig, NULL},
     {"route", "look", "route", "show the host's routing table",
      "tcplab's stack only (not the kernel host in tap mode).", 0, 0, 0, cmd_route, NULL},
@@ -347,10 +350,14 @@ int sh_dispatch(struct shell *sh, struct sh_cmdline *cl)
         sh_slog_sync(sh);
         uint64_t n0 = slog_reserve(sh->slog);
         sh->bg = cl->background;
+        sh->call_err = 0;
         rc = c->run(sh, host, cl);
         sh->bg = false;
-        if (c->flags & CMD_SOCKCALL)
+        if (c->flags & CMD_SOCKCALL) {
             sh_slog_call(sh, host, cl, t0, n0);
+            if (sh->call_err)
+                sh_slog_error(sh, host, cl, sh->call_err);
+        }
         if (!cl->background && !(c->flags & CMD_WAITS))
             sh_advance(sh);
         sh_slog_sync(sh);

@@ -341,7 +341,9 @@ static void job_finish(struct shell *sh, struct pending *p)
         if (p->kind == PEND_SEND_BYTES || p->kind == PEND_RECV_ALL)
             fprintf(sh->out, "%zu bytes %s before the error\n", p->done,
                     p->kind == PEND_SEND_BYTES ? "sent" : "received");
+        int keep = sh->call_err;          /* the command's own call is another */
         sh_oserror(sh, p->err);
+        sh->call_err = keep;
     } else {
         finish_ok(sh, p);
     }

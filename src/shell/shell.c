@@ -113,20 +113,24 @@ void sh_error(struct shell *sh, const char *fmt, ...)
     sh->errors++;
 }
 
-/* Python's exception classes for the errno values the calls return. */
+/* Python's exception class for an errno value the calls return. */
+const char *sh_oserror_class(int err)
+{
+    switch (err) {
+    case ECONNREFUSED: return "ConnectionRefusedError";
+    case ECONNRESET: return "ConnectionResetError";
+    case ECONNABORTED: return "ConnectionAbortedError";
+    case EPIPE: return "BrokenPipeError";
+    case ETIMEDOUT: return "TimeoutError";
+    case EAGAIN: return "BlockingIOError";
+    default: return "OSError";
+    }
+}
+
 void sh_oserror(struct shell *sh, int err)
 {
-    const char *cls;
-    switch (err) {
-    case ECONNREFUSED: cls = "ConnectionRefusedError"; break;
-    case ECONNRESET: cls = "ConnectionResetError"; break;
-    case ECONNABORTED: cls = "ConnectionAbortedError"; break;
-    case EPIPE: cls = "BrokenPipeError"; break;
-    case ETIMEDOUT: cls = "TimeoutError"; break;
-    case EAGAIN: cls = "BlockingIOError"; break;
-    default: cls = "OSError"; break;
-    }
-    fprintf(sh->out, "%s: [Errno %d] %s\n", cls, err, strerror(err));
+    fprintf(sh->out, "%s: [Errno %d] %s\n", sh_oserror_class(err), err, strerror(err));
+    sh->call_err = err;
 }
 
 static void run_line(struct shell *sh, const char *line, int *host)

@@ -115,6 +115,7 @@ struct shell {
     struct pending *jobs[SH_MAX_JOBS];   /* oldest first */
     int njobs;
     bool bg;                   /* the command being run ended with `&` */
+    int call_err;              /* the errno the command's call raised (sh_oserror), or 0 */
 
     /* frames seen on the wire since the current command began */
     struct sh_frame_log log;
@@ -165,6 +166,8 @@ int sh_host_index(const struct shell *sh, const char *name);
 void sh_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print a socket error as Python would: "ConnectionRefusedError: [Errno 111] ..." */
 void sh_oserror(struct shell *sh, int err);
+/* The class of Python's exception for err: "ConnectionRefusedError". */
+const char *sh_oserror_class(int err);
 
 /* lex.c */
 /* Parse a line in either spelling.  Returns 0, or -1 with a message in err. */
@@ -238,6 +241,8 @@ void sh_slog_frame(struct shell *sh, int from, const uint8_t *frame, size_t len,
  * and a waiting call's result. */
 void sh_slog_call(struct shell *sh, int host, const struct sh_cmdline *cl, tl_time t, uint64_t n);
 void sh_slog_result(struct shell *sh, int host, const struct pending *p);
+/* A call that raised err without waiting: its error on the lifeline. */
+void sh_slog_error(struct shell *sh, int host, const struct sh_cmdline *cl, int err);
 /* report.c: update the progress line of a long call, if one is shown. */
 void sh_show_progress(struct shell *sh);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link/tap_offload.h"
 #include "shell/tapmode.h"
 #include "wire/bytes.h"
 #include "wire/ipv4.h"
@@ -31,6 +32,7 @@ struct sh_tap {
     /* between commands: when activity began and last changed */
     tl_time first, last;
     uint64_t sig;
+    uint64_t offload_bad;      /* malformed frames from the kernel reported (--offload) */
 };
 
 static const char *off(const struct shell *sh)
@@ -133,6 +135,17 @@ static bool tap_frame(struct shell *sh, int from, const uint8_t *f, size_t len, 
  * decoded above, ...), IPv6 MLD report x2)": the counts since the last
  * summary, given when a report shows the first frame of a kind, and
  * otherwise at most once a minute. */
+static void tap_report_offload(struct shell *sh)
+{
+    const struct offload_stats *o = sh->w->offload;
+    if (!o || o->rx_bad == sh->tap->offload_bad)
+        return;
+    fprintf(sh->out, "tcplab: --offload: dropped %llu malformed frame%s from the kernel: %s\n",
+            (unsigned long long)(o->rx_bad - sh->tap->offload_bad),
+            o->rx_bad - sh->tap->offload_bad == 1 ? "" : "s", offload_err_str(o->last_bad));
+    sh->tap->offload_bad = o->rx_bad;
+}
+
 static void tap_report_frames(struct shell *sh)
 {
     struct sh_tap *tp = sh->tap;
@@ -173,6 +186,7 @@ static void tap_report_begin(struct shell *sh)
 /* Between commands, what follows a report is a new one. */
 static void tap_report_done(struct shell *sh)
 {
+    tap_report_offload(sh);            /* an error: shown whatever `show` says */
     sh_report_begin(sh);
 }
 

@@ -49,5 +49,8 @@ void view_ifconfig(FILE *out, const struct view_style *st, const struct host *h)
 void view_route(FILE *out, const struct view_style *st, const struct host *h);
 /* Drop counters with their reasons (only the non-zero ones). */
 void view_drops(FILE *out, const struct view_style *st, const struct host *h);
+/* --offload's counters (tap mode), under ifconfig of tcplab's host. */
+struct offload_stats;
+void view_offload(FILE *out, const struct offload_stats *s);
 
 #endif

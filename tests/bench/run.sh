@@ -14,7 +14,8 @@
 #                       one after the other (the machine's load changes in
 #                       between alike for each), and the medians; the ratios
 #                       are the medians of each round's ratio.  If tcplab
-#                       has --offload, its transfers with it too.
+#                       has --offload, its transfers with it too (the
+#                       NIC's part: TSO/GSO and checksums), against the veth.
 #   3. grading          tcplab grade over copies of the golden lab transcripts
 #   4. responsiveness   bench: the golden lab sessions, command by command
 #   5. scale            bench: simultaneous connections between the sim hosts
@@ -364,6 +365,8 @@ END {
             judged("offload_in_veth", "   --offload / veth, kernel -> stack", sprintf("%.2fx",
                    n("ratio_offload_in_veth")), ">= 0.5x", sprintf("%.4f", n("ratio_offload_in_veth")),
                    n("ratio_offload_in_veth") >= 0.5)
+            row("   tcplab CPU seconds --offload, out / in", sprintf("%.2f / %.2f s",
+                n("offload_out_tcplab_cpu_seconds"), n("offload_in_tcplab_cpu_seconds")), "", "")
         } else
             row("   tcplab --offload", "not in this build", ">= 0.5x veth", "")
     }

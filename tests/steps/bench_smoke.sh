@@ -2,8 +2,9 @@
 # make bench, in miniature, so that its programs cannot rot: tests/bench/run.sh
 # with tiny sizes (BENCH_QUICK=1) on the sanitizer builds — the sim transfer
 # with its digests, latency, connections, grading, and as root with
-# /dev/net/tun the raw TAP pump, the veth baseline, both tap transfers and lwIP's,
-# each in a network namespace of its own.  Checks that every figure is there
+# /dev/net/tun the raw TAP pump, the veth baseline, both tap transfers
+# without and with --offload and lwIP's, each in a network namespace of its
+# own.  Checks that every figure is there
 # and the JSON parses; not the figures themselves (make check is no
 # benchmark).  Run from the repository root by tests/run.sh.
 set -u
@@ -52,7 +53,7 @@ for p in (1, 5, 10):
     l = d["loss%d" % p]
     assert l["seeds"] > 0 and l["failed"] == 0 and 0 < l["median_seconds"] <= l["worst_seconds"], l
 if os.environ["TAP"] == "yes":
-    for k in ("tap_out", "tap_in", "lwip_out"):
+    for k in ("tap_out", "tap_in", "lwip_out", "offload_out", "offload_in"):
         assert d[k]["sha256_equal"] == 1 and d[k]["bytes"] == 1 << 20, d[k]
     for k in ("lwip", "out_pump", "in_pump"):
         assert d["ratio"][k] > 0, d["ratio"]

@@ -41,6 +41,19 @@ for g in tests/draw/lab-sockets.*.svg; do
         diff "$g" "$tmp/$name.svg" | head -n 10 | sed 's/^/  /'
     fi
 done
+# the refused connect of the session raises its error on romeo's lifeline
+grep -q 'x="242.0".*class="call fate".*>connect() raises ConnectionRefusedError<' \
+    "$tmp/lab-sockets.ladder.svg" && pass "ladder: the refused connect shows its error" ||
+    fail "ladder: no 'connect() raises ConnectionRefusedError' on romeo's lifeline"
+# ... and in the terminal ladder, as the shell words them, for calls that
+# fail at once (bind) and after frames (connect)
+printf '%s\n' 'a = socket' 'bind a * 5000' 'b = socket' 'bind b * 5000' 'c = socket' \
+    'connect c juliet 9' 'draw ladder' >"$tmp/raise.cmds"
+LC_ALL=C "$bin" "$tmp/raise.cmds" >"$tmp/raise.out" 2>&1
+grep -q '^  | bind() raises OSError: Address already in use  *|$' "$tmp/raise.out" &&
+    grep -q '^  | connect() raises ConnectionRefusedError  *|$' "$tmp/raise.out" &&
+    pass "terminal ladder: the calls' errors on romeo's lifeline" ||
+    fail "terminal ladder: no 'bind() raises OSError' or 'connect() raises ConnectionRefusedError'"
 [ -f tests/draw/lab-sockets.ladder.svg ] || fail "tests/draw/lab-sockets.ladder.svg is missing"
 
 # ---- same session, same bytes; the shell's draw gives what tcplab draw gives
@@ -70,7 +83,21 @@ else
         pass "cwnd: $frm fast-retransmit and $tom timeout marks, as the TCB counts" ||
         fail "cwnd: $frm fast-retransmit and $tom timeout marks, but the TCB counts $fast and $timeouts"
     [ "$fast" -gt 0 ] || fail "loss: no fast retransmit to mark (seed 7 used to give some)"
+    # under loss the receiver sends duplicate ACKs with SACK blocks: marked
+    sack=$(sed -n '/<g id="acks">/,/<\/g>/p' "$tmp/loss-seq.svg" | grep -c 'class="sack"')
+    dup=$(sed -n '/<g id="acks">/,/<\/g>/p' "$tmp/loss-seq.svg" | grep -c 'class="dupack"')
+    [ "$sack" -gt 0 ] && [ "$dup" -gt 0 ] && pass "seq: $sack SACK blocks and $dup duplicate ACKs marked" ||
+        fail "seq: $sack SACK blocks and $dup duplicate ACKs marked under loss"
 fi
+
+# ---- a receiver that does not read: its zero windows are marked
+printf '%s\n' 'juliet: l = socket' 'juliet: bind l * 4000' 'juliet: listen l' 's = socket' \
+    'connect s juliet 4000' 'juliet: c = accept l' 'send s --bytes 1M &' 'sleep 3s' \
+    'draw seq s zerownd.svg' >"$tmp/zerownd.cmds"
+(cd "$tmp" && "$bin" zerownd.cmds >zerownd.out 2>&1)
+zw=$(sed -n '/<g id="acks">/,/<\/g>/p' "$tmp/zerownd.svg" 2>/dev/null | grep -c 'class="zerownd"')
+[ "$zw" -gt 0 ] && pass "seq: $zw zero-window advertisements marked" ||
+    fail "seq: no zero window marked for a receiver that does not read"
 
 # ---- frames the wire dropped or corrupted end in a cross halfway
 printf '%s\n' 'juliet: l = socket' 'juliet: bind l * 4000' 'juliet: listen l' 's = socket' \
@@ -119,6 +146,13 @@ for pdf in "$tmp/loss-cwnd.pdf" "$tmp/ladder.pdf"; do
     fi
 done
 
+# the same session, the same bytes in PNG and PDF as well (no clock in the PDF)
+sleep 1
+"$bin" draw ladder -o "$tmp/ladder2.pdf" transcripts/lab-sockets.txt &&
+    "$bin" draw ladder -o "$tmp/ladder2.png" transcripts/lab-sockets.txt &&
+    cmp -s "$tmp/ladder.pdf" "$tmp/ladder2.pdf" && cmp -s "$tmp/ladder.png" "$tmp/ladder2.png" &&
+    pass "PNG and PDF: deterministic" || fail "PNG or PDF: a second run differs"
+
 # ---- a pcap is drawn too (tcplab -w), states inferred from its segments
 "$bin" -w "$tmp/lab.pcap" transcripts/lab-sockets.cmds >/dev/null 2>&1
 if "$bin" draw ladder -o "$tmp/pcap.svg" "$tmp/lab.pcap" 2>"$tmp/err"; then
@@ -127,6 +161,23 @@ if "$bin" draw ladder -o "$tmp/pcap.svg" "$tmp/lab.pcap" 2>"$tmp/err"; then
         pass "pcap ladder: states inferred" || fail "pcap ladder: no inferred states"
 else
     fail "tcplab draw on a pcap: $(cat "$tmp/err")"
+fi
+
+# a capture of Linux kernels (the decoder's tcpdump vectors, tests/run.sh
+# finds them): both sides' states inferred, each side's path in order
+v=${TCPLAB_VECTORS:-../shared/vectors/tcpdump}/handshake.pcap
+if [ -f "$v" ]; then
+    if "$bin" draw ladder -o "$tmp/linux.svg" "$v" 2>"$tmp/err"; then
+        wellformed "$tmp/linux.svg" "Linux pcap ladder"
+        got=$(grep -o 'class="bold c[01]">[0-9]*: [A-Z_0-9]*' "$tmp/linux.svg" | sed 's/.*">//' | tr '\n' ' ')
+        want='50000: SYN_SENT 4000: SYN_RECEIVED 50000: ESTABLISHED 4000: ESTABLISHED 50000: FIN_WAIT_1 4000: CLOSE_WAIT 50000: FIN_WAIT_2 4000: LAST_ACK 50000: TIME_WAIT 4000: CLOSED '
+        [ "$got" = "$want" ] && pass "Linux pcap: both sides' states inferred in order" ||
+            fail "Linux pcap: states inferred: $got"
+    else
+        fail "tcplab draw on a Linux pcap: $(cat "$tmp/err")"
+    fi
+else
+    echo "note: no tcpdump vectors at $v: the Linux capture is not drawn"
 fi
 
 # ---- bad input: one line, non-zero, nothing written

@@ -56,16 +56,18 @@ keys 'quit()' Enter
 wait_for 'EXITED 0' || fail "quit"
 grep -q 'listen s' "$dir/.tcplab_history" || fail "history not saved"
 
-# The terminal ladder (draw ladder) at 80 columns: Unicode box drawing in a
-# UTF-8 locale, ASCII in the C locale; every row within the width, the
-# lifelines at columns 3 and 78.
-ladder() {      # NAME LOCALE
+# The terminal ladder (draw ladder) and state diagram (draw states) at 80
+# columns: Unicode box drawing in a UTF-8 locale (and colour: this terminal
+# is not told --no-color), ASCII in the C locale; every row within the
+# width, the lifelines at columns 3 and 78, the state diagram's path drawn
+# with its arrows numbered.
+ladder() {      # NAME LOCALE [--no-color]
     # a tmux server of its own: the last one may still be on its way out
     # when a new session asks it for a terminal
     tmux -L "$sock" kill-server 2>/dev/null
     sock="tcplab-test-$$-$1"
     tmux -L "$sock" -u new-session -d -s t -x 80 -y 60 \
-        "env HOME=$dir TERM=xterm LC_ALL=$2 LANG=$2 ASAN_OPTIONS=detect_leaks=0 $T --no-color; echo EXITED \$?; sleep 30"
+        "env HOME=$dir TERM=xterm LC_ALL=$2 LANG=$2 ASAN_OPTIONS=detect_leaks=0 $T ${3:-}; echo EXITED \$?; sleep 30"
     wait_for '^romeo>' || fail "$1: no prompt"
     keys 'juliet: l = socket' Enter 'juliet: bind l * 4000' Enter 'juliet: listen l' Enter
     keys 's = socket' Enter 'connect s juliet 4000' Enter
@@ -80,15 +82,31 @@ ladder() {      # NAME LOCALE
     keys C-l 'draw states s' Enter
     wait_for 'SYN_SENT .* ESTABLISHED (rcv SYN,ACK)' || fail "$1: no state path"
     screen >"$dir/$1-states.txt"
+    tmux -L "$sock" capture-pane -e -p -t t >"$dir/$1-states.esc"
 }
 ladder utf8 C.UTF-8
 grep -q '├.*Flags \[S\].*▶│' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN arrow"
 grep -q '│◀.*Flags \[S\.\].*┤' "$dir/utf8.txt" || fail "utf8: no box-drawn SYN,ACK arrow"
 grep 'Flags' "$dir/utf8.txt" | grep -qv '[│┤]$' && fail "utf8: a row does not end on juliet's lifeline (wrapped?)"
-grep -q '║ ESTABLISHED  ║' "$dir/utf8-states.txt" || fail "utf8: current state not framed"
-ladder ascii C
-grep -q '# ESTABLISHED  #' "$dir/ascii-states.txt" || fail "ascii: current state not framed"
-grep -q '|   SYN_SENT   |' "$dir/ascii-states.txt" || fail "ascii: visited state not boxed"
+st="$dir/utf8-states.txt"
+grep -q '║ ESTABLISHED  ║' "$st" || fail "utf8: current state not framed"
+grep -q '[│┤]   SYN_SENT   │' "$st" || fail "utf8: visited state not boxed"
+grep -q '╎  close_wait  ╎' "$st" || fail "utf8: a state not visited is not dashed"
+# the path: CLOSED -> SYN_SENT (1) leaves CLOSED's right side, SYN_SENT ->
+# ESTABLISHED (2) ends in a heavy arrow on ESTABLISHED's right side
+grep -q 'CLOSED    ├━*1━*┓' "$st" || fail "utf8: step 1 not drawn from CLOSED"
+grep -q 'ESTABLISHED  ║◀━*2━*┛' "$st" || fail "utf8: step 2 not drawn into ESTABLISHED"
+[ "$(LC_ALL=C.UTF-8 wc -L <"$st")" -le 80 ] || fail "utf8: states wider than 80"
+# colour on this terminal: the path in socket a's colour (bold green)
+grep -q "$(printf '\033')\\[[0-9;]*32m" "$dir/utf8-states.esc" || fail "utf8: the path is not coloured"
+ladder ascii C --no-color
+st="$dir/ascii-states.txt"
+grep -q '# ESTABLISHED  #' "$st" || fail "ascii: current state not framed"
+grep -q '[|+]   SYN_SENT   |' "$st" || fail "ascii: visited state not boxed"
+grep -q 'CLOSED    +=*1=*#' "$st" || fail "ascii: step 1 not drawn from CLOSED"
+grep -q 'ESTABLISHED  #<=*2=*#' "$st" || fail "ascii: step 2 not drawn into ESTABLISHED"
+LC_ALL=C grep -q '[^ -~]' "$st" && fail "ascii: bytes beyond ASCII in the state diagram"
+grep -q "$(printf '\033')" "$dir/ascii-states.esc" && fail "ascii: colour despite --no-color"
 grep -q '^  +.*Flags \[S\].*>|$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN arrow"
 grep -q '^  |<.*Flags \[S\.\].*+$' "$dir/ascii.txt" || fail "ascii: no ASCII SYN,ACK arrow"
 LC_ALL=C grep -q '[^ -~]' "$dir/ascii.txt" && fail "ascii: bytes beyond ASCII"

@@ -770,8 +770,94 @@ def views():
     expect(t.finish() == 1, "tcplab's exit status (one shell error: juliet: route)")
 
 
+def pcap_frames(path):
+    """The frames of a pcap file (classic format, as tcplab -w writes it)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic = struct.unpack("<I", data[:4])[0]
+    end = "<" if magic in (0xa1b2c3d4, 0xa1b23c4d) else ">"
+    off = 24
+    while off + 16 <= len(data):
+        _, _, caplen, wirelen = struct.unpack(end + "IIII", data[off:off + 16])
+        yield wirelen, data[off + 16:off + 16 + caplen]
+        off += 16 + caplen
+
+
+def offload():
+    """--offload: 64 MiB each way, tcplab the NIC with TSO.  The kernel
+    uses GSO both ways (tcplab's counters), yet every frame tcplab decodes
+    (and writes with -w) is a wire segment of at most the MSS, and both
+    hosts' transitions are those of the client scenario."""
+    size = 64 * MIB
+    pcap = os.path.join(os.environ.get("TAPTEST_DIR", "/tmp"), "offload.pcap")
+    t = Tcplab("--offload", "-w", pcap)
+    t.sync()
+    srv = tcp(timeout=60)
+    srv.bind((JULIET, 4000))
+    srv.listen()
+    got = {}
+
+    def serve():
+        c, _ = srv.accept()
+        c.settimeout(60)
+        got["n"], got["sha"] = recv_all(c)
+        data = os.urandom(size)
+        got["sent"] = hashlib.sha256(data).hexdigest()
+        c.sendall(data)
+        c.close()
+
+    th = threading.Thread(target=serve)
+    th.start()
+    t.run("sock = socket")
+    out = t.run("connect sock 10.10.2.100 4000")
+    expect(has(out, r"romeo\s+sock \(fd 3\): CLOSED -> SYN_SENT \(connect\) -> ESTABLISHED "
+               r"\(rcv SYN,ACK\)"), "connect: no handshake\n" + "\n".join(out))
+    t.run("send sock --bytes 64M", timeout=60)
+    sent = sha_of(t, r"^67108864 bytes sent, sha256")
+    t.run("shutdown sock wr")
+    t.run("recv sock --all", timeout=60)
+    rcvd = sha_of(t, r"^67108864 bytes received \(end of stream\), sha256")
+    th.join(30)
+    expect(got.get("n") == size, "the kernel received %s bytes" % got.get("n"))
+    expect(got["sha"] == sent, "SHA-256 of tcplab -> kernel differs")
+    expect(got["sent"] == rcvd, "SHA-256 of kernel -> tcplab differs")
+    t.run("close sock")
+    t.sync()
+    t.wait(r"romeo\s+sock .*-> TIME_WAIT \(rcv FIN\)")
+    t.wait(r"juliet 10\.10\.2\.100:4000->10\.10\.1\.100:\d+ \(another program's socket\): "
+           r".*CLOSE_WAIT \(rcv FIN\)")
+    out = "\n".join(t.run("ifconfig"))
+    rx = re.search(r"offload \(--offload\): RX (\d+) GSO super-frames cut into (\d+) segments", out)
+    tx = re.search(r"offload \(--offload\): TX (\d+) GSO frames joining (\d+) segments", out)
+    bad = re.search(r"malformed from the kernel, dropped (\d+)", out)
+    expect(rx and tx and bad, "ifconfig: no offload counters\n" + out)
+    expect(int(rx.group(1)) > 0 and int(rx.group(2)) > int(rx.group(1)),
+           "the kernel sent no GSO super-frames\n" + out)
+    expect(int(tx.group(1)) > 0 and int(tx.group(2)) > int(tx.group(1)),
+           "no GSO frame went to the kernel\n" + out)
+    expect(bad.group(1) == "0", "frames from the kernel refused\n" + out)
+    # the decode's frames, as -w wrote them: wire segments only
+    shown = [l for l in t.lines if re.search(r" length \d+$", l) and "Flags" in l]
+    big = [l for l in shown if int(l.rsplit(" ", 1)[1]) > 1448]
+    expect(shown and not big, "the decode shows segments over the MSS: %s" % big[:3])
+    srv.close()
+    expect(t.finish() == 0, "tcplab exited non-zero")
+    frames = data_bytes = 0
+    for wirelen, f in pcap_frames(pcap):
+        frames += 1
+        expect(wirelen <= 1514, "a frame of %d bytes in the pcap" % wirelen)
+        if len(f) >= 54 and f[12:14] == b"\x08\x00" and f[23] == 6:
+            ihl = (f[14] & 15) * 4
+            tot = struct.unpack(">H", f[16:18])[0]
+            doff = (f[14 + ihl + 12] >> 4) * 4
+            payload = tot - ihl - doff
+            expect(payload <= 1448, "a TCP segment of %d bytes in the pcap" % payload)
+            data_bytes += payload
+    expect(data_bytes >= 2 * size, "the pcap holds %d bytes of TCP data, not %d" % (data_bytes, 2 * size))
+
+
 SCENARIOS = {f.__name__: f for f in [basic, client, server, refuse, lab, shell, timers, setup,
-                                     ipv6, views]}
+                                     ipv6, views, offload]}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""
