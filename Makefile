@@ -62,7 +62,8 @@ FUZZ_TIME  ?= 60
 
 # make bench: tests/bench/*.c, each one program (make check builds them with
 # the sanitizers for tests/steps/bench_smoke.sh)
-BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump build/bench/lossbench
+BENCH_BINS := build/bench/bench build/bench/sink build/bench/tappump build/bench/lossbench \
+              build/bench/lwipbench
 
 .PHONY: all check run install clean deps tests fuzz soak bench pictures
 all: tcplab pictures
@@ -100,6 +101,16 @@ build/san/tests/%: build/san/tests/%.o $(SAN_TLIB) $(SAN_LIB) build/san/libckmai
 build/tsan/tests/check_util: tests/check_util.c tests/lib/ckmain.c $(TLIB_MAIN) $(UTIL_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -Isrc -Itests/lib -pthread $(PKG_CFLAGS) $(WARN) -O1 -g -fsanitize=thread -o $@ $^ $(CHECK_LIBS)
+
+# lwipbench: Debian's liblwip (liblwip-dev), its headers as system ones
+LWIP_FLAGS := -isystem /usr/include/lwip
+build/bench/lwipbench: tests/bench/lwipbench.c build/rel/src/util/sha256.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(LWIP_FLAGS) $(WARN) $(CFLAGS) -o $@ $^ -llwip -pthread
+
+build/san/bench/lwipbench: tests/bench/lwipbench.c build/san/src/util/sha256.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(LWIP_FLAGS) $(WARN) -O1 -g $(SAN) -o $@ $^ -llwip -pthread
 
 build/bench/%: tests/bench/%.c $(REL_LIB)
 	@mkdir -p $(dir $@)

@@ -98,6 +98,47 @@ CK_TEST(test_fate_other_direction_not_matched)
 }
 END_TEST
 
+/* The fate finds the oldest frame of that side still in flight with the
+ * same bytes, 4096 frames from the oldest in flight at most, however many
+ * frames the log holds (tap mode's kernel frames are never in flight when
+ * their fate comes: they stay unknown, and every later fate looks past
+ * them). */
+CK_TEST(test_fate_window_and_twins)
+{
+    struct slog *l = new_log();
+    uint8_t f[64];
+    for (uint32_t i = 0; i < 10000; i++) {
+        segment(f, 1, 5000 + i, 1, 0x10, 0);
+        slog_add_frame(l, 1, f, 54, i);
+    }
+    segment(f, 1, 5000 + 4095, 1, 0x10, 0);
+    slog_fate(l, 1, f, 54, SLOG_DELIVERED, false, 77);     /* last in the window */
+    ck_assert_int_eq(slog_frame_at(l, 4095)->fate, SLOG_DELIVERED);
+    ck_assert_int_eq(slog_frame_at(l, 4095)->arrive, 77);
+    segment(f, 1, 5000 + 4096, 1, 0x10, 0);
+    slog_fate(l, 1, f, 54, SLOG_LOST, false, 78);          /* past it: not found */
+    ck_assert_int_eq(slog_frame_at(l, 4096)->fate, SLOG_UNKNOWN);
+    for (uint32_t i = 3999; i > 0 && i < 4000; i -= 7) { /* frame 0 stays: the same window */
+        segment(f, 1, 5000 + i, 1, 0x10, 0);
+        slog_fate(l, 1, f, 54, SLOG_DELIVERED, false, 80);
+        ck_assert_int_eq(slog_frame_at(l, i)->fate, SLOG_DELIVERED);
+    }
+    /* identical twins: the older first, then the younger */
+    segment(f, 0, 42, 1, 0x10, 0);
+    slog_add_frame(l, 0, f, 54, 20000);
+    slog_add_frame(l, 0, f, 54, 20001);
+    slog_fate(l, 0, f, 54, SLOG_DELIVERED, false, 20002);
+    slog_fate(l, 0, f, 54, SLOG_LOST, false, 20003);
+    ck_assert_int_eq(slog_frame_at(l, 10000)->fate, SLOG_DELIVERED);
+    ck_assert_int_eq(slog_frame_at(l, 10001)->fate, SLOG_LOST);
+    /* a shorter frame with the same first bytes is another frame */
+    slog_add_frame(l, 0, f, 54, 20004);
+    slog_fate(l, 0, f, 53, SLOG_DELIVERED, false, 20005);
+    ck_assert_int_eq(slog_frame_at(l, 10002)->fate, SLOG_UNKNOWN);
+    slog_free(l);
+}
+END_TEST
+
 CK_TEST(test_sock_lookup)
 {
     struct slog *l = new_log();

@@ -229,6 +229,39 @@ CK_TEST(test_digest_of_the_seeded_stream_is_its_sha256)
 }
 END_TEST
 
+CK_TEST(test_digest_idle_workers_hand_over_the_rest)
+{
+    /* Tap mode's workers are SCHED_IDLE: one a ring behind hands the
+     * hashing to the caller, and every one hands over at digest_final;
+     * the digests stay the plain SHA-256, ring or seeded. */
+    digest_idle_workers(true);
+    size_t n = 21u << 20;                      /* more than two rings */
+    uint8_t *b = pattern(n);
+    char want[65], got[65];
+    digest(b, n, want);
+    struct digest d;
+    digest_init(&d);
+    for (size_t off = 0; off < n; off += 65536)
+        digest_update(&d, b + off, n - off < 65536 ? n - off : 65536);
+    hex_of(&d, got);
+    ck_assert_str_eq(got, want);
+    stream_bytes(5, 0, b, n);
+    digest(b, n, want);
+    digest_init_seeded(&d, 5);
+    for (size_t off = 0; off < n; off += 4096)
+        digest_update_seeded(&d, b + off, n - off < 4096 ? n - off : 4096);
+    ck_assert_ptr_nonnull(d.bg);
+    hex_of(&d, got);
+    ck_assert_str_eq(got, want);
+    digest_init_seeded(&d, 5);
+    digest_update_seeded(&d, b, n);
+    digest_drop(&d);
+    ck_assert_ptr_null(d.bg);
+    digest_idle_workers(false);
+    free(b);
+}
+END_TEST
+
 /* ---- the byte stream of send --bytes (util/stream.c) ---- */
 
 CK_TEST(test_stream_bytes_are_positional_and_the_vector_path_agrees)

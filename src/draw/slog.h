@@ -25,7 +25,11 @@
 #define SLOG_SNAP        136          /* Ethernet, IPv4 and TCP headers with options */
 #define SLOG_MAX_EVENTS  (1u << 18)   /* of each kind: about 45 MB of frames at most */
 #define SLOG_HOSTS       2
+#define SLOG_HUGE_AT     (2u << 20)   /* a log this long asks for huge pages */
+#define SLOG_WINDOW      4096u        /* how far past the oldest frame in flight a fate looks */
+#define SLOG_WINDOW_BITS (1u << 16)
 #define SLOG_NAME_LEN    32
+#define SLOG_BUCKETS     (1u << 18)
 
 /* What became of a frame on the wire. */
 #define SLOG_FATES(X)                                \
@@ -99,6 +103,8 @@ struct slog_sock {
 struct slog_vec {
     void *v;
     size_t n, cap, lost;       /* lost: not kept (the bound) */
+    bool mapped;               /* v is a mapping of SLOG_MAX_EVENTS elements */
+    bool huge;                 /* ... asked for huge pages (past SLOG_HUGE_AT) */
 };
 
 struct slog {
@@ -107,6 +113,20 @@ struct slog {
     uint64_t next_n;
     struct slog_vec frames, states, calls, tcbs, socks;
     size_t unmatched[SLOG_HOSTS];  /* first frame from each side whose fate is not known */
+    /* slog_fate's index of the frames by their bytes: the newest frame of
+     * each hash bucket + 1 (0: none), and each frame's hash and the frame
+     * before it in its bucket (NULL: no index, slog_fate scans). */
+    uint32_t *bucket;
+    struct slog_link { uint32_t hash, chain; } *link;
+    /* Each side's window of frames that slog_fate looks in, [lo, hi), with
+     * the hashes of those in flight in a bit set once the same window came
+     * twice (tap mode: the kernel's frames, logged after their fate, stay
+     * in flight, so that side's window stops moving). */
+    struct slog_window {
+        size_t lo, hi;
+        int seen;
+        uint64_t bits[SLOG_WINDOW_BITS / 64];
+    } win[SLOG_HOSTS];
     tl_time delay;             /* the wire's own delay (for frames of unknown fate) */
 };
 

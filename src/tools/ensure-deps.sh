@@ -3,7 +3,7 @@
 # Run by `make check` and `make run`.  Says what it installs; when it cannot
 # (no apt-get, no root and no sudo) it prints the exact command and fails.
 set -u
-PKGS="gcc make pkg-config libreadline-dev libpcap-dev check tmux mandoc clang libclang-rt-14-dev python3 iproute2 tcpdump librsvg2-dev libcairo2-dev fonts-dejavu-core libxml2-utils poppler-utils nftables ethtool"
+PKGS="gcc make pkg-config libreadline-dev libpcap-dev check tmux mandoc clang libclang-rt-14-dev python3 iproute2 tcpdump librsvg2-dev libcairo2-dev fonts-dejavu-core libxml2-utils poppler-utils nftables ethtool liblwip-dev"
 # Wanted but not required: tests that need them SKIP (exit 77) without them.
 OPT_PKGS="chromium"
 missing=""

@@ -49,6 +49,11 @@ void digest_commit(struct digest *d, size_t n);
  * the caller never waits for it. */
 void digest_init_seeded(struct digest *d, uint64_t seed);
 void digest_update_seeded(struct digest *d, const void *p, size_t n);
+/* Workers started from now on run as SCHED_IDLE, on a core nobody else
+ * wants, instead of SCHED_BATCH (tap mode: the kernel's own work on the
+ * other core comes first).  One that falls a whole ring behind, and any at
+ * digest_final, hands the rest to the caller's thread. */
+void digest_idle_workers(bool on);
 /* The digest of everything given; ends the worker.  d is spent afterwards
  * (digest_init to use it again). */
 void digest_final(struct digest *d, uint8_t out[32]);

@@ -2,13 +2,14 @@
 # make bench, in miniature, so that its programs cannot rot: tests/bench/run.sh
 # with tiny sizes (BENCH_QUICK=1) on the sanitizer builds — the sim transfer
 # with its digests, latency, connections, grading, and as root with
-# /dev/net/tun the raw TAP pump, the veth baseline and both tap transfers
-# without and with --offload, each in a network namespace of its own.  Checks that every figure is there
+# /dev/net/tun the raw TAP pump, the veth baseline, both tap transfers
+# without and with --offload and lwIP's, each in a network namespace of its
+# own.  Checks that every figure is there
 # and the JSON parses; not the figures themselves (make check is no
 # benchmark).  Run from the repository root by tests/run.sh.
 set -u
 bin=build/san/tcplab
-for p in $bin build/san/bench/bench build/san/bench/sink build/san/bench/tappump build/san/bench/lossbench; do
+for p in $bin build/san/bench/bench build/san/bench/sink build/san/bench/tappump build/san/bench/lossbench build/san/bench/lwipbench; do
     [ -x "$p" ] || { echo "bench_smoke: $p is missing (run make tests)" >&2; exit 1; }
 done
 tmp=$(mktemp -d) || exit 1
@@ -52,8 +53,12 @@ for p in (1, 5, 10):
     l = d["loss%d" % p]
     assert l["seeds"] > 0 and l["failed"] == 0 and 0 < l["median_seconds"] <= l["worst_seconds"], l
 if os.environ["TAP"] == "yes":
-    for k in ("tap_out", "tap_in", "offload_out", "offload_in"):
+    for k in ("tap_out", "tap_in", "lwip_out", "offload_out", "offload_in"):
         assert d[k]["sha256_equal"] == 1 and d[k]["bytes"] == 1 << 20, d[k]
+    for k in ("lwip", "out_pump", "in_pump"):
+        assert d["ratio"][k] > 0, d["ratio"]
+    for k in ("tap_lwip_ratio", "tap_out_ratio", "tap_in_ratio"):
+        assert k in d["targets"], d["targets"]
     assert d["pump_write"]["frames"] > 0 and d["pump_read"]["frames"] > 0
     assert d["veth"]["bytes"] == 4 << 20
 else:
